@@ -1,0 +1,88 @@
+# sockcap: build, test, install.
+#   make          build ./sockcap
+#   make run      install missing Debian packages (as root), build, audit this host
+#   make check    install missing Debian packages (as root), build, run every test
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+PKGS     = libcjson yaml-0.1
+TESTPKGS = check
+# Debian packages the build and the tests need.
+DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
+DEB_TEST  = check python3 python3-jsonschema util-linux
+
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wpointer-arith -Wvla -Wundef \
+           -Wcast-align -Wnull-dereference
+CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS)
+LDLIBS   = $(PKG_LIBS) -lm
+
+PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
+           data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml
+LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  = $(patsubst src/%.c,build/%.o,$(LIB_SRC)) build/embedded.o
+HEADERS  = $(wildcard src/*.h) src/facts.def
+
+UNIT_SRC = $(wildcard tests/unit/check_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+
+.PHONY: all run check deps deps-test unit cli schema clean
+
+all: sockcap
+
+sockcap: build/main.o build/libsockcap.a
+	$(CC) $(CFLAGS) -o $@ build/main.o build/libsockcap.a $(LDLIBS)
+
+build/libsockcap.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+build/%.o: src/%.c $(HEADERS) | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/embedded.c: tools/embed.sh data/objsizes.tsv $(PROFILES) | build
+	sh tools/embed.sh data/objsizes.tsv $(PROFILES) > $@.tmp
+	mv $@.tmp $@
+
+build/embedded.o: build/embedded.c src/embedded.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build build/tests:
+	mkdir -p $@
+
+# Installs what is missing when run as root, else says exactly what to run.
+deps:
+	@sh tools/deps.sh $(DEB_BUILD)
+
+deps-test:
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+run: deps
+	@$(MAKE) --no-print-directory sockcap
+	./sockcap audit
+
+build/tests/%: tests/unit/%.c tests/unit/world.h build/libsockcap.a | build/tests
+	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(TESTPKGS)) -Itests/unit -o $@ $< \
+		build/libsockcap.a $(LDLIBS) $$(pkg-config --libs $(TESTPKGS))
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+cli: sockcap
+	@sh tests/cli/run.sh
+
+schema: sockcap
+	@sh tests/schema/run.sh
+
+check: deps-test
+	@$(MAKE) --no-print-directory sockcap
+	@$(MAKE) --no-print-directory unit cli schema
+
+clean:
+	rm -rf build sockcap

@@ -1,0 +1,173 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "parse.h"
+#include "u64.h"
+
+#define MAX_PROCESSES 1048576ULL
+#define MAX_UPSTREAMS 16777216ULL
+
+const struct option_def option_defs[] = {
+	{'r', "root", "DIR", "read DIR/proc and DIR/sys instead of /proc and /sys"},
+	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)"},
+	{'f', "format", "FORMAT", "output format: text, json or yaml (default text)"},
+	{0, "processes", "N", "worker processes sharing the connections (default 1)"},
+	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)"},
+	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)"},
+	{'o', "output", "FILE", "write to FILE atomically instead of standard output"},
+	{0, "color", "WHEN", "colour the text output: auto, always or never (default auto)"},
+	{'h', "help", NULL, "print this help and exit"},
+	{'V', "version", NULL, "print the version and exit"},
+};
+const unsigned option_count = sizeof(option_defs) / sizeof(option_defs[0]);
+
+static int bad(char *err, size_t size, const char *opt, const char *value, const char *why)
+{
+	snprintf(err, size, "invalid --%s value '%s': %s", opt, value, why);
+	return -1;
+}
+
+static int number_in(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t n;
+
+	if (!parse_count_arg(v, &n) || n < lo || n > hi)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int apply(struct cli *c, const char *name, const char *v, char *err, size_t size)
+{
+	char why[96];
+
+	if (strcmp(name, "root") == 0) {
+		if (*v == '\0')
+			return bad(err, size, name, v, "must name a directory");
+		c->root = v;
+	} else if (strcmp(name, "profile") == 0) {
+		if (*v == '\0')
+			return bad(err, size, name, v, "must name a profile or a file");
+		c->profile = v;
+	} else if (strcmp(name, "format") == 0) {
+		if (strcmp(v, "text") == 0)
+			c->format = FORMAT_TEXT;
+		else if (strcmp(v, "json") == 0)
+			c->format = FORMAT_JSON;
+		else if (strcmp(v, "yaml") == 0)
+			c->format = FORMAT_YAML;
+		else
+			return bad(err, size, name, v, "must be text, json or yaml");
+	} else if (strcmp(name, "processes") == 0) {
+		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_PROCESSES);
+		if (number_in(v, 1, MAX_PROCESSES, &c->processes) != 0)
+			return bad(err, size, name, v, why);
+	} else if (strcmp(name, "upstreams") == 0) {
+		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_UPSTREAMS);
+		if (number_in(v, 1, MAX_UPSTREAMS, &c->upstreams) != 0)
+			return bad(err, size, name, v, why);
+	} else if (strcmp(name, "app-bytes") == 0) {
+		if (!parse_size_arg(v, &c->app_bytes) || c->app_bytes > (1ULL << 40))
+			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
+		c->app_bytes_set = true;
+	} else if (strcmp(name, "output") == 0) {
+		if (*v == '\0')
+			return bad(err, size, name, v, "must name a file");
+		c->output = v;
+	} else if (strcmp(name, "color") == 0) {
+		if (strcmp(v, "auto") == 0)
+			c->color = COLOR_AUTO;
+		else if (strcmp(v, "always") == 0)
+			c->color = COLOR_ALWAYS;
+		else if (strcmp(v, "never") == 0)
+			c->color = COLOR_NEVER;
+		else
+			return bad(err, size, name, v, "must be auto, always or never");
+	} else if (strcmp(name, "help") == 0) {
+		c->help = true;
+	} else if (strcmp(name, "version") == 0) {
+		c->version = true;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
+{
+	struct option longopts[sizeof(option_defs) / sizeof(option_defs[0]) + 1];
+	char shortopts[3 * sizeof(option_defs) / sizeof(option_defs[0]) + 3] = "+:";
+	size_t so = 2;
+	int ch, idx;
+
+	memset(out, 0, sizeof(*out));
+	out->root = "/";
+	out->profile = "idle";
+	out->processes = 1;
+	out->upstreams = 1;
+	for (unsigned i = 0; i < option_count; i++) {
+		longopts[i] = (struct option){option_defs[i].long_name,
+					      option_defs[i].metavar ? required_argument : no_argument,
+					      NULL, 0};
+		if (option_defs[i].short_name) {
+			shortopts[so++] = option_defs[i].short_name;
+			if (option_defs[i].metavar)
+				shortopts[so++] = ':';
+		}
+	}
+	longopts[option_count] = (struct option){NULL, 0, NULL, 0};
+	shortopts[so] = '\0';
+	optind = 1;
+	opterr = 0;
+	/* Options may come before and after the command: parse in rounds. */
+	while (optind < argc) {
+		idx = -1;
+		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
+		if (ch == -1) {
+			if (out->command) {
+				snprintf(err, errsize, "unexpected argument '%s'", argv[optind]);
+				return -1;
+			}
+			out->command = argv[optind++];
+			continue;
+		}
+		if (ch == '?') {
+			if (optopt)
+				snprintf(err, errsize, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (ch == ':') {
+			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (ch != 0)
+			for (unsigned i = 0; i < option_count; i++)
+				if (option_defs[i].short_name == ch)
+					idx = (int)i;
+		if (idx < 0 || (unsigned)idx >= option_count) {
+			snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (apply(out, option_defs[idx].long_name, optarg ? optarg : "", err, errsize) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void cli_print_options(FILE *out)
+{
+	for (unsigned i = 0; i < option_count; i++) {
+		const struct option_def *o = &option_defs[i];
+		char left[48];
+
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
+		fprintf(out, "  %-26s %s\n", left, o->help);
+	}
+}

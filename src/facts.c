@@ -1,0 +1,359 @@
+#include "facts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "objsize_table.h"
+#include "parse.h"
+#include "u64.h"
+
+const struct fact_def fact_defs[FACT_COUNT] = {
+#define X(id, name, read, path, arg, n, unit, scope, lifts) \
+	[id] = {name, read, path, arg, n, unit, scope, lifts},
+#include "facts.def"
+#undef X
+};
+
+const char *unit_name(enum unit u)
+{
+	static const char *const names[] = {"count", "kB", "bytes", "pages", "text"};
+	return names[u];
+}
+
+const char *scope_name(enum scope s)
+{
+	static const char *const names[] = {"none", "node", "netns", "process", "cgroup"};
+	return names[s];
+}
+
+static const char *const cache_names[CACHE_COUNT] = {
+	[CACHE_TCP] = "TCP",
+	[CACHE_SOCK_INODE] = "sock_inode_cache",
+	[CACHE_FILP] = "filp",
+	[CACHE_DENTRY] = "dentry",
+	[CACHE_EPOLL_EPI] = "eventpoll_epi",
+	[CACHE_EPOLL_PWQ] = "eventpoll_pwq",
+	[CACHE_LSM_FILE] = "lsm_file_cache",
+	[CACHE_LSM_INODE] = "lsm_inode_cache",
+	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",
+	[CACHE_BIND2_BUCKET] = "tcp_bind2_bucket",
+};
+
+const char *slab_cache_name(enum slab_cache c)
+{
+	return cache_names[c];
+}
+
+const char *size_from_name(enum size_from f)
+{
+	static const char *const names[] = {"absent", "slabinfo", "sysfs", "table"};
+	return names[f];
+}
+
+bool fact_ok(const struct facts *f, enum fact_id id)
+{
+	return f->f[id].status == FACT_OK;
+}
+
+static void set_path(struct fact *f, const char *path)
+{
+	snprintf(f->path, sizeof(f->path), "%s", path);
+}
+
+/* Reads a file once for all facts that share it. */
+struct file_cache {
+	const char *path;
+	enum fact_status status;
+	struct text text;
+};
+
+static const struct text *cached(const struct source *src, struct file_cache *fc, size_t nfc,
+				 const char *path, enum fact_status *st)
+{
+	for (size_t i = 0; i < nfc; i++) {
+		if (fc[i].path == NULL) {
+			fc[i].path = path;
+			fc[i].status = src->read(src, path, &fc[i].text);
+		}
+		if (strcmp(fc[i].path, path) == 0) {
+			*st = fc[i].status;
+			return &fc[i].text;
+		}
+	}
+	*st = FACT_INVALID;
+	return NULL;
+}
+
+static enum fact_status from_parse(enum parse_result r, enum fact_status absent)
+{
+	return r == PARSE_OK ? FACT_OK : r == PARSE_ABSENT ? absent : FACT_INVALID;
+}
+
+static void read_simple(const struct source *src, struct file_cache *fc, size_t nfc,
+			enum fact_id id, struct facts *out)
+{
+	const struct fact_def *d = &fact_defs[id];
+	struct fact *f = &out->f[id];
+	enum fact_status st;
+	const struct text *t = cached(src, fc, nfc, d->path, &st);
+	enum parse_result r = PARSE_INVALID;
+	char proto[16];
+	const char *field;
+
+	set_path(f, d->path);
+	f->status = st;
+	if (st != FACT_OK)
+		return;
+	switch (d->read) {
+	case READ_MEMINFO:
+		r = parse_meminfo(t->data, t->len, d->arg, &f->v[0]);
+		break;
+	case READ_LIMITS:
+		r = parse_limits(t->data, t->len, d->arg, &f->v[0], &f->v[1]);
+		break;
+	case READ_SYSCTL:
+		r = parse_u64_fields(t->data, t->len, f->v, d->nvalues);
+		break;
+	case READ_SOCKSTAT:
+		field = strchr(d->arg, ' ');
+		snprintf(proto, sizeof(proto), "%.*s", (int)(field - d->arg), d->arg);
+		r = parse_sockstat(t->data, t->len, proto, field + 1, &f->v[0]);
+		break;
+	case READ_LOADAVG:
+		r = parse_loadavg_threads(t->data, t->len, &f->v[0]);
+		break;
+	case READ_TEXT: {
+		size_t n = t->len;
+		if (n > 0 && t->data[n - 1] == '\n')
+			n--;
+		r = (n > 0 && n < sizeof(out->osrelease) && !memchr(t->data, '\n', n) &&
+		     !memchr(t->data, '\0', n))
+			    ? PARSE_OK
+			    : PARSE_INVALID;
+		if (r == PARSE_OK)
+			snprintf(out->osrelease, sizeof(out->osrelease), "%.*s", (int)n, t->data);
+		break;
+	}
+	case READ_CGROUP_MEMORY:
+	case READ_CGROUP_PIDS:
+		break;
+	}
+	/* A key missing from a file that exists: the kernel lacks that field. */
+	f->status = from_parse(r, FACT_MISSING);
+}
+
+/* A cgroup v1 memory limit at or above 2^62 is the "no limit" sentinel
+ * (PAGE_COUNTER_MAX pages, which depends on the page size). */
+static uint64_t normalise_limit(uint64_t v)
+{
+	return v >= (1ULL << 62) ? U64_UNLIMITED : v;
+}
+
+struct cgroup_files {
+	const char *limit; /* "memory.max" */
+	const char *usage; /* "memory.current" */
+	enum fact_id limit_id, usage_id;
+};
+
+/* Walks from the process's cgroup up to the root of the hierarchy at base
+ * and keeps the level with the least headroom (limit − usage): a parent's
+ * limit binds its children. A cgroup path that does not exist under base
+ * (a container without a cgroup namespace sees its own cgroup at the top of
+ * the mount) simply walks up to base. */
+static void read_cgroup_walk(const struct source *src, const char *base, const char *cgpath,
+			     const struct cgroup_files *cf, struct facts *out)
+{
+	char dir[FACT_PATH_MAX - 32], limit_file[FACT_PATH_MAX], usage_file[FACT_PATH_MAX];
+	struct fact *lim = &out->f[cf->limit_id], *use = &out->f[cf->usage_id];
+	uint64_t best_room = U64_UNLIMITED;
+	bool any = false;
+	int n = snprintf(dir, sizeof(dir), "%s%s", base, strcmp(cgpath, "/") == 0 ? "" : cgpath);
+
+	lim->status = FACT_MISSING;
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		lim->status = FACT_INVALID;
+		return;
+	}
+	set_path(lim, dir);
+	for (;;) {
+		struct text t;
+		enum fact_status st;
+		uint64_t limit, usage = 0;
+		char *slash;
+
+		snprintf(limit_file, sizeof(limit_file), "%s/%s", dir, cf->limit);
+		snprintf(usage_file, sizeof(usage_file), "%s/%s", dir, cf->usage);
+		st = src->read(src, limit_file, &t);
+		if (st == FACT_OK) {
+			enum parse_result r = parse_cgroup_value(t.data, t.len, &limit);
+			text_free(&t);
+			if (r != PARSE_OK) {
+				lim->status = FACT_INVALID;
+				set_path(lim, limit_file);
+				return;
+			}
+			limit = normalise_limit(limit);
+			if (src->read(src, usage_file, &t) == FACT_OK) {
+				if (parse_cgroup_value(t.data, t.len, &usage) != PARSE_OK)
+					usage = 0;
+				text_free(&t);
+			}
+			if (!any || (limit != U64_UNLIMITED && u64_sat_sub(limit, usage) < best_room)) {
+				lim->v[0] = limit;
+				lim->status = FACT_OK;
+				set_path(lim, limit_file);
+				use->v[0] = usage;
+				use->status = FACT_OK;
+				set_path(use, usage_file);
+				if (limit != U64_UNLIMITED)
+					best_room = u64_sat_sub(limit, usage);
+				any = true;
+			}
+		} else if (st == FACT_DENIED && !any) {
+			lim->status = FACT_DENIED;
+			set_path(lim, limit_file);
+		} else if (!any && lim->status == FACT_MISSING) {
+			set_path(lim, limit_file);
+		}
+		if (strcmp(dir, base) == 0)
+			break;
+		slash = strrchr(dir, '/');
+		if (!slash || (size_t)(slash - dir) < strlen(base))
+			break;
+		*slash = '\0';
+	}
+}
+
+static void read_cgroups(const struct source *src, struct facts *out)
+{
+	static const struct cgroup_files mem_v2 = {"memory.max", "memory.current", F_CG_MEM_MAX,
+						   F_CG_MEM_CURRENT};
+	static const struct cgroup_files mem_v1 = {"memory.limit_in_bytes", "memory.usage_in_bytes",
+						   F_CG_MEM_MAX, F_CG_MEM_CURRENT};
+	static const struct cgroup_files pids = {"pids.max", "pids.current", F_CG_PIDS_MAX,
+						 F_CG_PIDS_CURRENT};
+	const char *v2base = "sys/fs/cgroup";
+	char path[FACT_PATH_MAX];
+	struct text t;
+	enum fact_status st = src->read(src, "proc/self/cgroup", &t);
+
+	for (enum fact_id id = F_CG_MEM_CURRENT; id <= F_CG_PIDS_MAX; id++) {
+		out->f[id].status = st == FACT_OK ? FACT_MISSING : st;
+		set_path(&out->f[id], "proc/self/cgroup");
+	}
+	if (st != FACT_OK)
+		return;
+	/* Hybrid hosts mount the unified hierarchy at sys/fs/cgroup/unified. */
+	if (src->is_dir(src, "sys/fs/cgroup/unified"))
+		v2base = "sys/fs/cgroup/unified";
+	if (parse_cgroup_path(t.data, t.len, "memory", path, sizeof(path)) == PARSE_OK) {
+		read_cgroup_walk(src, "sys/fs/cgroup/memory", path, &mem_v1, out);
+	} else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK) {
+		out->cgroup_v2 = true;
+		read_cgroup_walk(src, v2base, path, &mem_v2, out);
+	}
+	if (parse_cgroup_path(t.data, t.len, "pids", path, sizeof(path)) == PARSE_OK)
+		read_cgroup_walk(src, "sys/fs/cgroup/pids", path, &pids, out);
+	else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK)
+		read_cgroup_walk(src, v2base, path, &pids, out);
+	text_free(&t);
+}
+
+/* One number from sys/kernel/slab/<cache>/<name>. */
+static bool sysfs_slab_value(const struct source *src, const char *cache, const char *name,
+			     uint64_t *v)
+{
+	char path[FACT_PATH_MAX];
+	struct text t;
+	bool ok;
+
+	snprintf(path, sizeof(path), "sys/kernel/slab/%s/%s", cache, name);
+	if (src->read(src, path, &t) != FACT_OK)
+		return false;
+	/* objs_per_slab and order are plain numbers; ignore per-node detail. */
+	ok = parse_u64_fields(t.data, t.len, v, 1) == PARSE_OK;
+	text_free(&t);
+	return ok;
+}
+
+static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs)
+{
+	uint64_t objsize, per, order;
+
+	if (!sysfs_slab_value(src, cache, "object_size", &objsize) ||
+	    !sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
+	    !sysfs_slab_value(src, cache, "order", &order) || per == 0 || order > 10)
+		return false;
+	cs->from = SIZE_SYSFS;
+	cs->objsize = objsize;
+	cs->objperslab = per;
+	cs->pagesperslab = 1ULL << order;
+	return true;
+}
+
+/* Each cache's size from proc/slabinfo, else sys/kernel/slab (SLUB merges
+ * small caches such as eventpoll_pwq into others, and those files are
+ * readable without root), else the built-in table for the kernel series. */
+static void read_cache_sizes(const struct source *src, struct facts *out)
+{
+	struct text slab = {0};
+	unsigned major = 0, minor = 0;
+	bool have_series = fact_ok(out, F_OSRELEASE) &&
+			   parse_kernel_series(out->osrelease, &major, &minor);
+
+	out->slabinfo_status = src->read(src, "proc/slabinfo", &slab);
+	if (!have_series || !objsize_table_series(embedded_objsizes_tsv, major, minor,
+						 out->table_series, sizeof(out->table_series)))
+		/* Without a release, the newest series is the best guess. */
+		objsize_table_series(embedded_objsizes_tsv, 999, 999, out->table_series,
+				     sizeof(out->table_series));
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		struct cache_size *cs = &out->cache[c];
+		struct slab_entry e;
+
+		cs->from = SIZE_ABSENT;
+		if (out->slabinfo_status == FACT_OK) {
+			enum parse_result r = parse_slabinfo(slab.data, slab.len, cache_names[c], &e);
+			if (r == PARSE_OK) {
+				cs->from = SIZE_SLABINFO;
+				cs->objsize = e.objsize;
+				cs->objperslab = e.objperslab;
+				cs->pagesperslab = e.pagesperslab;
+				continue;
+			}
+			if (r == PARSE_INVALID)
+				out->slabinfo_status = FACT_INVALID;
+		}
+		if (read_sysfs_cache(src, cache_names[c], cs))
+			continue;
+		if (objsize_table_find(embedded_objsizes_tsv, out->table_series, cache_names[c],
+				       &e) == PARSE_OK) {
+			cs->from = SIZE_TABLE;
+			cs->objsize = e.objsize;
+			cs->objperslab = e.objperslab;
+			cs->pagesperslab = e.pagesperslab;
+		}
+	}
+	text_free(&slab);
+}
+
+bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
+{
+	struct file_cache fc[FACT_COUNT] = {{0}};
+
+	memset(out, 0, sizeof(*out));
+	out->page_size = page_size;
+	if (!src->is_dir(src, "proc"))
+		return false;
+	for (int id = 0; id < FACT_COUNT; id++) {
+		enum fact_read r = fact_defs[id].read;
+		if (r != READ_CGROUP_MEMORY && r != READ_CGROUP_PIDS)
+			read_simple(src, fc, sizeof(fc) / sizeof(fc[0]), (enum fact_id)id, out);
+	}
+	for (size_t i = 0; i < sizeof(fc) / sizeof(fc[0]); i++)
+		text_free(&fc[i].text);
+	read_cgroups(src, out);
+	read_cache_sizes(src, out);
+	return true;
+}

@@ -1,0 +1,123 @@
+/* The facts of one host, as read through a struct source. Reading never
+ * fails as a whole: each fact carries its own status. */
+#ifndef SOCKCAP_FACTS_H
+#define SOCKCAP_FACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "source.h"
+
+enum row_id {
+	ROW_NOFILE,
+	ROW_NOFILE_HARD,
+	ROW_NR_OPEN,
+	ROW_FILE_MAX,
+	ROW_MEMORY,
+	ROW_TCP_MEM,
+	ROW_EPOLL_WATCHES,
+	ROW_CONNTRACK,
+	ROW_PORTS,
+	ROW_THREADS,
+	ROW_COUNT,
+	ROW_NONE = ROW_COUNT,
+};
+
+enum fact_read {
+	READ_MEMINFO,
+	READ_LIMITS,
+	READ_SYSCTL,
+	READ_TEXT,
+	READ_SOCKSTAT,
+	READ_LOADAVG,
+	READ_CGROUP_MEMORY,
+	READ_CGROUP_PIDS,
+};
+
+enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT };
+enum scope { SCOPE_NONE, SCOPE_NODE, SCOPE_NETNS, SCOPE_PROCESS, SCOPE_CGROUP };
+
+enum fact_id {
+#define X(id, name, read, path, arg, n, unit, scope, lifts) id,
+#include "facts.def"
+#undef X
+	FACT_COUNT
+};
+
+struct fact_def {
+	const char *name;
+	enum fact_read read;
+	const char *path;
+	const char *arg;
+	unsigned nvalues;
+	enum unit unit;
+	enum scope scope;
+	enum row_id lifts;
+};
+
+/* The table of facts.def, indexed by enum fact_id. */
+extern const struct fact_def fact_defs[FACT_COUNT];
+
+const char *unit_name(enum unit u);
+const char *scope_name(enum scope s);
+
+#define FACT_PATH_MAX 256
+
+struct fact {
+	uint64_t v[3];           /* nvalues of them; U64_UNLIMITED for "unlimited"/"max" */
+	enum fact_status status; /* FACT_MISSING until read */
+	char path[FACT_PATH_MAX]; /* the file it came from, under the root */
+};
+
+/* The slab caches a socket's kernel objects live in. */
+enum slab_cache {
+	CACHE_TCP,
+	CACHE_SOCK_INODE,
+	CACHE_FILP,
+	CACHE_DENTRY,
+	CACHE_EPOLL_EPI,
+	CACHE_EPOLL_PWQ,
+	CACHE_LSM_FILE,
+	CACHE_LSM_INODE,
+	CACHE_BIND_BUCKET,
+	CACHE_BIND2_BUCKET,
+	CACHE_COUNT
+};
+
+enum size_from {
+	SIZE_ABSENT,   /* this kernel has no such cache */
+	SIZE_SLABINFO, /* proc/slabinfo */
+	SIZE_SYSFS,    /* sys/kernel/slab/<cache>/ (caches SLUB merged) */
+	SIZE_TABLE,    /* data/objsizes.tsv for the kernel series */
+};
+
+const char *slab_cache_name(enum slab_cache c);
+const char *size_from_name(enum size_from f);
+
+struct cache_size {
+	enum size_from from;
+	uint64_t objsize;
+	uint64_t objperslab;
+	uint64_t pagesperslab;
+};
+
+#define OSRELEASE_MAX 128
+
+struct facts {
+	struct fact f[FACT_COUNT];
+	char osrelease[OSRELEASE_MAX];
+	struct cache_size cache[CACHE_COUNT];
+	enum fact_status slabinfo_status; /* of proc/slabinfo itself */
+	char table_series[16];            /* "6.1" when sizes came from the table */
+	uint64_t page_size;               /* bytes */
+	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
+};
+
+/* Reads every fact through src. page_size is the host's (sysconf). Returns
+ * false only when the root itself is unreadable: no proc directory. */
+bool facts_read(const struct source *src, uint64_t page_size, struct facts *out);
+
+/* True when fact id was read and parsed. */
+bool fact_ok(const struct facts *f, enum fact_id id);
+
+#endif

@@ -1,0 +1,281 @@
+/* sockcap: how many concurrent TCP connections can this host sustain, what
+ * stops it, and what lifts it. main() parses, dispatches through the command
+ * table, and is the only place that exits. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "embedded.h"
+#include "facts.h"
+#include "model.h"
+#include "out_doc.h"
+#include "out_text.h"
+#include "output.h"
+#include "profile.h"
+#include "report.h"
+#include "source.h"
+#include "version.h"
+
+enum exit_status { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+
+struct command {
+	const char *name;
+	enum exit_status (*run)(const struct cli *, FILE *out);
+	const char *summary;
+};
+
+static enum exit_status cmd_audit(const struct cli *c, FILE *out);
+static enum exit_status cmd_facts(const struct cli *c, FILE *out);
+static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
+
+/* The first command is the default. */
+static const struct command commands[] = {
+	{"audit", cmd_audit, "capacity, every limit, the binding one, live usage and warnings"},
+	{"facts", cmd_facts, "every fact read, with its source path and status"},
+	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: sockcap [OPTIONS] [COMMAND]\n\n"
+		     "How many concurrent TCP connections this host can sustain, which limit\n"
+		     "binds first, and what lifts it.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
+			i == 0 ? " (default)" : "");
+	fprintf(out, "\noptions:\n");
+	cli_print_options(out);
+	fprintf(out, "\nexit status: 0 success, 2 usage error, 3 the host or the output could "
+		     "not be read or written\n");
+}
+
+__attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "sockcap: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool looks_like_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	return strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+/* The profile named by --profile: a built-in name or a YAML file. */
+static enum exit_status load_profile(const char *spec, struct profile *p)
+{
+	char err[512];
+	struct text t;
+	enum fact_status st;
+	int rc;
+
+	if (!looks_like_file(spec)) {
+		if (profile_builtin(spec, p) == 0)
+			return EXIT_OK;
+		fprintf(stderr, "sockcap: unknown profile '%s'; built-in profiles:", spec);
+		for (size_t i = 0; profile_builtin_name(i); i++)
+			fprintf(stderr, " %s", profile_builtin_name(i));
+		fputc('\n', stderr);
+		return EXIT_USAGE;
+	}
+	st = file_read(spec, &t);
+	if (st != FACT_OK) {
+		fprintf(stderr, "sockcap: cannot read profile '%s': %s\n", spec,
+			fact_status_name(st));
+		return EXIT_USAGE;
+	}
+	rc = profile_parse(t.data, t.len, spec, p, err, sizeof(err));
+	text_free(&t);
+	if (rc != 0) {
+		fprintf(stderr, "sockcap: bad profile: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static bool want_color(const struct cli *c)
+{
+	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
+
+	if (c->color != COLOR_AUTO)
+		return c->color == COLOR_ALWAYS;
+	return !c->output && isatty(STDOUT_FILENO) && !(no && *no) &&
+	       !(term && strcmp(term, "dumb") == 0);
+}
+
+static enum exit_status read_host(const struct cli *c, struct facts *f)
+{
+	struct source src = source_root(c->root);
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (!facts_read(&src, ps > 0 ? (uint64_t)ps : 4096, f)) {
+		complain("cannot read the host at '%s': no proc directory there", c->root);
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
+static enum exit_status emit(const cJSON *doc, const struct cli *c, FILE *out)
+{
+	int rc;
+
+	if (!doc) {
+		complain("%s", "out of memory");
+		return EXIT_SYSTEM;
+	}
+	rc = c->format == FORMAT_YAML ? emit_yaml(doc, out) : emit_json(doc, out);
+	if (rc != 0) {
+		complain("%s", "cannot format the output");
+		return EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
+static enum exit_status cmd_audit(const struct cli *c, FILE *out)
+{
+	struct profile p;
+	struct facts f;
+	struct capacity cap;
+	struct model_options opt = {
+		.processes = c->processes,
+		.upstreams = c->upstreams,
+		.app_bytes_set = c->app_bytes_set,
+		.app_bytes = c->app_bytes,
+	};
+	struct report_input in = {c->root, &f, &p, &opt, &cap, false, 0};
+	enum exit_status st;
+	cJSON *doc;
+
+	if ((st = load_profile(c->profile, &p)) != EXIT_OK)
+		return st;
+	if ((st = read_host(c, &f)) != EXIT_OK)
+		return st;
+	model_compute(&f, &p, &opt, &cap);
+	if (c->format == FORMAT_TEXT) {
+		text_audit(&in, want_color(c), out);
+		return EXIT_OK;
+	}
+	doc = report_audit(&in);
+	st = emit(doc, c, out);
+	cJSON_Delete(doc);
+	return st;
+}
+
+static enum exit_status cmd_facts(const struct cli *c, FILE *out)
+{
+	struct facts f;
+	enum exit_status st;
+	cJSON *doc;
+
+	if ((st = read_host(c, &f)) != EXIT_OK)
+		return st;
+	if (c->format == FORMAT_TEXT) {
+		text_facts(&f, out);
+		return EXIT_OK;
+	}
+	doc = report_facts(c->root, &f);
+	st = emit(doc, c, out);
+	cJSON_Delete(doc);
+	return st;
+}
+
+static enum exit_status cmd_profiles(const struct cli *c, FILE *out)
+{
+	struct profile list[16];
+	size_t n = 0;
+	enum exit_status st;
+	cJSON *doc;
+
+	for (size_t i = 0; profile_builtin_name(i) && n < 15; i++)
+		if (profile_builtin(profile_builtin_name(i), &list[n]) == 0)
+			n++;
+	/* A file given with --profile is shown after the built-in ones. */
+	if (looks_like_file(c->profile)) {
+		if ((st = load_profile(c->profile, &list[n])) != EXIT_OK)
+			return st;
+		n++;
+	}
+	if (c->format == FORMAT_TEXT) {
+		text_profiles(list, n, out);
+		return EXIT_OK;
+	}
+	doc = report_profiles(list, n);
+	st = emit(doc, c, out);
+	cJSON_Delete(doc);
+	return st;
+}
+
+static const struct command *find_command(const char *name)
+{
+	if (!name)
+		return &commands[0];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	char err[512];
+	const struct command *cmd;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	enum exit_status st;
+
+	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "sockcap: %s\nTry 'sockcap --help'.\n", err);
+		return EXIT_USAGE;
+	}
+	if (c.help || c.version) {
+		if (c.help)
+			usage(stdout);
+		else
+			printf("sockcap %s\n", SOCKCAP_VERSION);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			complain("%s", "cannot write to standard output");
+			return EXIT_SYSTEM;
+		}
+		return EXIT_OK;
+	}
+	cmd = find_command(c.command);
+	if (!cmd) {
+		fprintf(stderr, "sockcap: unknown command '%s'\nTry 'sockcap --help'.\n", c.command);
+		return EXIT_USAGE;
+	}
+	/* Render into memory first: nothing reaches stdout or the -o file
+	 * unless the whole document was made. */
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		complain("%s", "out of memory");
+		return EXIT_SYSTEM;
+	}
+	st = cmd->run(&c, mem);
+	if (fclose(mem) != 0) {
+		free(buf);
+		complain("%s", "out of memory");
+		return EXIT_SYSTEM;
+	}
+	if (st == EXIT_OK || st == EXIT_CHECK) {
+		int rc = c.output ? output_to_file(c.output, buf, len, err, sizeof(err))
+				  : output_to_stdout(buf, len, err, sizeof(err));
+		if (rc != 0) {
+			complain("%s", err);
+			st = EXIT_SYSTEM;
+		}
+	}
+	free(buf);
+	return (int)st;
+}

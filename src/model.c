@@ -1,0 +1,462 @@
+#include "model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "u64.h"
+
+/* Kernel defaults used when "default" buffers meet an unreadable
+ * tcp_rmem/tcp_wmem (net/ipv4/tcp.c: 131072 and 16384). */
+#define TCP_RMEM_DEFAULT 131072
+#define TCP_WMEM_DEFAULT 16384
+/* One slot of the fd table per descriptor (struct file *). */
+#define FD_SLOT_BYTES 8
+/* Seconds a closed connection lingers in TIME_WAIT (TCP_TIMEWAIT_LEN) and,
+ * at most, as an orphan in FIN_WAIT2 (tcp_fin_timeout's default). */
+#define LINGER_SECONDS 60
+/* The listen backlog a reconnect storm wants: the kernel's default somaxconn
+ * since 5.4. */
+#define BACKLOG_WANTED 4096
+
+static const char *const row_names[ROW_COUNT] = {
+	[ROW_NOFILE] = "nofile",
+	[ROW_NOFILE_HARD] = "nofile_hard",
+	[ROW_NR_OPEN] = "nr_open",
+	[ROW_FILE_MAX] = "file_max",
+	[ROW_MEMORY] = "memory",
+	[ROW_TCP_MEM] = "tcp_mem",
+	[ROW_EPOLL_WATCHES] = "epoll_watches",
+	[ROW_CONNTRACK] = "conntrack",
+	[ROW_PORTS] = "ports",
+	[ROW_THREADS] = "threads",
+};
+
+const char *row_name(enum row_id id)
+{
+	return id < ROW_COUNT ? row_names[id] : "none";
+}
+
+const char *row_status_name(enum row_status s)
+{
+	static const char *const names[] = {"ok", "unbounded", "unknown", "n/a"};
+	return names[s];
+}
+
+bool row_can_bind(enum row_id id)
+{
+	return id != ROW_NOFILE_HARD && id != ROW_NR_OPEN && id < ROW_COUNT;
+}
+
+static void note(struct row *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->note, sizeof(r->note), fmt, ap);
+	va_end(ap);
+}
+
+static void set_ok(struct row *r, uint64_t value, enum unit unit, uint64_t connections)
+{
+	r->status = ROWS_OK;
+	r->has_value = true;
+	r->value = value;
+	r->unit = unit;
+	r->connections = connections;
+}
+
+/* Marks r unknown when fact id was not read; returns true if so. */
+static bool unknown_unless_ok(const struct facts *f, enum fact_id id, struct row *r)
+{
+	const struct fact *x = &f->f[id];
+
+	r->source = id;
+	if (x->status == FACT_OK)
+		return false;
+	r->status = ROWS_UNKNOWN;
+	note(r, "%s is %s", x->path, fact_status_name(x->status));
+	return true;
+}
+
+uint64_t model_truesize(uint64_t payload)
+{
+	/* A fit of two measurements on Linux 6.18 (DESIGN section 3): 16 KiB
+	 * queued cost 20 KiB, 256 KiB cost 274 KiB. Per skb the kernel adds
+	 * struct sk_buff and skb_shared_info to page-rounded data. */
+	if (payload == 0)
+		return 0;
+	return u64_sat_add(u64_sat_add(payload, payload / 16), 3072);
+}
+
+static uint64_t effective_millibytes(const struct cache_size *c, uint64_t page_size)
+{
+	if (c->from == SIZE_ABSENT || c->objperslab == 0)
+		return 0;
+	return u64_muldiv(u64_sat_mul(c->pagesperslab, page_size), 1000, c->objperslab);
+}
+
+static void per_connection(const struct facts *f, const struct profile *p,
+			   const struct model_options *opt, struct per_connection *pc)
+{
+	static const enum slab_cache always[] = {CACHE_TCP, CACHE_SOCK_INODE, CACHE_FILP,
+						 CACHE_DENTRY, CACHE_LSM_FILE, CACHE_LSM_INODE};
+	uint64_t milli = 0, extra = 0;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->sockets = p->sockets_per_connection;
+	pc->outbound_sockets = p->outbound_sockets;
+	for (int c = 0; c < CACHE_COUNT; c++)
+		pc->cache_millibytes[c] = effective_millibytes(&f->cache[c], f->page_size);
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		pc->cache_used[always[i]] = true;
+	pc->cache_used[CACHE_EPOLL_EPI] = p->epoll;
+	pc->cache_used[CACHE_EPOLL_PWQ] = p->epoll;
+	for (int c = 0; c < CACHE_COUNT; c++)
+		if (pc->cache_used[c])
+			milli = u64_sat_add(milli, pc->cache_millibytes[c]);
+	pc->kernel_bytes_per_socket = u64_sat_add(milli, 999) / 1000 + FD_SLOT_BYTES;
+	extra = u64_sat_add(pc->cache_millibytes[CACHE_BIND_BUCKET],
+			    pc->cache_millibytes[CACHE_BIND2_BUCKET]);
+	pc->outbound_extra_bytes = u64_sat_add(extra, 999) / 1000;
+	pc->object_sizes_from = f->cache[CACHE_TCP].from;
+
+	pc->rx_bytes = p->rx_bytes;
+	if (p->rx_default)
+		pc->rx_bytes = fact_ok(f, F_TCP_RMEM) ? f->f[F_TCP_RMEM].v[1] : TCP_RMEM_DEFAULT;
+	pc->tx_bytes = p->tx_bytes;
+	if (p->tx_default)
+		pc->tx_bytes = fact_ok(f, F_TCP_WMEM) ? f->f[F_TCP_WMEM].v[1] : TCP_WMEM_DEFAULT;
+	pc->buffer_bytes = u64_sat_mul(pc->sockets, u64_sat_add(model_truesize(pc->rx_bytes),
+								 model_truesize(pc->tx_bytes)));
+	pc->app_bytes = opt->app_bytes_set ? opt->app_bytes : p->app_bytes;
+	pc->total_bytes = u64_sat_add(
+		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
+			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
+		u64_sat_add(pc->buffer_bytes, pc->app_bytes));
+}
+
+/* nofile, nofile_hard and nr_open share one formula. */
+static void descriptor_row(uint64_t limit, enum unit unit, const struct profile *p,
+			   const struct model_options *opt, struct row *r, const char *what)
+{
+	uint64_t usable = u64_sat_sub(limit, p->reserved_fds);
+
+	if (limit == U64_UNLIMITED) {
+		r->status = ROWS_UNBOUNDED;
+		note(r, "%s is unlimited", what);
+		return;
+	}
+	set_ok(r, limit, unit,
+	       u64_sat_mul(usable, opt->processes) / p->sockets_per_connection);
+	note(r, "(%s %llu - %llu reserved) x %llu processes / %llu sockets", what,
+	     (unsigned long long)limit, (unsigned long long)p->reserved_fds,
+	     (unsigned long long)opt->processes, (unsigned long long)p->sockets_per_connection);
+}
+
+static void row_nofile(const struct facts *f, const struct profile *p,
+		       const struct model_options *opt, struct capacity *c)
+{
+	struct row *soft = &c->rows[ROW_NOFILE], *hard = &c->rows[ROW_NOFILE_HARD];
+
+	if (!unknown_unless_ok(f, F_NOFILE, soft))
+		descriptor_row(f->f[F_NOFILE].v[0], UNIT_COUNT, p, opt, soft, "soft");
+	if (!unknown_unless_ok(f, F_NOFILE, hard))
+		descriptor_row(f->f[F_NOFILE].v[1], UNIT_COUNT, p, opt, hard, "hard");
+}
+
+static void row_nr_open(const struct facts *f, const struct profile *p,
+			const struct model_options *opt, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_NR_OPEN];
+
+	if (!unknown_unless_ok(f, F_NR_OPEN, r))
+		descriptor_row(f->f[F_NR_OPEN].v[0], UNIT_COUNT, p, opt, r, "fs.nr_open");
+}
+
+static void row_file_max(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_FILE_MAX];
+	uint64_t max, used = 0;
+
+	if (unknown_unless_ok(f, F_FILE_MAX, r))
+		return;
+	max = f->f[F_FILE_MAX].v[0];
+	if (fact_ok(f, F_FILE_NR))
+		used = f->f[F_FILE_NR].v[0];
+	set_ok(r, max, UNIT_COUNT, u64_sat_sub(max, used) / p->sockets_per_connection);
+	if (fact_ok(f, F_FILE_NR))
+		note(r, "(fs.file-max %llu - %llu allocated) / %llu sockets",
+		     (unsigned long long)max, (unsigned long long)used,
+		     (unsigned long long)p->sockets_per_connection);
+	else
+		note(r, "fs.file-max %llu / %llu sockets; allocated files unknown (%s %s)",
+		     (unsigned long long)max, (unsigned long long)p->sockets_per_connection,
+		     f->f[F_FILE_NR].path, fact_status_name(f->f[F_FILE_NR].status));
+}
+
+static void row_memory(const struct facts *f, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_MEMORY];
+	const struct fact *lim = &f->f[F_CG_MEM_MAX];
+	bool cg = lim->status == FACT_OK && lim->v[0] != U64_UNLIMITED;
+	uint64_t room = cg ? u64_sat_sub(lim->v[0], f->f[F_CG_MEM_CURRENT].v[0]) : 0;
+	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
+	uint64_t per = c->pc.total_bytes;
+
+	r->source = F_MEM_AVAILABLE;
+	if (!fact_ok(f, F_MEM_AVAILABLE) && !cg) {
+		unknown_unless_ok(f, F_MEM_AVAILABLE, r);
+		return;
+	}
+	if (cg && (!fact_ok(f, F_MEM_AVAILABLE) || room < avail)) {
+		r->source = F_CG_MEM_MAX;
+		set_ok(r, room, UNIT_BYTES, per ? room / per : UINT64_MAX);
+		note(r, "(cgroup limit %llu - usage %llu bytes) / %llu bytes per connection",
+		     (unsigned long long)lim->v[0],
+		     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)per);
+		return;
+	}
+	set_ok(r, avail, UNIT_BYTES, per ? avail / per : UINT64_MAX);
+	note(r, "MemAvailable %llu bytes / %llu bytes per connection", (unsigned long long)avail,
+	     (unsigned long long)per);
+}
+
+static void row_tcp_mem(const struct facts *f, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_TCP_MEM];
+	uint64_t pressure, bytes, per = c->pc.buffer_bytes;
+
+	if (per == 0) {
+		r->source = F_TCP_MEM;
+		r->status = ROWS_UNBOUNDED;
+		note(r, "the profile keeps no data in flight; idle sockets use no tcp_mem");
+		return;
+	}
+	if (unknown_unless_ok(f, F_TCP_MEM, r))
+		return;
+	pressure = f->f[F_TCP_MEM].v[1];
+	bytes = u64_sat_mul(pressure, f->page_size);
+	set_ok(r, pressure, UNIT_PAGES, bytes / per);
+	note(r, "pressure %llu pages x %llu bytes / %llu buffer bytes per connection",
+	     (unsigned long long)pressure, (unsigned long long)f->page_size,
+	     (unsigned long long)per);
+}
+
+static void row_epoll(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_EPOLL_WATCHES];
+	uint64_t max;
+
+	r->source = F_EPOLL_WATCHES;
+	if (!p->epoll) {
+		r->status = ROWS_NA;
+		note(r, "the profile does not use epoll");
+		return;
+	}
+	if (unknown_unless_ok(f, F_EPOLL_WATCHES, r))
+		return;
+	max = f->f[F_EPOLL_WATCHES].v[0];
+	set_ok(r, max, UNIT_COUNT, max / p->sockets_per_connection);
+	note(r, "%llu watches per user / %llu sockets", (unsigned long long)max,
+	     (unsigned long long)p->sockets_per_connection);
+}
+
+static void row_conntrack(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_CONNTRACK];
+	const struct fact *max = &f->f[F_CONNTRACK_MAX];
+	uint64_t count = 0;
+
+	r->source = F_CONNTRACK_MAX;
+	if (!p->conntrack) {
+		r->status = ROWS_NA;
+		note(r, "the profile's connections are not tracked");
+		return;
+	}
+	if (max->status == FACT_MISSING) {
+		r->status = ROWS_NA;
+		note(r, "nf_conntrack is not loaded");
+		return;
+	}
+	if (unknown_unless_ok(f, F_CONNTRACK_MAX, r))
+		return;
+	if (fact_ok(f, F_CONNTRACK_COUNT))
+		count = f->f[F_CONNTRACK_COUNT].v[0];
+	set_ok(r, max->v[0], UNIT_COUNT,
+	       u64_sat_sub(max->v[0], count) / p->sockets_per_connection);
+	note(r, "(nf_conntrack_max %llu - %llu tracked) / %llu flows per connection",
+	     (unsigned long long)max->v[0], (unsigned long long)count,
+	     (unsigned long long)p->sockets_per_connection);
+}
+
+static void row_ports(const struct facts *f, const struct profile *p,
+		      const struct model_options *opt, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_PORTS];
+	uint64_t lo, hi, size;
+
+	r->source = F_PORT_RANGE;
+	if (p->outbound_sockets == 0) {
+		r->status = ROWS_NA;
+		note(r, "the profile opens no outbound sockets");
+		return;
+	}
+	if (unknown_unless_ok(f, F_PORT_RANGE, r))
+		return;
+	lo = f->f[F_PORT_RANGE].v[0];
+	hi = f->f[F_PORT_RANGE].v[1];
+	if (hi < lo || hi > 65535) {
+		r->status = ROWS_UNKNOWN;
+		note(r, "ip_local_port_range %llu %llu is not a range", (unsigned long long)lo,
+		     (unsigned long long)hi);
+		return;
+	}
+	size = hi - lo + 1;
+	set_ok(r, size, UNIT_COUNT,
+	       u64_sat_mul(size, opt->upstreams) / p->outbound_sockets);
+	note(r, "%llu ports x %llu upstreams / %llu outbound sockets", (unsigned long long)size,
+	     (unsigned long long)opt->upstreams, (unsigned long long)p->outbound_sockets);
+}
+
+/* Room under one thread limit: limit − in use. */
+static void thread_room(const struct facts *f, enum fact_id lim, unsigned idx, enum fact_id used,
+			bool *any, uint64_t *best, enum fact_id *src)
+{
+	uint64_t room;
+
+	if (!fact_ok(f, lim) || f->f[lim].v[idx] == U64_UNLIMITED)
+		return;
+	room = u64_sat_sub(f->f[lim].v[idx], fact_ok(f, used) ? f->f[used].v[0] : 0);
+	if (!*any || room < *best) {
+		*best = room;
+		*src = lim;
+	}
+	*any = true;
+}
+
+static void row_threads(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_THREADS];
+	uint64_t best = 0;
+	bool any = false;
+	enum fact_id src = F_THREADS_MAX;
+
+	r->source = F_THREADS_MAX;
+	if (!p->thread_per_connection) {
+		r->status = ROWS_NA;
+		note(r, "the profile does not use a thread per connection");
+		return;
+	}
+	thread_room(f, F_THREADS_MAX, 0, F_THREADS_IN_USE, &any, &best, &src);
+	thread_room(f, F_PID_MAX, 0, F_THREADS_IN_USE, &any, &best, &src);
+	thread_room(f, F_NPROC, 0, F_THREADS_IN_USE, &any, &best, &src);
+	thread_room(f, F_CG_PIDS_MAX, 0, F_CG_PIDS_CURRENT, &any, &best, &src);
+	if (!any) {
+		unknown_unless_ok(f, F_THREADS_MAX, r);
+		if (r->status != ROWS_UNKNOWN) {
+			r->status = ROWS_UNBOUNDED;
+			note(r, "no thread limit applies");
+		}
+		return;
+	}
+	r->source = src;
+	set_ok(r, f->f[src].v[0], UNIT_COUNT, best);
+	note(r, "%s %llu minus threads in use", fact_defs[src].name,
+	     (unsigned long long)f->f[src].v[0]);
+}
+
+static void warn(struct capacity *c, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+	struct warning *w;
+
+	if (c->nwarnings >= WARNINGS_MAX)
+		return;
+	w = &c->warnings[c->nwarnings++];
+	w->id = id;
+	va_start(ap, fmt);
+	vsnprintf(w->message, sizeof(w->message), fmt, ap);
+	va_end(ap);
+}
+
+static void warnings(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	uint64_t want = c->known ? u64_min(BACKLOG_WANTED, c->connections) : BACKLOG_WANTED;
+	uint64_t lingering = u64_sat_mul(p->churn_per_second, LINGER_SECONDS);
+	unsigned long long v;
+
+	if (fact_ok(f, F_NOFILE) && f->f[F_NOFILE].v[0] <= 1024 &&
+	    f->f[F_NOFILE].v[1] > f->f[F_NOFILE].v[0])
+		warn(c, "nofile_soft_low",
+		     "soft RLIMIT_NOFILE is %llu under a hard limit of %llu: a server that does "
+		     "not raise its own soft limit stops there",
+		     (unsigned long long)f->f[F_NOFILE].v[0], (unsigned long long)f->f[F_NOFILE].v[1]);
+	if (fact_ok(f, F_SOMAXCONN) && (v = f->f[F_SOMAXCONN].v[0]) < want)
+		warn(c, "somaxconn_small",
+		     "net.core.somaxconn is %llu: a reconnect storm overflows accept queues "
+		     "shorter than %llu", v, (unsigned long long)want);
+	if (fact_ok(f, F_TCP_MAX_SYN_BACKLOG) && (v = f->f[F_TCP_MAX_SYN_BACKLOG].v[0]) < want)
+		warn(c, "syn_backlog_small",
+		     "net.ipv4.tcp_max_syn_backlog is %llu: a reconnect storm needs %llu "
+		     "half-open connections per listener", v, (unsigned long long)want);
+	if (fact_ok(f, F_TCP_MAX_TW_BUCKETS) && (v = f->f[F_TCP_MAX_TW_BUCKETS].v[0]) < lingering)
+		warn(c, "tw_buckets_small",
+		     "net.ipv4.tcp_max_tw_buckets is %llu, below the %llu TIME_WAIT sockets that "
+		     "%llu closes per second leave for 60 s",
+		     v, (unsigned long long)lingering, (unsigned long long)p->churn_per_second);
+	if (fact_ok(f, F_TCP_MAX_ORPHANS) && (v = f->f[F_TCP_MAX_ORPHANS].v[0]) < lingering)
+		warn(c, "orphans_small",
+		     "net.ipv4.tcp_max_orphans is %llu, below the %llu orphans that %llu closes "
+		     "per second can leave for up to 60 s",
+		     v, (unsigned long long)lingering, (unsigned long long)p->churn_per_second);
+	if (fact_ok(f, F_SOCK_TCP_MEM) && fact_ok(f, F_TCP_MEM) &&
+	    f->f[F_SOCK_TCP_MEM].v[0] >= f->f[F_TCP_MEM].v[1])
+		warn(c, "tcp_mem_pressure",
+		     "TCP is under memory pressure now: %llu pages in use, pressure at %llu",
+		     (unsigned long long)f->f[F_SOCK_TCP_MEM].v[0],
+		     (unsigned long long)f->f[F_TCP_MEM].v[1]);
+	if (fact_ok(f, F_FILE_MAX) && fact_ok(f, F_NR_OPEN) &&
+	    f->f[F_FILE_MAX].v[0] < f->f[F_NR_OPEN].v[0])
+		warn(c, "file_max_below_nr_open",
+		     "fs.file-max (%llu) is below fs.nr_open (%llu): one process may exhaust "
+		     "the system's file table",
+		     (unsigned long long)f->f[F_FILE_MAX].v[0],
+		     (unsigned long long)f->f[F_NR_OPEN].v[0]);
+	if (fact_ok(f, F_TCP_TW_RECYCLE) && f->f[F_TCP_TW_RECYCLE].v[0] != 0)
+		warn(c, "tcp_tw_recycle",
+		     "net.ipv4.tcp_tw_recycle is on: it drops connections from clients behind "
+		     "NAT and was removed in Linux 4.12; set it to 0");
+}
+
+void model_compute(const struct facts *f, const struct profile *p,
+		   const struct model_options *opt, struct capacity *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->binding = ROW_NONE;
+	per_connection(f, p, opt, &out->pc);
+	row_nofile(f, p, opt, out);
+	row_nr_open(f, p, opt, out);
+	row_file_max(f, p, out);
+	row_memory(f, out);
+	row_tcp_mem(f, out);
+	row_epoll(f, p, out);
+	row_conntrack(f, p, out);
+	row_ports(f, p, opt, out);
+	row_threads(f, p, out);
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &out->rows[i];
+
+		if (!row_can_bind((enum row_id)i))
+			continue;
+		if (r->status == ROWS_UNKNOWN)
+			out->partial = true;
+		if (r->status == ROWS_OK && (!out->known || r->connections < out->connections)) {
+			out->known = true;
+			out->connections = r->connections;
+			out->binding = (enum row_id)i;
+		}
+	}
+	warnings(f, p, out);
+}

@@ -1,0 +1,81 @@
+/* The capacity model (DESIGN section 3). Pure: facts and a profile in, a
+ * struct capacity out; no I/O, no allocation. */
+#ifndef SOCKCAP_MODEL_H
+#define SOCKCAP_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facts.h"
+#include "profile.h"
+
+enum row_status {
+	ROWS_OK,        /* connections is set */
+	ROWS_UNBOUNDED, /* this limit allows any number */
+	ROWS_UNKNOWN,   /* a fact it needs could not be read */
+	ROWS_NA,        /* does not apply to this profile or host */
+};
+
+const char *row_status_name(enum row_status s);
+const char *row_name(enum row_id id);
+/* Rows that can bind today; nofile_hard and nr_open are ceilings only. */
+bool row_can_bind(enum row_id id);
+
+#define NOTE_MAX 200
+
+struct row {
+	enum row_status status;
+	bool has_value;
+	uint64_t value; /* the limit itself, in unit */
+	enum unit unit;
+	uint64_t connections;  /* when status is ROWS_OK */
+	enum fact_id source;   /* the fact the value came from */
+	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
+};
+
+struct per_connection {
+	uint64_t sockets;                 /* sockets_per_connection */
+	uint64_t outbound_sockets;
+	uint64_t kernel_bytes_per_socket; /* slab objects + fd slot, rounded up */
+	uint64_t outbound_extra_bytes;    /* port bind buckets per outbound socket */
+	uint64_t buffer_bytes;            /* in-flight data at truesize, all sockets */
+	uint64_t app_bytes;
+	uint64_t total_bytes;
+	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
+	enum size_from object_sizes_from; /* where the TCP object's size came from */
+	bool cache_used[CACHE_COUNT];     /* counted for every socket */
+	uint64_t cache_millibytes[CACHE_COUNT]; /* effective bytes × 1000 */
+};
+
+#define WARNINGS_MAX 16
+
+struct warning {
+	const char *id;
+	char message[256];
+};
+
+struct model_options {
+	uint64_t processes;     /* worker processes sharing the connections, ≥ 1 */
+	uint64_t upstreams;     /* distinct upstream address:port pairs, ≥ 1 */
+	bool app_bytes_set;     /* --app-bytes given: overrides the profile */
+	uint64_t app_bytes;
+};
+
+struct capacity {
+	struct row rows[ROW_COUNT];
+	bool known;             /* some row gave a number */
+	uint64_t connections;   /* minimum over the rows that can bind */
+	enum row_id binding;    /* that row (first in table order on a tie); ROW_NONE if !known */
+	bool partial;           /* a row that can bind is unknown */
+	struct per_connection pc;
+	struct warning warnings[WARNINGS_MAX];
+	unsigned nwarnings;
+};
+
+/* Skb truesize of payload bytes queued on one socket (0 for 0). */
+uint64_t model_truesize(uint64_t payload);
+
+void model_compute(const struct facts *f, const struct profile *p,
+		   const struct model_options *opt, struct capacity *out);
+
+#endif

@@ -1,0 +1,284 @@
+#include "out_text.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "parse.h"
+#include "u64.h"
+
+#define BAR_WIDTH 24
+
+struct style {
+	const char *bold, *warn, *mark, *dim, *reset;
+};
+
+static struct style style_of(bool color)
+{
+	struct style on = {"\033[1m", "\033[33m", "\033[1;31m", "\033[2m", "\033[0m"};
+	struct style off = {"", "", "", "", ""};
+	return color ? on : off;
+}
+
+static const char *value_text(const struct row *r, char *buf, size_t size)
+{
+	char n[FMT_MAX];
+
+	if (!r->has_value)
+		return "-";
+	switch (r->unit) {
+	case UNIT_BYTES:
+		return fmt_bytes(buf, size, r->value);
+	case UNIT_PAGES:
+		snprintf(buf, size, "%s pages", fmt_count(n, sizeof(n), r->value));
+		return buf;
+	case UNIT_KB:
+		return fmt_bytes(buf, size, u64_sat_mul(r->value, 1024));
+	case UNIT_COUNT:
+	case UNIT_TEXT:
+		break;
+	}
+	if (r->value == U64_UNLIMITED)
+		return "unlimited";
+	return fmt_count(buf, size, r->value);
+}
+
+/* Bar length on a log scale where `top` fills the width. */
+static int bar_length(uint64_t v, uint64_t top)
+{
+	double len;
+
+	if (v == 0 || top == 0)
+		return 0;
+	if (top <= 1)
+		return BAR_WIDTH;
+	len = BAR_WIDTH * log10((double)v) / log10((double)top);
+	return len < 1 ? 1 : len > BAR_WIDTH ? BAR_WIDTH : (int)(len + 0.5);
+}
+
+static void headline(const struct report_input *in, const struct style *s, FILE *out)
+{
+	const struct capacity *c = in->capacity;
+	const struct row *b;
+	char n[FMT_MAX];
+
+	if (!c->known) {
+		fprintf(out, "%scapacity unknown: no limit could be read%s\n", s->bold, s->reset);
+		return;
+	}
+	b = &c->rows[c->binding];
+	fprintf(out, "%s≈ %s concurrent connections; bound by %s%s", s->bold,
+		fmt_approx(n, sizeof(n), c->connections), row_name(c->binding), s->reset);
+	fprintf(out, " (%s)", fact_defs[b->source].name);
+	if (c->partial)
+		fprintf(out, "; partial: some limits could not be read");
+	fputc('\n', out);
+}
+
+static void cost_line(const struct report_input *in, FILE *out)
+{
+	const struct per_connection *pc = &in->capacity->pc;
+	const struct profile *p = in->profile;
+	char k[FMT_MAX], b[FMT_MAX], a[FMT_MAX], t[FMT_MAX];
+
+	fprintf(out, "profile %s (%s): %llu socket%s per connection x %s kernel",
+		p->name, p->origin, (unsigned long long)pc->sockets, pc->sockets == 1 ? "" : "s",
+		fmt_bytes(k, sizeof(k), pc->kernel_bytes_per_socket));
+	if (pc->outbound_sockets)
+		fprintf(out, " (+%llu B port buckets per outbound socket)",
+			(unsigned long long)pc->outbound_extra_bytes);
+	fprintf(out, " + %s buffers + %s app = %s per connection\n",
+		fmt_bytes(b, sizeof(b), pc->buffer_bytes), fmt_bytes(a, sizeof(a), pc->app_bytes),
+		fmt_bytes(t, sizeof(t), pc->total_bytes));
+	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
+	if (pc->object_sizes_from == SIZE_TABLE)
+		fprintf(out, " (built-in, Linux %s series)", in->facts->table_series);
+	fputc('\n', out);
+}
+
+static void rows(const struct report_input *in, const struct style *s, FILE *out)
+{
+	const struct capacity *c = in->capacity;
+	uint64_t top = 0;
+
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (c->rows[i].status == ROWS_OK)
+			top = u64_max(top, c->rows[i].connections);
+	fprintf(out, "\n%-14s %-17s %15s  %-*s\n", "limit", "value", "connections", BAR_WIDTH,
+		"(log scale)");
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &c->rows[i];
+		char v[FMT_MAX + 8], n[FMT_MAX];
+		const char *conn = row_status_name(r->status);
+		bool binding = c->known && c->binding == (enum row_id)i;
+		int len = r->status == ROWS_OK ? bar_length(r->connections, top) : 0;
+
+		if (r->status == ROWS_OK)
+			conn = fmt_count(n, sizeof(n), r->connections);
+		fprintf(out, "%s%-14s %-17s %15s  ", binding ? s->mark : "",
+			row_name((enum row_id)i), value_text(r, v, sizeof(v)), conn);
+		for (int k = 0; k < BAR_WIDTH; k++)
+			fputs(k < len ? "█" : " ", out);
+		if (binding)
+			fprintf(out, " ◀ binding%s", s->reset);
+		else if (!row_can_bind((enum row_id)i))
+			fprintf(out, " %sceiling%s", s->dim, s->reset);
+		fputc('\n', out);
+	}
+}
+
+static void notes(const struct report_input *in, const struct style *s, FILE *out)
+{
+	const struct capacity *c = in->capacity;
+
+	fprintf(out, "\nhow each row is reached:\n");
+	for (int i = 0; i < ROW_COUNT; i++)
+		fprintf(out, "  %s%-14s%s %s  [%s]\n", s->dim, row_name((enum row_id)i), s->reset,
+			c->rows[i].note, in->facts->f[c->rows[i].source].path);
+}
+
+static void live(const struct report_input *in, FILE *out)
+{
+	const struct facts *f = in->facts;
+	const struct capacity *c = in->capacity;
+	char a[FMT_MAX], b[FMT_MAX];
+
+	fprintf(out, "\nlive usage:\n");
+	if (fact_ok(f, F_SOCK_TCP_INUSE)) {
+		uint64_t v6 = fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0;
+		uint64_t all = u64_sat_add(f->f[F_SOCK_TCP_INUSE].v[0], v6);
+
+		fprintf(out, "  TCP sockets in use  %s (IPv4 %llu, IPv6 %llu)", fmt_count(a, sizeof(a), all),
+			(unsigned long long)f->f[F_SOCK_TCP_INUSE].v[0], (unsigned long long)v6);
+		if (c->known && c->connections > 0)
+			fprintf(out, " of %s capacity (%.1f%%)",
+				fmt_approx(b, sizeof(b), c->connections),
+				100.0 * (double)all / (double)c->connections);
+		fputc('\n', out);
+		if (fact_ok(f, F_SOCK_TCP_TW) && fact_ok(f, F_SOCK_TCP_ORPHAN))
+			fprintf(out, "  TIME_WAIT           %s, orphans %llu\n",
+				fmt_count(a, sizeof(a), f->f[F_SOCK_TCP_TW].v[0]),
+				(unsigned long long)f->f[F_SOCK_TCP_ORPHAN].v[0]);
+	} else {
+		fprintf(out, "  TCP sockets in use  unknown (%s %s)\n", f->f[F_SOCK_TCP_INUSE].path,
+			fact_status_name(f->f[F_SOCK_TCP_INUSE].status));
+	}
+	if (fact_ok(f, F_FILE_NR) && fact_ok(f, F_FILE_MAX))
+		fprintf(out, "  files allocated     %s of fs.file-max %s\n",
+			fmt_count(a, sizeof(a), f->f[F_FILE_NR].v[0]),
+			fmt_count(b, sizeof(b), f->f[F_FILE_MAX].v[0]));
+	if (fact_ok(f, F_SOCK_TCP_MEM) && fact_ok(f, F_TCP_MEM))
+		fprintf(out, "  TCP buffer memory   %s pages of %s at pressure\n",
+			fmt_count(a, sizeof(a), f->f[F_SOCK_TCP_MEM].v[0]),
+			fmt_count(b, sizeof(b), f->f[F_TCP_MEM].v[1]));
+	if (fact_ok(f, F_CONNTRACK_COUNT) && fact_ok(f, F_CONNTRACK_MAX))
+		fprintf(out, "  conntrack entries   %s of %s\n",
+			fmt_count(a, sizeof(a), f->f[F_CONNTRACK_COUNT].v[0]),
+			fmt_count(b, sizeof(b), f->f[F_CONNTRACK_MAX].v[0]));
+}
+
+static void warnings_and_errors(const struct report_input *in, const struct style *s, FILE *out)
+{
+	const struct capacity *c = in->capacity;
+	const struct facts *f = in->facts;
+	bool header = false;
+
+	if (c->nwarnings > 0) {
+		fprintf(out, "\n%swarnings:%s\n", s->warn, s->reset);
+		for (unsigned i = 0; i < c->nwarnings; i++)
+			fprintf(out, "  - %s\n", c->warnings[i].message);
+	}
+	for (int i = 0; i < FACT_COUNT; i++) {
+		if (f->f[i].status != FACT_DENIED && f->f[i].status != FACT_INVALID)
+			continue;
+		if (!header)
+			fprintf(out, "\nnot read:\n");
+		header = true;
+		fprintf(out, "  - %s: %s\n", f->f[i].path, fact_status_name(f->f[i].status));
+	}
+	if (f->slabinfo_status == FACT_DENIED || f->slabinfo_status == FACT_INVALID) {
+		if (!header)
+			fprintf(out, "\nnot read:\n");
+		fprintf(out, "  - proc/slabinfo: %s (object sizes from %s)\n",
+			fact_status_name(f->slabinfo_status),
+			size_from_name(in->capacity->pc.object_sizes_from));
+	}
+}
+
+void text_audit(const struct report_input *in, bool color, FILE *out)
+{
+	struct style s = style_of(color);
+
+	headline(in, &s, out);
+	cost_line(in, out);
+	rows(in, &s, out);
+	notes(in, &s, out);
+	live(in, out);
+	warnings_and_errors(in, &s, out);
+}
+
+void text_facts(const struct facts *f, FILE *out)
+{
+	fprintf(out, "%-36s %-8s %-32s %s\n", "fact", "status", "value", "path");
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact_def *d = &fact_defs[i];
+		const struct fact *x = &f->f[i];
+		char v[OSRELEASE_MAX + 8] = "-";
+
+		if (x->status == FACT_OK && d->unit == UNIT_TEXT) {
+			snprintf(v, sizeof(v), "%s", f->osrelease);
+		} else if (x->status == FACT_OK) {
+			size_t o = 0;
+			for (unsigned k = 0; k < d->nvalues && o < sizeof(v); k++) {
+				if (x->v[k] == U64_UNLIMITED)
+					o += (size_t)snprintf(v + o, sizeof(v) - o, "%sunlimited", k ? " " : "");
+				else
+					o += (size_t)snprintf(v + o, sizeof(v) - o, "%s%llu", k ? " " : "",
+							      (unsigned long long)x->v[k]);
+			}
+			if (o < sizeof(v) && d->unit != UNIT_COUNT)
+				snprintf(v + o, sizeof(v) - o, " %s", unit_name(d->unit));
+		}
+		fprintf(out, "%-36s %-8s %-32s %s\n", d->name, fact_status_name(x->status), v, x->path);
+	}
+	fprintf(out, "\n%-20s %-9s %8s %10s %12s %s\n", "slab cache", "from", "objsize",
+		"objperslab", "pagesperslab", "");
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		const struct cache_size *cs = &f->cache[c];
+
+		if (cs->from == SIZE_ABSENT)
+			fprintf(out, "%-20s %-9s %8s %10s %12s\n", slab_cache_name((enum slab_cache)c),
+				"absent", "-", "-", "-");
+		else
+			fprintf(out, "%-20s %-9s %8llu %10llu %12llu\n",
+				slab_cache_name((enum slab_cache)c), size_from_name(cs->from),
+				(unsigned long long)cs->objsize, (unsigned long long)cs->objperslab,
+				(unsigned long long)cs->pagesperslab);
+	}
+	fprintf(out, "proc/slabinfo: %s; built-in table series %s\n",
+		fact_status_name(f->slabinfo_status), f->table_series);
+}
+
+void text_profiles(const struct profile *profiles, size_t n, FILE *out)
+{
+	fprintf(out, "%-10s %7s %8s %8s %8s %8s %5s %9s  %s\n", "profile", "sockets", "outbound",
+		"rx", "tx", "app", "epoll", "conntrack", "description");
+	for (size_t i = 0; i < n; i++) {
+		const struct profile *p = &profiles[i];
+		char rx[FMT_MAX], tx[FMT_MAX], app[FMT_MAX];
+
+		if (p->rx_default)
+			snprintf(rx, sizeof(rx), "default");
+		else
+			fmt_bytes(rx, sizeof(rx), p->rx_bytes);
+		if (p->tx_default)
+			snprintf(tx, sizeof(tx), "default");
+		else
+			fmt_bytes(tx, sizeof(tx), p->tx_bytes);
+		fprintf(out, "%-10s %7llu %8llu %8s %8s %8s %5s %9s  %s\n", p->name,
+			(unsigned long long)p->sockets_per_connection,
+			(unsigned long long)p->outbound_sockets, rx, tx,
+			fmt_bytes(app, sizeof(app), p->app_bytes), p->epoll ? "yes" : "no",
+			p->conntrack ? "yes" : "no", p->description);
+	}
+}

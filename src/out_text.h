@@ -1,0 +1,21 @@
+/* The text renderers: what a person reads. They format; they decide
+ * nothing the model has not decided. */
+#ifndef SOCKCAP_OUT_TEXT_H
+#define SOCKCAP_OUT_TEXT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "report.h"
+
+/* The audit: the answer on the first line, the rows with a log-scale bar,
+ * live usage, warnings and unreadable facts. */
+void text_audit(const struct report_input *in, bool color, FILE *out);
+
+/* Every fact with its status, values and path. */
+void text_facts(const struct facts *f, FILE *out);
+
+/* The profiles, one block each. */
+void text_profiles(const struct profile *profiles, size_t n, FILE *out);
+
+#endif

@@ -1,0 +1,113 @@
+#include <stdbool.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "out_doc.h"
+
+static int write_handler(void *data, unsigned char *buffer, size_t size)
+{
+	return fwrite(buffer, 1, size, (FILE *)data) == size;
+}
+
+/* Plain style only where a YAML 1.1 or 1.2 reader cannot take the string
+ * for a number, a boolean or null; everything else is double-quoted. */
+static bool plain_safe(const char *s)
+{
+	static const char *const words[] = {"null", "Null", "NULL", "~", "true", "True", "TRUE",
+					    "false", "False", "FALSE", "yes", "Yes", "YES", "no",
+					    "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+					    "y", "Y", "n", "N"};
+	if (*s == '\0' || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(s, words[i]) == 0)
+			return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.' || *p == '/'))
+			return false;
+	return true;
+}
+
+static int scalar(yaml_emitter_t *e, const char *v, const char *tag, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+
+	if (!yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)tag, (yaml_char_t *)v,
+					  (int)strlen(v), 1, 1, style))
+		return -1;
+	return yaml_emitter_emit(e, &ev) ? 0 : -1;
+}
+
+static int string(yaml_emitter_t *e, const char *v)
+{
+	return scalar(e, v, NULL,
+		      plain_safe(v) ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+}
+
+static int node(yaml_emitter_t *e, const cJSON *n)
+{
+	yaml_event_t ev;
+
+	if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
+		bool obj = cJSON_IsObject(n);
+		const cJSON *c;
+
+		if (obj ? !yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+							       YAML_BLOCK_MAPPING_STYLE)
+			: !yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+								YAML_BLOCK_SEQUENCE_STYLE))
+			return -1;
+		if (!yaml_emitter_emit(e, &ev))
+			return -1;
+		cJSON_ArrayForEach(c, n)
+		{
+			if (obj && string(e, c->string) != 0)
+				return -1;
+			if (node(e, c) != 0)
+				return -1;
+		}
+		if (obj ? !yaml_mapping_end_event_initialize(&ev)
+			: !yaml_sequence_end_event_initialize(&ev))
+			return -1;
+		return yaml_emitter_emit(e, &ev) ? 0 : -1;
+	}
+	if (cJSON_IsRaw(n))
+		return scalar(e, n->valuestring, NULL, YAML_PLAIN_SCALAR_STYLE);
+	if (cJSON_IsString(n))
+		return string(e, n->valuestring);
+	if (cJSON_IsTrue(n))
+		return scalar(e, "true", NULL, YAML_PLAIN_SCALAR_STYLE);
+	if (cJSON_IsFalse(n))
+		return scalar(e, "false", NULL, YAML_PLAIN_SCALAR_STYLE);
+	return scalar(e, "null", NULL, YAML_PLAIN_SCALAR_STYLE);
+}
+
+int emit_yaml(const cJSON *doc, FILE *out)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	int rc = -1;
+
+	if (!yaml_emitter_initialize(&e))
+		return -1;
+	yaml_emitter_set_output(&e, write_handler, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1);
+	if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) ||
+	    !yaml_emitter_emit(&e, &ev))
+		goto out;
+	if (!yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) ||
+	    !yaml_emitter_emit(&e, &ev))
+		goto out;
+	if (node(&e, doc) != 0)
+		goto out;
+	if (!yaml_document_end_event_initialize(&ev, 1) || !yaml_emitter_emit(&e, &ev))
+		goto out;
+	if (!yaml_stream_end_event_initialize(&ev) || !yaml_emitter_emit(&e, &ev))
+		goto out;
+	rc = 0;
+out:
+	yaml_emitter_delete(&e);
+	return rc;
+}

@@ -1,0 +1,73 @@
+/* Parsers for the text of /proc and /sys files and for command-line numbers.
+ * Pure functions over memory: no I/O. Each returns a parse_result so a caller
+ * can tell a value that is absent from one that is malformed. */
+#ifndef SOCKCAP_PARSE_H
+#define SOCKCAP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum parse_result {
+	PARSE_OK,
+	PARSE_ABSENT,  /* the key, line or cache is not in the text */
+	PARSE_INVALID, /* present but not a well-formed value */
+};
+
+/* "unlimited" in proc/PID/limits, "max" in cgroup files. */
+#define U64_UNLIMITED UINT64_MAX
+
+/* Exactly n unsigned numbers separated by spaces or tabs, optionally followed
+ * by one newline (a sysctl value such as "4096\t131072\t6291456\n"). */
+enum parse_result parse_u64_fields(const char *text, size_t len, uint64_t *out, size_t n);
+
+/* A cgroup limit file: a number or "max" (stored as U64_UNLIMITED). */
+enum parse_result parse_cgroup_value(const char *text, size_t len, uint64_t *out);
+
+/* "Key:   123 kB" in proc/meminfo; *kb in kB. */
+enum parse_result parse_meminfo(const char *text, size_t len, const char *key, uint64_t *kb);
+
+/* The soft and hard columns of one row of proc/PID/limits, by its name
+ * ("Max open files"); "unlimited" is U64_UNLIMITED. */
+enum parse_result parse_limits(const char *text, size_t len, const char *name,
+			       uint64_t *soft, uint64_t *hard);
+
+/* proc/net/sockstat: the number after `field` on the line starting with
+ * `proto` ("TCP:", "inuse"). */
+enum parse_result parse_sockstat(const char *text, size_t len, const char *proto,
+				 const char *field, uint64_t *out);
+
+struct slab_entry {
+	uint64_t active_objs;
+	uint64_t num_objs;
+	uint64_t objsize;
+	uint64_t objperslab;
+	uint64_t pagesperslab;
+};
+
+/* The row of proc/slabinfo (version 2.x) named `cache`. */
+enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
+				 struct slab_entry *out);
+
+/* proc/loadavg: the total after the slash in the fourth field (kernel
+ * scheduling entities, i.e. threads in use). */
+enum parse_result parse_loadavg_threads(const char *text, size_t len, uint64_t *out);
+
+/* proc/PID/cgroup: the path of the v1 hierarchy that lists `controller`, or
+ * of the v2 ("0::") line when controller is NULL. Copies at most size-1
+ * bytes into path; a path that does not fit is PARSE_INVALID. */
+enum parse_result parse_cgroup_path(const char *text, size_t len, const char *controller,
+				    char *path, size_t size);
+
+/* A command-line count: "250000", "250k", "1.5M", "2G" (powers of 1000). The
+ * result must be a whole number. */
+bool parse_count_arg(const char *s, uint64_t *out);
+
+/* A command-line size in bytes: "4096", "8K", "8KiB", "1.5MiB", "2G" (powers
+ * of 1024, as ulimit and systemd read them). The result must be whole. */
+bool parse_size_arg(const char *s, uint64_t *out);
+
+/* "6.1.0-18-amd64" -> 6, 1. */
+bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor);
+
+#endif

@@ -1,0 +1,281 @@
+#include "report.h"
+
+#include <stdio.h>
+
+#include "version.h"
+
+cJSON *json_u64(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+	cJSON_AddItemToObject(obj, key, json_u64(v));
+}
+
+static void add_u64_or_null(cJSON *obj, const char *key, bool known, uint64_t v)
+{
+	if (known)
+		add_u64(obj, key, v);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+static void add_header(cJSON *doc, const char *root)
+{
+	cJSON *tool;
+
+	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	tool = cJSON_AddObjectToObject(doc, "tool");
+	cJSON_AddStringToObject(tool, "name", "sockcap");
+	cJSON_AddStringToObject(tool, "version", SOCKCAP_VERSION);
+	cJSON_AddStringToObject(doc, "root", root);
+}
+
+static cJSON *profile_object(const struct profile *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "name", p->name);
+	cJSON_AddStringToObject(o, "description", p->description);
+	cJSON_AddStringToObject(o, "origin", p->origin);
+	add_u64(o, "sockets_per_connection", p->sockets_per_connection);
+	add_u64(o, "outbound_sockets", p->outbound_sockets);
+	add_u64_or_null(o, "rx_bytes", !p->rx_default, p->rx_bytes);
+	add_u64_or_null(o, "tx_bytes", !p->tx_default, p->tx_bytes);
+	add_u64(o, "app_bytes", p->app_bytes);
+	cJSON_AddBoolToObject(o, "epoll", p->epoll);
+	cJSON_AddBoolToObject(o, "conntrack", p->conntrack);
+	cJSON_AddBoolToObject(o, "thread_per_connection", p->thread_per_connection);
+	add_u64(o, "reserved_fds", p->reserved_fds);
+	add_u64(o, "churn_per_second", p->churn_per_second);
+	return o;
+}
+
+static cJSON *per_connection_object(const struct facts *f, const struct per_connection *pc)
+{
+	cJSON *o = cJSON_CreateObject(), *objs;
+
+	add_u64(o, "sockets", pc->sockets);
+	add_u64(o, "outbound_sockets", pc->outbound_sockets);
+	add_u64(o, "kernel_bytes_per_socket", pc->kernel_bytes_per_socket);
+	add_u64(o, "outbound_extra_bytes", pc->outbound_extra_bytes);
+	add_u64(o, "rx_bytes", pc->rx_bytes);
+	add_u64(o, "tx_bytes", pc->tx_bytes);
+	add_u64(o, "buffer_bytes", pc->buffer_bytes);
+	add_u64(o, "app_bytes", pc->app_bytes);
+	add_u64(o, "total_bytes", pc->total_bytes);
+	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
+	if (pc->object_sizes_from == SIZE_TABLE)
+		cJSON_AddStringToObject(o, "table_series", f->table_series);
+	else
+		cJSON_AddNullToObject(o, "table_series");
+	objs = cJSON_AddArrayToObject(o, "objects");
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		const struct cache_size *cs = &f->cache[c];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
+		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
+		add_u64_or_null(x, "objsize", cs->from != SIZE_ABSENT, cs->objsize);
+		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
+		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
+		add_u64(x, "effective_millibytes", pc->cache_millibytes[c]);
+		cJSON_AddStringToObject(x, "counted",
+					pc->cache_used[c] ? "every socket"
+					: c == CACHE_BIND_BUCKET || c == CACHE_BIND2_BUCKET
+						? "outbound sockets"
+						: "no");
+		cJSON_AddItemToArray(objs, x);
+	}
+	return o;
+}
+
+static cJSON *limits_array(const struct facts *f, const struct capacity *c)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &c->rows[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "id", row_name((enum row_id)i));
+		add_u64_or_null(x, "value", r->has_value, r->value);
+		if (r->has_value)
+			cJSON_AddStringToObject(x, "unit", unit_name(r->unit));
+		else
+			cJSON_AddNullToObject(x, "unit");
+		add_u64_or_null(x, "connections", r->status == ROWS_OK, r->connections);
+		cJSON_AddStringToObject(x, "status", row_status_name(r->status));
+		cJSON_AddBoolToObject(x, "binding", c->known && c->binding == (enum row_id)i);
+		cJSON_AddBoolToObject(x, "can_bind", row_can_bind((enum row_id)i));
+		cJSON_AddStringToObject(x, "source", f->f[r->source].path);
+		cJSON_AddStringToObject(x, "note", r->note);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
+static void add_fact(cJSON *o, const char *key, const struct facts *f, enum fact_id id,
+		     unsigned idx)
+{
+	add_u64_or_null(o, key, fact_ok(f, id), f->f[id].v[idx]);
+}
+
+static cJSON *usage_object(const struct facts *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_fact(o, "tcp_inuse", f, F_SOCK_TCP_INUSE, 0);
+	add_fact(o, "tcp6_inuse", f, F_SOCK_TCP6_INUSE, 0);
+	add_fact(o, "tcp_orphan", f, F_SOCK_TCP_ORPHAN, 0);
+	add_fact(o, "tcp_tw", f, F_SOCK_TCP_TW, 0);
+	add_fact(o, "tcp_alloc", f, F_SOCK_TCP_ALLOC, 0);
+	add_fact(o, "tcp_mem_pages", f, F_SOCK_TCP_MEM, 0);
+	add_fact(o, "files_allocated", f, F_FILE_NR, 0);
+	add_fact(o, "conntrack_count", f, F_CONNTRACK_COUNT, 0);
+	add_fact(o, "threads", f, F_THREADS_IN_USE, 0);
+	return o;
+}
+
+/* Facts that were there but could not be read: denied or invalid. */
+static cJSON *errors_array(const struct facts *f)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact *x = &f->f[i];
+		cJSON *e;
+
+		if (x->status != FACT_DENIED && x->status != FACT_INVALID)
+			continue;
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "fact", fact_defs[i].name);
+		cJSON_AddStringToObject(e, "path", x->path);
+		cJSON_AddStringToObject(e, "status", fact_status_name(x->status));
+		cJSON_AddItemToArray(a, e);
+	}
+	if (f->slabinfo_status == FACT_DENIED || f->slabinfo_status == FACT_INVALID) {
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(e, "fact", "slabinfo");
+		cJSON_AddStringToObject(e, "path", "proc/slabinfo");
+		cJSON_AddStringToObject(e, "status", fact_status_name(f->slabinfo_status));
+		cJSON_AddItemToArray(a, e);
+	}
+	return a;
+}
+
+cJSON *report_audit(const struct report_input *in)
+{
+	const struct capacity *c = in->capacity;
+	const struct facts *f = in->facts;
+	cJSON *doc = cJSON_CreateObject(), *cap, *kernel, *warns;
+
+	if (!doc)
+		return NULL;
+	add_header(doc, in->root);
+	cJSON_AddItemToObject(doc, "profile", profile_object(in->profile));
+	add_u64_or_null(doc, "target", in->has_target, in->target);
+	add_u64(doc, "processes", in->options->processes);
+	add_u64(doc, "upstreams", in->options->upstreams);
+	kernel = cJSON_AddObjectToObject(doc, "kernel");
+	if (fact_ok(f, F_OSRELEASE))
+		cJSON_AddStringToObject(kernel, "release", f->osrelease);
+	else
+		cJSON_AddNullToObject(kernel, "release");
+	add_u64(kernel, "page_size", f->page_size);
+	cap = cJSON_AddObjectToObject(doc, "capacity");
+	add_u64_or_null(cap, "connections", c->known, c->connections);
+	if (c->known)
+		cJSON_AddStringToObject(cap, "binding", row_name(c->binding));
+	else
+		cJSON_AddNullToObject(cap, "binding");
+	cJSON_AddBoolToObject(cap, "partial", c->partial);
+	cJSON_AddItemToObject(doc, "per_connection", per_connection_object(f, &c->pc));
+	cJSON_AddItemToObject(doc, "limits", limits_array(f, c));
+	cJSON_AddItemToObject(doc, "usage", usage_object(f));
+	warns = cJSON_AddArrayToObject(doc, "warnings");
+	for (unsigned i = 0; i < c->nwarnings; i++) {
+		cJSON *w = cJSON_CreateObject();
+		cJSON_AddStringToObject(w, "id", c->warnings[i].id);
+		cJSON_AddStringToObject(w, "message", c->warnings[i].message);
+		cJSON_AddItemToArray(warns, w);
+	}
+	cJSON_AddArrayToObject(doc, "recommendations");
+	cJSON_AddItemToObject(doc, "errors", errors_array(f));
+	return doc;
+}
+
+cJSON *report_facts(const char *root, const struct facts *f)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr, *objs;
+
+	if (!doc)
+		return NULL;
+	add_header(doc, root);
+	arr = cJSON_AddArrayToObject(doc, "facts");
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact_def *d = &fact_defs[i];
+		const struct fact *x = &f->f[i];
+		cJSON *o = cJSON_CreateObject(), *vals;
+		bool unlimited = false;
+
+		cJSON_AddStringToObject(o, "name", d->name);
+		cJSON_AddStringToObject(o, "path", x->path);
+		cJSON_AddStringToObject(o, "status", fact_status_name(x->status));
+		cJSON_AddStringToObject(o, "unit", unit_name(d->unit));
+		cJSON_AddStringToObject(o, "scope", scope_name(d->scope));
+		if (d->unit == UNIT_TEXT || x->status != FACT_OK) {
+			cJSON_AddNullToObject(o, "values");
+		} else {
+			vals = cJSON_AddArrayToObject(o, "values");
+			for (unsigned k = 0; k < d->nvalues; k++) {
+				if (x->v[k] == UINT64_MAX) {
+					unlimited = true;
+					cJSON_AddItemToArray(vals, cJSON_CreateNull());
+				} else {
+					cJSON_AddItemToArray(vals, json_u64(x->v[k]));
+				}
+			}
+		}
+		cJSON_AddBoolToObject(o, "unlimited", unlimited);
+		if (d->unit == UNIT_TEXT && x->status == FACT_OK)
+			cJSON_AddStringToObject(o, "text", f->osrelease);
+		else
+			cJSON_AddNullToObject(o, "text");
+		cJSON_AddItemToArray(arr, o);
+	}
+	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
+	cJSON_AddStringToObject(doc, "table_series", f->table_series);
+	objs = cJSON_AddArrayToObject(doc, "object_sizes");
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		const struct cache_size *cs = &f->cache[c];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
+		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
+		add_u64_or_null(x, "objsize", cs->from != SIZE_ABSENT, cs->objsize);
+		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
+		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
+		cJSON_AddItemToArray(objs, x);
+	}
+	return doc;
+}
+
+cJSON *report_profiles(const struct profile *profiles, size_t n)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr;
+
+	if (!doc)
+		return NULL;
+	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	arr = cJSON_AddArrayToObject(doc, "profiles");
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, profile_object(&profiles[i]));
+	return doc;
+}

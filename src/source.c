@@ -1,0 +1,133 @@
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *fact_status_name(enum fact_status st)
+{
+	switch (st) {
+	case FACT_OK: return "ok";
+	case FACT_MISSING: return "missing";
+	case FACT_DENIED: return "denied";
+	case FACT_INVALID: return "invalid";
+	}
+	return "invalid";
+}
+
+void text_free(struct text *t)
+{
+	free(t->data);
+	t->data = NULL;
+	t->len = 0;
+}
+
+enum fact_status fact_status_from_errno(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+		return FACT_MISSING;
+	case EACCES:
+	case EPERM:
+		return FACT_DENIED;
+	default:
+		return FACT_INVALID;
+	}
+}
+
+static bool root_path(const struct source *src, const char *relpath, char *buf, size_t size)
+{
+	const char *sep = src->root[strlen(src->root) - 1] == '/' ? "" : "/";
+	int n = snprintf(buf, size, "%s%s%s", src->root, sep, relpath);
+
+	return n > 0 && (size_t)n < size;
+}
+
+/* Reads to EOF: /proc files report st_size 0, so st_size is never trusted. */
+enum fact_status file_read(const char *path, struct text *out)
+{
+	size_t cap = 4096, len = 0;
+	char *buf;
+	int fd;
+
+	out->data = NULL;
+	out->len = 0;
+	/* O_NONBLOCK: a FIFO planted in a fixture must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fact_status_from_errno(errno);
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return FACT_INVALID;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb;
+			if (cap >= SOURCE_MAX_BYTES) {
+				free(buf);
+				close(fd);
+				return FACT_INVALID;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return FACT_INVALID;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = errno;
+			free(buf);
+			close(fd);
+			return err == EISDIR ? FACT_INVALID : fact_status_from_errno(err);
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	out->data = buf;
+	out->len = len;
+	return FACT_OK;
+}
+
+static enum fact_status root_read(const struct source *src, const char *relpath, struct text *out)
+{
+	char path[PATH_MAX];
+
+	out->data = NULL;
+	out->len = 0;
+	if (!root_path(src, relpath, path, sizeof(path)))
+		return FACT_INVALID;
+	return file_read(path, out);
+}
+
+static bool root_is_dir(const struct source *src, const char *relpath)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return root_path(src, relpath, path, sizeof(path)) && stat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+struct source source_root(const char *root)
+{
+	struct source s = {.read = root_read, .is_dir = root_is_dir, .root = root, .ctx = NULL};
+	return s;
+}

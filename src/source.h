@@ -1,0 +1,53 @@
+/* Where facts come from. Every read of /proc and /sys goes through a
+ * struct source: the real one prefixes a root directory (so --root can point
+ * at a fixture tree); tests supply an in-memory one. */
+#ifndef SOCKCAP_SOURCE_H
+#define SOCKCAP_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum fact_status {
+	FACT_OK,
+	FACT_MISSING, /* ENOENT, ENOTDIR: the host does not have it */
+	FACT_DENIED,  /* EACCES, EPERM: we may not read it */
+	FACT_INVALID, /* unreadable otherwise, too large, or not parsable */
+};
+
+const char *fact_status_name(enum fact_status st);
+
+/* File contents, NUL-terminated for convenience; len excludes the NUL.
+ * Owned by the caller of source_read; free with text_free. */
+struct text {
+	char *data;
+	size_t len;
+};
+
+void text_free(struct text *t);
+
+/* Reads at most this much of one file; more is FACT_INVALID. /proc/slabinfo
+ * is the largest file read (tens of kB). */
+#define SOURCE_MAX_BYTES (1u << 20)
+
+struct source {
+	/* Reads relpath (no leading slash, e.g. "proc/meminfo") to EOF into *out.
+	 * On anything but FACT_OK, *out is empty. */
+	enum fact_status (*read)(const struct source *src, const char *relpath, struct text *out);
+	/* Is relpath an existing directory? */
+	bool (*is_dir)(const struct source *src, const char *relpath);
+	const char *root; /* for the root source: the directory, "/" for the host */
+	const void *ctx;  /* for test sources */
+};
+
+/* A source reading the files under root ("/" for this host). */
+struct source source_root(const char *root);
+
+/* Reads the file at path (absolute, or relative to the working directory)
+ * to EOF, at most SOURCE_MAX_BYTES. For files named on the command line;
+ * host facts go through a struct source. */
+enum fact_status file_read(const char *path, struct text *out);
+
+/* Maps an errno from open or read to a status. */
+enum fact_status fact_status_from_errno(int err);
+
+#endif

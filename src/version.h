@@ -1,0 +1,4 @@
+#ifndef SOCKCAP_VERSION_H
+#define SOCKCAP_VERSION_H
+#define SOCKCAP_VERSION "0.1.0"
+#endif

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# speed.sh - is `sockcap audit --format json` about as cheap as reading the
+# same kernel settings with sysctl?
+#
+# Times whole processes (fork + exec + run + exit + wait) with a small C
+# driver (tests/bench/spawntimer.c, built into a temporary directory) that
+# runs the commands interleaved, output to /dev/null, and reports the median
+# of RUNS timed runs each (after 3 untimed warm-up runs):
+#
+#   1. `sockcap audit --format json`  versus  one `sysctl -n KEY...` process
+#      reading the keys below (keys absent on this host are dropped first).
+#      Prints both medians; fails (exit 1) when sockcap/sysctl > 1.5.
+#   2. sockcap with soft RLIMIT_NOFILE 1024 versus the hard limit (set in the
+#      child just before exec): the cost must not grow with the limit; fails
+#      (exit 1) when high/low > 1.3.  Skipped when the hard limit is <= 1024.
+#
+# The last line is machine-readable:
+#   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N nofile_ratio=1.01 ...
+#
+# Usage: tests/bench/speed.sh [-n RUNS] [--sockcap PATH]
+#   -n RUNS          timed runs per command, at least 30 (default 40)
+#   --sockcap PATH   sockcap binary (default: $SOCKCAP, else ./sockcap at the
+#                    repository root, found from this script's location, so
+#                    the script can be run from any directory)
+# To try the machinery before sockcap exists: SOCKCAP=/bin/true tests/bench/speed.sh
+# Needs: bash, cc (gcc), sysctl (procps), awk, coreutils. Runs in a few seconds.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+runs=40
+sockcap=${SOCKCAP:-$root/sockcap}
+max_ratio=1.5
+max_nofile_ratio=1.3
+low_nofile=1024
+
+die() { echo "speed: $*" >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
+
+while (($#)); do
+	case $1 in
+	-n|--runs) (($# >= 2)) || die "$1 needs a value"; runs=$2; shift 2 ;;
+	--sockcap) (($# >= 2)) || die "$1 needs a value"; sockcap=$2; shift 2 ;;
+	--sockcap=*) sockcap=${1#--sockcap=}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; die "unknown argument: $1" ;;
+	esac
+done
+if ! [[ $runs =~ ^[0-9]+$ ]] || ! ((runs >= 30 && runs <= 10000)); then die "-n must be 30..10000"; fi
+
+if [[ $sockcap != */* ]]; then
+	sockcap=$(type -P -- "$sockcap") || die "sockcap '$sockcap' not found in PATH"
+fi
+[[ -x $sockcap && ! -d $sockcap ]] ||
+	die "'$sockcap' is not an executable file: build it (make) or set SOCKCAP=/path/to/sockcap"
+sysctl_bin=$(PATH=$PATH:/usr/sbin:/sbin command -v sysctl) || die "sysctl (procps) not found"
+command -v cc >/dev/null || die "cc (gcc) not found"
+
+all_keys=(fs.file-max fs.nr_open fs.file-nr fs.epoll.max_user_watches
+	net.ipv4.tcp_mem net.ipv4.tcp_rmem net.ipv4.tcp_wmem
+	net.ipv4.ip_local_port_range net.ipv4.tcp_max_orphans
+	net.ipv4.tcp_max_tw_buckets net.ipv4.tcp_max_syn_backlog
+	net.core.somaxconn net.netfilter.nf_conntrack_max
+	net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets
+	kernel.threads-max kernel.pid_max kernel.osrelease)
+keys=() dropped=()
+for k in "${all_keys[@]}"; do
+	if [[ -r /proc/sys/${k//.//} ]]; then keys+=("$k"); else dropped+=("$k"); fi
+done
+((${#keys[@]})) || die "none of the sysctl keys is readable under /proc/sys"
+"$sysctl_bin" -n "${keys[@]}" >/dev/null || die "'sysctl -n ${keys[*]}' failed"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/speed.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cc -O2 -Wall -Wextra -Werror -o "$tmp/spawntimer" "$here/spawntimer.c" ||
+	die "failed to build spawntimer.c"
+
+# median_ns LABEL FILE -> the median the driver printed for LABEL
+median_ns() { awk -v l="$1" '$1 == l { sub(/^median_ns=/, "", $2); print $2 }' "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+exceeds() { awk -v r="$1" -v m="$2" 'BEGIN { exit !(r > m) }'; }
+ms() { awk -v n="$1" 'BEGIN { printf "%.3f ms", n / 1e6 }'; }
+
+echo "speed: sockcap = $sockcap"
+echo "speed: sysctl keys (${#keys[@]}): ${keys[*]}"
+((${#dropped[@]} == 0)) || echo "speed: absent on this host, dropped: ${dropped[*]}"
+rc=0
+
+# 1. sockcap audit vs sysctl -n, interleaved.
+"$tmp/spawntimer" -n "$runs" -o "$tmp/raw1" \
+	--label=sockcap "$sockcap" audit --format json :: \
+	--label=sysctl "$sysctl_bin" -n "${keys[@]}" >"$tmp/out1" ||
+	die "timing sockcap against sysctl failed"
+s_ns=$(median_ns sockcap "$tmp/out1")
+y_ns=$(median_ns sysctl "$tmp/out1")
+r1=$(ratio "$s_ns" "$y_ns")
+echo "sockcap audit --format json: median $(ms "$s_ns") over $runs runs"
+echo "sysctl -n (${#keys[@]} keys):        median $(ms "$y_ns") over $runs runs"
+echo "sockcap/sysctl = $r1 (limit $max_ratio)"
+if exceeds "$r1" "$max_ratio"; then
+	echo "speed: FAIL: sockcap is more than ${max_ratio}x slower than sysctl" >&2
+	rc=1
+fi
+
+# 2. Cost must not grow with RLIMIT_NOFILE.
+hard=$(ulimit -Hn)
+nr_open=$(</proc/sys/fs/nr_open)
+if [[ $hard == unlimited ]] || ((hard > nr_open)); then hard=$nr_open; fi
+nofile_part=
+if ((hard > low_nofile)); then
+	"$tmp/spawntimer" -n "$runs" -o "$tmp/raw2" \
+		--label=low --nofile="$low_nofile" "$sockcap" audit --format json :: \
+		--label=high --nofile="$hard" "$sockcap" audit --format json >"$tmp/out2" ||
+		die "timing sockcap under different RLIMIT_NOFILE failed"
+	lo_ns=$(median_ns low "$tmp/out2")
+	hi_ns=$(median_ns high "$tmp/out2")
+	r2=$(ratio "$hi_ns" "$lo_ns")
+	echo "sockcap, soft nofile $low_nofile: median $(ms "$lo_ns")"
+	echo "sockcap, soft nofile $hard: median $(ms "$hi_ns")"
+	echo "nofile $hard/$low_nofile = $r2 (limit $max_nofile_ratio)"
+	if exceeds "$r2" "$max_nofile_ratio"; then
+		echo "speed: FAIL: sockcap's cost grows with RLIMIT_NOFILE" >&2
+		rc=1
+	fi
+	nofile_part=" nofile_ratio=$r2 nofile_low=$low_nofile nofile_low_median_ns=$lo_ns nofile_high=$hard nofile_high_median_ns=$hi_ns"
+else
+	echo "speed: hard RLIMIT_NOFILE is $hard: RLIMIT_NOFILE check skipped"
+fi
+
+printf 'ratio=%.2f sockcap_median_ns=%s sysctl_median_ns=%s runs=%s%s\n' \
+	"$r1" "$s_ns" "$y_ns" "$runs" "$nofile_part"
+exit "$rc"
