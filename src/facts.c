@@ -194,7 +194,8 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 				return;
 			}
 			limit = normalise_limit(limit);
-			if (src->read(src, usage_file, &t) == FACT_OK) {
+			/* Usage only matters under a limit; at the root it is costly. */
+			if (limit != U64_UNLIMITED && src->read(src, usage_file, &t) == FACT_OK) {
 				if (parse_cgroup_value(t.data, t.len, &usage) != PARSE_OK)
 					usage = 0;
 				text_free(&t);
@@ -279,14 +280,14 @@ static bool sysfs_slab_value(const struct source *src, const char *cache, const 
 
 static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs)
 {
-	uint64_t objsize, per, order;
+	uint64_t per, order;
 
-	if (!sysfs_slab_value(src, cache, "object_size", &objsize) ||
-	    !sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
+	/* object_size is not read: the model needs only what a slab holds. */
+	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
 	    !sysfs_slab_value(src, cache, "order", &order) || per == 0 || order > 10)
 		return false;
 	cs->from = SIZE_SYSFS;
-	cs->objsize = objsize;
+	cs->objsize = 0;
 	cs->objperslab = per;
 	cs->pagesperslab = 1ULL << order;
 	return true;

@@ -81,7 +81,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 
 		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
 		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
-		add_u64_or_null(x, "objsize", cs->from != SIZE_ABSENT, cs->objsize);
+		add_u64_or_null(x, "objsize", cs->objsize != 0, cs->objsize);
 		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
 		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
 		add_u64(x, "effective_millibytes", pc->cache_millibytes[c]);
@@ -259,7 +259,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 
 		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
 		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
-		add_u64_or_null(x, "objsize", cs->from != SIZE_ABSENT, cs->objsize);
+		add_u64_or_null(x, "objsize", cs->objsize != 0, cs->objsize);
 		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
 		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
 		cJSON_AddItemToArray(objs, x);
