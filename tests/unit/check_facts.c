@@ -1,0 +1,240 @@
+/* Reading facts through a source: statuses, exact values, cgroups, slab
+ * sizes. The host is an in-memory world (world.h). */
+#include "facts.h"
+#include "parse.h"
+#include "suite.h"
+#include "world.h"
+
+static struct world w;
+static struct facts f;
+
+static void read_world(void)
+{
+	struct source s = world_source(&w);
+
+	ck_assert(facts_read(&s, 4096, &f));
+}
+
+START_TEST(a_plain_host_reads_every_fact)
+{
+	world_host(&w);
+	read_world();
+	ck_assert_int_eq(f.f[F_MEM_AVAILABLE].status, FACT_OK);
+	ck_assert_uint_eq(f.f[F_MEM_AVAILABLE].v[0], 7000000);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 1024);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 524288);
+	ck_assert_uint_eq(f.f[F_NPROC].v[0], 31000);
+	ck_assert_uint_eq(f.f[F_TCP_MEM].v[1], 120000);
+	ck_assert_uint_eq(f.f[F_PORT_RANGE].v[0], 32768);
+	ck_assert_uint_eq(f.f[F_PORT_RANGE].v[1], 60999);
+	ck_assert_uint_eq(f.f[F_SOCK_TCP_MEM].v[0], 3);
+	ck_assert_uint_eq(f.f[F_SOCK_TCP6_INUSE].v[0], 4);
+	ck_assert_uint_eq(f.f[F_THREADS_IN_USE].v[0], 300);
+	ck_assert_str_eq(f.osrelease, "6.18.44");
+	ck_assert_str_eq(f.f[F_FILE_MAX].path, "proc/sys/fs/file-max");
+	ck_assert_int_eq(f.f[F_TCP_TW_RECYCLE].status, FACT_MISSING);
+}
+END_TEST
+
+START_TEST(file_max_long_max_is_exact)
+{
+	world_host(&w);
+	read_world();
+	ck_assert_uint_eq(f.f[F_FILE_MAX].v[0], 9223372036854775807ULL);
+}
+END_TEST
+
+START_TEST(statuses_follow_the_file)
+{
+	world_host(&w);
+	world_fail(&w, "proc/sys/fs/nr_open", FACT_DENIED);
+	world_fail(&w, "proc/sys/net/ipv4/tcp_mem", FACT_MISSING);
+	world_put(&w, "proc/sys/fs/file-max", "lots\n");
+	world_put(&w, "proc/sys/net/core/somaxconn", "");
+	read_world();
+	ck_assert_int_eq(f.f[F_NR_OPEN].status, FACT_DENIED);
+	ck_assert_int_eq(f.f[F_TCP_MEM].status, FACT_MISSING);
+	ck_assert_int_eq(f.f[F_FILE_MAX].status, FACT_INVALID);
+	/* an empty value file: the kernel gave nothing to parse */
+	ck_assert_int_eq(f.f[F_SOMAXCONN].status, FACT_MISSING);
+	ck_assert_int_eq(f.f[F_FILE_NR].status, FACT_OK);
+}
+END_TEST
+
+START_TEST(a_key_missing_from_a_shared_file_is_missing_alone)
+{
+	world_host(&w);
+	world_put(&w, "proc/meminfo", "MemTotal: 1000 kB\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_MEM_TOTAL].status, FACT_OK);
+	ck_assert_int_eq(f.f[F_MEM_AVAILABLE].status, FACT_MISSING);
+	ck_assert_str_eq(f.f[F_MEM_AVAILABLE].path, "proc/meminfo");
+}
+END_TEST
+
+START_TEST(denied_limits_file_denies_both_rlimits)
+{
+	world_host(&w);
+	world_fail(&w, "proc/self/limits", FACT_DENIED);
+	read_world();
+	ck_assert_int_eq(f.f[F_NOFILE].status, FACT_DENIED);
+	ck_assert_int_eq(f.f[F_NPROC].status, FACT_DENIED);
+}
+END_TEST
+
+START_TEST(no_proc_directory_is_an_unreadable_root)
+{
+	struct source s;
+
+	memset(&w, 0, sizeof(w));
+	world_put(&w, "etc/hostname", "x\n");
+	s = world_source(&w);
+	ck_assert(!facts_read(&s, 4096, &f));
+}
+END_TEST
+
+START_TEST(cgroup_v2_takes_the_tightest_ancestor)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/kubepods/pod1/ctr\n");
+	world_put(&w, "sys/fs/cgroup/kubepods/pod1/ctr/memory.max", "max\n");
+	world_put(&w, "sys/fs/cgroup/kubepods/pod1/memory.max", "536870912\n");
+	world_put(&w, "sys/fs/cgroup/kubepods/pod1/memory.current", "100000000\n");
+	world_put(&w, "sys/fs/cgroup/kubepods/memory.max", "1073741824\n");
+	world_put(&w, "sys/fs/cgroup/kubepods/memory.current", "1000000000\n");
+	read_world();
+	ck_assert(f.cgroup_v2);
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_OK);
+	/* kubepods has 73741824 bytes left, pod1 436870912: kubepods binds */
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 1073741824);
+	ck_assert_uint_eq(f.f[F_CG_MEM_CURRENT].v[0], 1000000000);
+	ck_assert_str_eq(f.f[F_CG_MEM_MAX].path, "sys/fs/cgroup/kubepods/memory.max");
+}
+END_TEST
+
+START_TEST(cgroup_v2_without_a_limit_reads_unlimited)
+{
+	world_host(&w);
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_OK);
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], U64_UNLIMITED);
+}
+END_TEST
+
+START_TEST(cgroup_v1_in_a_container_falls_back_to_the_mount_root)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "5:memory:/docker/0123abcd\n3:pids:/docker/0123abcd\n");
+	world_put(&w, "sys/fs/cgroup/memory/memory.limit_in_bytes", "2147483648\n");
+	world_put(&w, "sys/fs/cgroup/memory/memory.usage_in_bytes", "314572800\n");
+	world_put(&w, "sys/fs/cgroup/pids/pids.max", "4096\n");
+	world_put(&w, "sys/fs/cgroup/pids/pids.current", "12\n");
+	read_world();
+	ck_assert(!f.cgroup_v2);
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 2147483648ULL);
+	ck_assert_uint_eq(f.f[F_CG_MEM_CURRENT].v[0], 314572800);
+	ck_assert_uint_eq(f.f[F_CG_PIDS_MAX].v[0], 4096);
+	ck_assert_uint_eq(f.f[F_CG_PIDS_CURRENT].v[0], 12);
+}
+END_TEST
+
+START_TEST(cgroup_v1_no_limit_sentinel_is_unlimited)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "4:memory:/\n0::/\n");
+	world_put(&w, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n");
+	read_world();
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], U64_UNLIMITED);
+}
+END_TEST
+
+START_TEST(cgroup_hybrid_host_reads_v2_under_unified)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "1:name=systemd:/x\n0::/x\n");
+	world_put(&w, "sys/fs/cgroup/unified/x/memory.max", "1048576\n");
+	world_put(&w, "sys/fs/cgroup/unified/x/memory.current", "0\n");
+	read_world();
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 1048576);
+}
+END_TEST
+
+START_TEST(cgroup_missing_membership_marks_cgroup_facts_missing)
+{
+	world_host(&w);
+	world_fail(&w, "proc/self/cgroup", FACT_MISSING);
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_MISSING);
+	ck_assert_int_eq(f.f[F_CG_PIDS_MAX].status, FACT_MISSING);
+}
+END_TEST
+
+START_TEST(cgroup_invalid_limit_is_invalid)
+{
+	world_host(&w);
+	world_put(&w, "sys/fs/cgroup/user.slice/user-1000.slice/session-1.scope/memory.max", "-1\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_INVALID);
+}
+END_TEST
+
+START_TEST(slab_sizes_come_from_slabinfo_then_sysfs_then_the_table)
+{
+	world_host(&w);
+	read_world();
+	ck_assert_int_eq(f.slabinfo_status, FACT_OK);
+	ck_assert_int_eq(f.cache[CACHE_TCP].from, SIZE_SLABINFO);
+	ck_assert_uint_eq(f.cache[CACHE_TCP].objperslab, 13);
+	ck_assert_int_eq(f.cache[CACHE_EPOLL_PWQ].from, SIZE_SYSFS);
+	ck_assert_uint_eq(f.cache[CACHE_EPOLL_PWQ].objperslab, 64);
+	ck_assert_uint_eq(f.cache[CACHE_EPOLL_PWQ].pagesperslab, 1);
+}
+END_TEST
+
+START_TEST(denied_slabinfo_falls_back_to_the_table_for_the_series)
+{
+	world_host(&w);
+	world_fail(&w, "proc/slabinfo", FACT_DENIED);
+	world_put(&w, "proc/sys/kernel/osrelease", "6.18.2-custom\n");
+	read_world();
+	ck_assert_int_eq(f.slabinfo_status, FACT_DENIED);
+	ck_assert_int_eq(f.cache[CACHE_TCP].from, SIZE_TABLE);
+	ck_assert_str_eq(f.table_series, "6.18");
+	ck_assert_uint_eq(f.cache[CACHE_TCP].objsize, 2368);
+}
+END_TEST
+
+START_TEST(malformed_slabinfo_is_invalid_and_falls_back)
+{
+	world_host(&w);
+	world_put(&w, "proc/slabinfo", "slabinfo - version: 2.1\nTCP 1 1 x 13 8\n");
+	read_world();
+	ck_assert_int_eq(f.slabinfo_status, FACT_INVALID);
+	ck_assert_int_eq(f.cache[CACHE_TCP].from, SIZE_TABLE);
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("facts");
+	TCase *t = tcase_create("facts");
+
+	tcase_add_test(t, a_plain_host_reads_every_fact);
+	tcase_add_test(t, file_max_long_max_is_exact);
+	tcase_add_test(t, statuses_follow_the_file);
+	tcase_add_test(t, a_key_missing_from_a_shared_file_is_missing_alone);
+	tcase_add_test(t, denied_limits_file_denies_both_rlimits);
+	tcase_add_test(t, no_proc_directory_is_an_unreadable_root);
+	tcase_add_test(t, cgroup_v2_takes_the_tightest_ancestor);
+	tcase_add_test(t, cgroup_v2_without_a_limit_reads_unlimited);
+	tcase_add_test(t, cgroup_v1_in_a_container_falls_back_to_the_mount_root);
+	tcase_add_test(t, cgroup_v1_no_limit_sentinel_is_unlimited);
+	tcase_add_test(t, cgroup_hybrid_host_reads_v2_under_unified);
+	tcase_add_test(t, cgroup_missing_membership_marks_cgroup_facts_missing);
+	tcase_add_test(t, cgroup_invalid_limit_is_invalid);
+	tcase_add_test(t, slab_sizes_come_from_slabinfo_then_sysfs_then_the_table);
+	tcase_add_test(t, denied_slabinfo_falls_back_to_the_table_for_the_series);
+	tcase_add_test(t, malformed_slabinfo_is_invalid_and_falls_back);
+	suite_add_tcase(s, t);
+	return s;
+}

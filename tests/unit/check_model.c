@@ -1,0 +1,453 @@
+/* The model, row by row: zero, missing, denied, invalid, LONG_MAX,
+ * saturation and ties. Facts are built in memory; no I/O. */
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "parse.h"
+#include "suite.h"
+
+static struct facts f;
+static struct profile p;
+static struct model_options opt;
+static struct capacity c;
+
+static void set(enum fact_id id, uint64_t a, uint64_t b, uint64_t d)
+{
+	f.f[id].status = FACT_OK;
+	f.f[id].v[0] = a;
+	f.f[id].v[1] = b;
+	f.f[id].v[2] = d;
+	snprintf(f.f[id].path, sizeof(f.f[id].path), "%s", fact_defs[id].path);
+}
+
+static void fail_fact(enum fact_id id, enum fact_status st)
+{
+	f.f[id].status = st;
+	snprintf(f.f[id].path, sizeof(f.f[id].path), "%s", fact_defs[id].path);
+}
+
+static void cache(enum slab_cache k, uint64_t objsize, uint64_t per, uint64_t pages)
+{
+	f.cache[k] = (struct cache_size){SIZE_SLABINFO, objsize, per, pages};
+}
+
+/* 8 GB available; nofile 1024/524288; every other limit far away. */
+static void setup(void)
+{
+	memset(&f, 0, sizeof(f));
+	for (int i = 0; i < FACT_COUNT; i++)
+		fail_fact((enum fact_id)i, FACT_MISSING);
+	f.page_size = 4096;
+	set(F_MEM_AVAILABLE, 8000000, 0, 0); /* kB */
+	set(F_NOFILE, 1024, 524288, 0);
+	set(F_NR_OPEN, 1048576, 0, 0);
+	set(F_FILE_MAX, 9223372036854775807ULL, 0, 0);
+	set(F_FILE_NR, 1000, 0, 9223372036854775807ULL);
+	set(F_EPOLL_WATCHES, 10000000, 0, 0);
+	set(F_TCP_MEM, 90000, 120000, 180000);
+	set(F_TCP_RMEM, 4096, 131072, 6291456);
+	set(F_TCP_WMEM, 4096, 16384, 4194304);
+	set(F_PORT_RANGE, 32768, 60999, 0);
+	set(F_CG_MEM_MAX, U64_UNLIMITED, 0, 0);
+	cache(CACHE_TCP, 2368, 13, 8);
+	cache(CACHE_SOCK_INODE, 832, 19, 4);
+	cache(CACHE_FILP, 192, 21, 1);
+	cache(CACHE_DENTRY, 192, 21, 1);
+	cache(CACHE_EPOLL_EPI, 128, 32, 1);
+	cache(CACHE_EPOLL_PWQ, 64, 64, 1);
+	cache(CACHE_BIND_BUCKET, 128, 32, 1);
+	cache(CACHE_BIND2_BUCKET, 128, 32, 1);
+	ck_assert_int_eq(profile_builtin("idle", &p), 0);
+	opt = (struct model_options){.processes = 1, .upstreams = 1};
+}
+
+static void run(void)
+{
+	model_compute(&f, &p, &opt, &c);
+}
+
+START_TEST(kernel_bytes_sum_effective_object_sizes)
+{
+	run();
+	/* 2520.615 + 862.315 + 195.047 + 195.047 + 128 + 64 = 3965.02 -> 3966, + 8 */
+	ck_assert_uint_eq(c.pc.kernel_bytes_per_socket, 3974);
+	ck_assert_uint_eq(c.pc.total_bytes, 3974);
+	ck_assert_int_eq(c.pc.object_sizes_from, SIZE_SLABINFO);
+	ck_assert_uint_eq(c.pc.outbound_extra_bytes, 256);
+}
+END_TEST
+
+START_TEST(epoll_objects_count_only_for_epoll_profiles)
+{
+	p.epoll = false;
+	run();
+	ck_assert_uint_eq(c.pc.kernel_bytes_per_socket, 3974 - 192);
+	ck_assert_int_eq(c.rows[ROW_EPOLL_WATCHES].status, ROWS_NA);
+}
+END_TEST
+
+START_TEST(nofile_subtracts_reserved_and_scales_with_processes)
+{
+	run();
+	ck_assert_int_eq(c.rows[ROW_NOFILE].status, ROWS_OK);
+	ck_assert_uint_eq(c.rows[ROW_NOFILE].connections, 1024 - 32);
+	ck_assert_uint_eq(c.rows[ROW_NOFILE_HARD].connections, 524288 - 32);
+	ck_assert_uint_eq(c.rows[ROW_NR_OPEN].connections, 1048576 - 32);
+	opt.processes = 4;
+	p.sockets_per_connection = 2;
+	run();
+	ck_assert_uint_eq(c.rows[ROW_NOFILE].connections, (1024 - 32) * 4 / 2);
+	ck_assert_int_eq(c.binding, ROW_NOFILE);
+	ck_assert_uint_eq(c.connections, (1024 - 32) * 4 / 2);
+}
+END_TEST
+
+START_TEST(nofile_zero_and_below_reserved_allows_none)
+{
+	set(F_NOFILE, 0, 0, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_NOFILE].connections, 0);
+	set(F_NOFILE, 16, 16, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_NOFILE].connections, 0);
+	ck_assert_uint_eq(c.connections, 0);
+	ck_assert_int_eq(c.binding, ROW_NOFILE);
+}
+END_TEST
+
+START_TEST(nofile_unlimited_is_unbounded)
+{
+	set(F_NOFILE, U64_UNLIMITED, U64_UNLIMITED, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_NOFILE].status, ROWS_UNBOUNDED);
+	ck_assert_int_ne(c.binding, ROW_NOFILE);
+}
+END_TEST
+
+START_TEST(missing_denied_invalid_make_rows_unknown_and_the_answer_partial)
+{
+	static const enum fact_status bad[] = {FACT_MISSING, FACT_DENIED, FACT_INVALID};
+
+	for (size_t i = 0; i < 3; i++) {
+		setup();
+		fail_fact(F_NOFILE, bad[i]);
+		run();
+		ck_assert_int_eq(c.rows[ROW_NOFILE].status, ROWS_UNKNOWN);
+		ck_assert_ptr_nonnull(strstr(c.rows[ROW_NOFILE].note, fact_status_name(bad[i])));
+		ck_assert(c.partial);
+		ck_assert(c.known);
+		ck_assert_int_ne(c.binding, ROW_NOFILE);
+	}
+}
+END_TEST
+
+START_TEST(ceilings_never_bind_nor_make_the_answer_partial)
+{
+	fail_fact(F_NR_OPEN, FACT_DENIED);
+	set(F_NOFILE, 100000, 100, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_NR_OPEN].status, ROWS_UNKNOWN);
+	ck_assert(!c.partial);
+	ck_assert_int_ne(c.binding, ROW_NOFILE_HARD);
+}
+END_TEST
+
+START_TEST(file_max_long_max_saturates_without_overflow)
+{
+	set(F_NOFILE, 9223372036854775807ULL, 9223372036854775807ULL, 0);
+	opt.processes = 1048576;
+	run();
+	ck_assert_uint_eq(c.rows[ROW_FILE_MAX].connections, 9223372036854775807ULL - 1000);
+	ck_assert_uint_eq(c.rows[ROW_NOFILE].connections, UINT64_MAX);
+	ck_assert_int_eq(c.binding, ROW_MEMORY);
+}
+END_TEST
+
+START_TEST(file_max_below_allocated_allows_none)
+{
+	set(F_FILE_MAX, 500, 0, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_FILE_MAX].connections, 0);
+	ck_assert_int_eq(c.binding, ROW_FILE_MAX);
+}
+END_TEST
+
+START_TEST(file_max_without_file_nr_assumes_none_allocated)
+{
+	set(F_FILE_MAX, 500000, 0, 0);
+	fail_fact(F_FILE_NR, FACT_DENIED);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_FILE_MAX].connections, 500000);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_FILE_MAX].note, "unknown"));
+}
+END_TEST
+
+START_TEST(memory_divides_available_bytes)
+{
+	set(F_NOFILE, 10000000, 10000000, 0);
+	run();
+	ck_assert_int_eq(c.binding, ROW_MEMORY);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 8000000ULL * 1024);
+	ck_assert_uint_eq(c.connections, 8000000ULL * 1024 / 3974);
+}
+END_TEST
+
+START_TEST(memory_honours_a_lower_cgroup_limit)
+{
+	set(F_CG_MEM_MAX, 536870912, 0, 0);
+	set(F_CG_MEM_CURRENT, 36870912, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_CG_MEM_MAX);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 500000000);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 500000000 / 3974);
+	/* a cgroup limit above MemAvailable does not bind */
+	set(F_CG_MEM_MAX, 1ULL << 40, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_MEM_AVAILABLE);
+}
+END_TEST
+
+START_TEST(memory_with_usage_over_the_cgroup_limit_allows_none)
+{
+	set(F_CG_MEM_MAX, 1000, 0, 0);
+	set(F_CG_MEM_CURRENT, 5000, 0, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 0);
+	ck_assert_uint_eq(c.connections, 0);
+}
+END_TEST
+
+START_TEST(memory_unknown_without_meminfo_or_cgroup)
+{
+	fail_fact(F_MEM_AVAILABLE, FACT_DENIED);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_UNKNOWN);
+	ck_assert(c.partial);
+	/* a cgroup limit alone still answers */
+	set(F_CG_MEM_MAX, 4000000, 0, 0);
+	set(F_CG_MEM_CURRENT, 0, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_OK);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 4000000 / 3974);
+}
+END_TEST
+
+START_TEST(tcp_mem_is_unbounded_for_idle_and_divides_pressure_for_buffers)
+{
+	run();
+	ck_assert_int_eq(c.rows[ROW_TCP_MEM].status, ROWS_UNBOUNDED);
+	p.rx_bytes = 16384;
+	run();
+	/* truesize(16 KiB) = 16384 + 1024 + 3072 = 20480 */
+	ck_assert_uint_eq(c.pc.buffer_bytes, 20480);
+	ck_assert_uint_eq(c.rows[ROW_TCP_MEM].connections, 120000ULL * 4096 / 20480);
+	fail_fact(F_TCP_MEM, FACT_INVALID);
+	run();
+	ck_assert_int_eq(c.rows[ROW_TCP_MEM].status, ROWS_UNKNOWN);
+}
+END_TEST
+
+START_TEST(truesize_fits_the_measured_points)
+{
+	ck_assert_uint_eq(model_truesize(0), 0);
+	ck_assert_uint_eq(model_truesize(16384), 20480);
+	/* 256 KiB measured 274 KiB: within 1% */
+	ck_assert_uint_eq(model_truesize(262144), 281600);
+	ck_assert_uint_eq(model_truesize(UINT64_MAX), UINT64_MAX);
+}
+END_TEST
+
+START_TEST(default_buffers_take_the_host_defaults)
+{
+	ck_assert_int_eq(profile_builtin("bulk", &p), 0);
+	run();
+	ck_assert_uint_eq(c.pc.rx_bytes, 131072);
+	ck_assert_uint_eq(c.pc.tx_bytes, 16384);
+	fail_fact(F_TCP_RMEM, FACT_DENIED);
+	run();
+	ck_assert_uint_eq(c.pc.rx_bytes, 131072); /* the kernel's own default */
+}
+END_TEST
+
+START_TEST(epoll_watches_divide_by_sockets)
+{
+	set(F_EPOLL_WATCHES, 0, 0, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_EPOLL_WATCHES].connections, 0);
+	ck_assert_int_eq(c.binding, ROW_EPOLL_WATCHES);
+}
+END_TEST
+
+START_TEST(conntrack_is_na_without_the_module_and_subtracts_tracked)
+{
+	run();
+	ck_assert_int_eq(c.rows[ROW_CONNTRACK].status, ROWS_NA);
+	set(F_NOFILE, 1048576, 1048576, 0);
+	set(F_CONNTRACK_MAX, 65536, 0, 0);
+	set(F_CONNTRACK_COUNT, 52000, 0, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_CONNTRACK].connections, 13536);
+	ck_assert_int_eq(c.binding, ROW_CONNTRACK);
+	fail_fact(F_CONNTRACK_MAX, FACT_DENIED);
+	run();
+	ck_assert_int_eq(c.rows[ROW_CONNTRACK].status, ROWS_UNKNOWN);
+	p.conntrack = false;
+	run();
+	ck_assert_int_eq(c.rows[ROW_CONNTRACK].status, ROWS_NA);
+}
+END_TEST
+
+START_TEST(ports_apply_to_outbound_sockets_per_upstream)
+{
+	run();
+	ck_assert_int_eq(c.rows[ROW_PORTS].status, ROWS_NA);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	set(F_NOFILE, 10000000, 10000000, 0);
+	set(F_TCP_MEM, 3000000, 4000000, 6000000);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_PORTS].connections, 28232);
+	ck_assert_int_eq(c.binding, ROW_PORTS);
+	opt.upstreams = 4;
+	run();
+	ck_assert_uint_eq(c.rows[ROW_PORTS].connections, 28232 * 4);
+	set(F_PORT_RANGE, 60999, 32768, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_PORTS].status, ROWS_UNKNOWN);
+}
+END_TEST
+
+START_TEST(threads_take_the_smallest_room)
+{
+	run();
+	ck_assert_int_eq(c.rows[ROW_THREADS].status, ROWS_NA);
+	p.thread_per_connection = true;
+	set(F_THREADS_MAX, 62000, 0, 0);
+	set(F_PID_MAX, 4194304, 0, 0);
+	set(F_THREADS_IN_USE, 300, 0, 0);
+	set(F_NPROC, U64_UNLIMITED, U64_UNLIMITED, 0);
+	set(F_CG_PIDS_MAX, 4096, 0, 0);
+	set(F_CG_PIDS_CURRENT, 12, 0, 0);
+	set(F_NOFILE, 1048576, 1048576, 0);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_THREADS].connections, 4084);
+	ck_assert_int_eq(c.rows[ROW_THREADS].source, F_CG_PIDS_MAX);
+	ck_assert_int_eq(c.binding, ROW_THREADS);
+	fail_fact(F_THREADS_MAX, FACT_DENIED);
+	fail_fact(F_PID_MAX, FACT_DENIED);
+	fail_fact(F_CG_PIDS_MAX, FACT_MISSING);
+	run();
+	ck_assert_int_eq(c.rows[ROW_THREADS].status, ROWS_UNKNOWN);
+}
+END_TEST
+
+START_TEST(ties_bind_the_first_row_in_table_order)
+{
+	/* nofile and epoll_watches both allow 1000 */
+	set(F_NOFILE, 1032, 1032, 0);
+	set(F_EPOLL_WATCHES, 1000, 0, 0);
+	run();
+	ck_assert_uint_eq(c.connections, 1000);
+	ck_assert_int_eq(c.binding, ROW_NOFILE);
+}
+END_TEST
+
+START_TEST(nothing_known_leaves_the_capacity_unknown)
+{
+	for (int i = 0; i < FACT_COUNT; i++)
+		fail_fact((enum fact_id)i, FACT_DENIED);
+	run();
+	ck_assert(!c.known);
+	ck_assert_int_eq(c.binding, ROW_NONE);
+	ck_assert(c.partial);
+}
+END_TEST
+
+START_TEST(app_bytes_option_overrides_the_profile)
+{
+	opt.app_bytes_set = true;
+	opt.app_bytes = 10000;
+	run();
+	ck_assert_uint_eq(c.pc.app_bytes, 10000);
+	ck_assert_uint_eq(c.pc.total_bytes, 13974);
+}
+END_TEST
+
+static bool has_warning(const char *id)
+{
+	for (unsigned i = 0; i < c.nwarnings; i++)
+		if (strcmp(c.warnings[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(warnings_name_what_hurts_at_scale)
+{
+	set(F_SOMAXCONN, 128, 0, 0);
+	set(F_TCP_MAX_SYN_BACKLOG, 128, 0, 0);
+	set(F_TCP_TW_RECYCLE, 1, 0, 0);
+	set(F_FILE_MAX, 100000, 0, 0);
+	set(F_SOCK_TCP_MEM, 130000, 0, 0);
+	run();
+	ck_assert(has_warning("nofile_soft_low"));
+	ck_assert(has_warning("somaxconn_small"));
+	ck_assert(has_warning("syn_backlog_small"));
+	ck_assert(has_warning("tcp_tw_recycle"));
+	ck_assert(has_warning("file_max_below_nr_open"));
+	ck_assert(has_warning("tcp_mem_pressure"));
+	ck_assert(!has_warning("tw_buckets_small"));
+	set(F_TCP_MAX_TW_BUCKETS, 1000, 0, 0);
+	set(F_TCP_MAX_ORPHANS, 1000, 0, 0);
+	p.churn_per_second = 100; /* 6000 closing per minute */
+	run();
+	ck_assert(has_warning("tw_buckets_small"));
+	ck_assert(has_warning("orphans_small"));
+}
+END_TEST
+
+START_TEST(no_warnings_on_a_tuned_host)
+{
+	set(F_NOFILE, 1048576, 1048576, 0);
+	set(F_SOMAXCONN, 4096, 0, 0);
+	set(F_TCP_MAX_SYN_BACKLOG, 4096, 0, 0);
+	set(F_SOCK_TCP_MEM, 10, 0, 0);
+	run();
+	ck_assert_uint_eq(c.nwarnings, 0);
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("model");
+	TCase *t = tcase_create("model");
+
+	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_add_test(t, kernel_bytes_sum_effective_object_sizes);
+	tcase_add_test(t, epoll_objects_count_only_for_epoll_profiles);
+	tcase_add_test(t, nofile_subtracts_reserved_and_scales_with_processes);
+	tcase_add_test(t, nofile_zero_and_below_reserved_allows_none);
+	tcase_add_test(t, nofile_unlimited_is_unbounded);
+	tcase_add_test(t, missing_denied_invalid_make_rows_unknown_and_the_answer_partial);
+	tcase_add_test(t, ceilings_never_bind_nor_make_the_answer_partial);
+	tcase_add_test(t, file_max_long_max_saturates_without_overflow);
+	tcase_add_test(t, file_max_below_allocated_allows_none);
+	tcase_add_test(t, file_max_without_file_nr_assumes_none_allocated);
+	tcase_add_test(t, memory_divides_available_bytes);
+	tcase_add_test(t, memory_honours_a_lower_cgroup_limit);
+	tcase_add_test(t, memory_with_usage_over_the_cgroup_limit_allows_none);
+	tcase_add_test(t, memory_unknown_without_meminfo_or_cgroup);
+	tcase_add_test(t, tcp_mem_is_unbounded_for_idle_and_divides_pressure_for_buffers);
+	tcase_add_test(t, truesize_fits_the_measured_points);
+	tcase_add_test(t, default_buffers_take_the_host_defaults);
+	tcase_add_test(t, epoll_watches_divide_by_sockets);
+	tcase_add_test(t, conntrack_is_na_without_the_module_and_subtracts_tracked);
+	tcase_add_test(t, ports_apply_to_outbound_sockets_per_upstream);
+	tcase_add_test(t, threads_take_the_smallest_room);
+	tcase_add_test(t, ties_bind_the_first_row_in_table_order);
+	tcase_add_test(t, nothing_known_leaves_the_capacity_unknown);
+	tcase_add_test(t, app_bytes_option_overrides_the_profile);
+	tcase_add_test(t, warnings_name_what_hurts_at_scale);
+	tcase_add_test(t, no_warnings_on_a_tuned_host);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -1,0 +1,135 @@
+/* Profiles: the built-in ones, and strict validation of user files with
+ * file, line, column and key in every message. */
+#include <string.h>
+
+#include "profile.h"
+#include "suite.h"
+
+static struct profile p;
+static char err[512];
+
+static int parse(const char *yaml)
+{
+	err[0] = '\0';
+	return profile_parse(yaml, strlen(yaml), "my.yaml", &p, err, sizeof(err));
+}
+
+START_TEST(every_built_in_profile_parses)
+{
+	static const char *const names[] = {"idle", "websocket", "http", "proxy", "bulk"};
+
+	for (size_t i = 0; i < 5; i++) {
+		ck_assert_int_eq(profile_builtin(names[i], &p), 0);
+		ck_assert_str_eq(p.name, names[i]);
+		ck_assert_str_eq(p.origin, "built-in");
+		ck_assert_str_eq(profile_builtin_name(i), names[i]);
+	}
+	ck_assert_ptr_null(profile_builtin_name(5));
+	ck_assert_int_eq(profile_builtin("nope", &p), -1);
+}
+END_TEST
+
+START_TEST(built_in_profiles_say_what_the_design_says)
+{
+	ck_assert_int_eq(profile_builtin("idle", &p), 0);
+	ck_assert_uint_eq(p.sockets_per_connection, 1);
+	ck_assert_uint_eq(p.rx_bytes + p.tx_bytes + p.app_bytes, 0);
+	ck_assert(p.epoll);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	ck_assert_uint_eq(p.sockets_per_connection, 2);
+	ck_assert_uint_eq(p.outbound_sockets, 1);
+	ck_assert_int_eq(profile_builtin("bulk", &p), 0);
+	ck_assert(p.rx_default && p.tx_default);
+}
+END_TEST
+
+START_TEST(a_minimal_profile_takes_defaults)
+{
+	ck_assert_int_eq(parse("name: mine\n"), 0);
+	ck_assert_str_eq(p.name, "mine");
+	ck_assert_str_eq(p.origin, "my.yaml");
+	ck_assert_uint_eq(p.sockets_per_connection, 1);
+	ck_assert_uint_eq(p.reserved_fds, 32);
+	ck_assert(p.epoll);
+	ck_assert(!p.thread_per_connection);
+}
+END_TEST
+
+START_TEST(sizes_take_suffixes)
+{
+	ck_assert_int_eq(parse("name: x\nrx_bytes: 16K\ntx_bytes: 1.5MiB\napp_bytes: 4096\n"), 0);
+	ck_assert_uint_eq(p.rx_bytes, 16384);
+	ck_assert_uint_eq(p.tx_bytes, 1572864);
+	ck_assert_uint_eq(p.app_bytes, 4096);
+}
+END_TEST
+
+START_TEST(an_unknown_key_names_file_line_column_and_key)
+{
+	ck_assert_int_eq(parse("name: x\nepol: true\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:1: unknown key 'epol'");
+}
+END_TEST
+
+START_TEST(a_wrong_type_names_the_key_and_value)
+{
+	ck_assert_int_eq(parse("name: x\nepoll: 1\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:8: key 'epoll' must be true or false: '1'");
+	ck_assert_int_eq(parse("name: x\nsockets_per_connection: two\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:25: key 'sockets_per_connection' must be a whole number: 'two'");
+	/* a quoted number is a string, not a number */
+	ck_assert_int_eq(parse("name: x\nreserved_fds: \"32\"\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'reserved_fds'"));
+	ck_assert_int_eq(parse("name: x\nrx_bytes: [1, 2]\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:11: key 'rx_bytes' must be a scalar");
+	ck_assert_int_eq(parse("name: x\napp_bytes: {a: 1}\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "key 'app_bytes' must be a scalar"));
+}
+END_TEST
+
+START_TEST(an_out_of_range_value_is_rejected)
+{
+	ck_assert_int_eq(parse("name: x\nsockets_per_connection: 0\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:25: key 'sockets_per_connection' is out of range: '0'");
+	ck_assert_int_eq(parse("name: x\nrx_bytes: 2GiB\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "out of range"));
+	ck_assert_int_eq(parse("name: x\nreserved_fds: 18446744073709551616\n"), -1);
+	ck_assert_int_eq(parse("name: x\nsockets_per_connection: 1\noutbound_sockets: 2\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'outbound_sockets'"));
+	ck_assert_int_eq(parse("name: x\napp_bytes: default\n"), -1);
+}
+END_TEST
+
+START_TEST(structure_errors_are_located)
+{
+	ck_assert_int_eq(parse("name: x\nname: y\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:2:1: key 'name' appears twice");
+	ck_assert_int_eq(parse("- name\n"), -1);
+	ck_assert_str_eq(err, "my.yaml:1:1: a profile is a mapping of keys to values");
+	ck_assert_int_eq(parse("just text\n"), -1);
+	ck_assert_int_eq(parse("epoll: true\n"), -1);
+	ck_assert_str_eq(err, "my.yaml: key 'name' is required");
+	ck_assert_int_eq(parse("name: x\n---\nname: y\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "one document"));
+	ck_assert_int_eq(parse("name: [x\n"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "my.yaml:"));
+	ck_assert_int_eq(parse(""), -1);
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("profile");
+	TCase *t = tcase_create("profile");
+
+	tcase_add_test(t, every_built_in_profile_parses);
+	tcase_add_test(t, built_in_profiles_say_what_the_design_says);
+	tcase_add_test(t, a_minimal_profile_takes_defaults);
+	tcase_add_test(t, sizes_take_suffixes);
+	tcase_add_test(t, an_unknown_key_names_file_line_column_and_key);
+	tcase_add_test(t, a_wrong_type_names_the_key_and_value);
+	tcase_add_test(t, an_out_of_range_value_is_rejected);
+	tcase_add_test(t, structure_errors_are_located);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -1,0 +1,133 @@
+/* The tables that drive reading, output and docs stay sound: sorted,
+ * without duplicates, and consistent with themselves. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "facts.h"
+#include "model.h"
+#include "objsize_table.h"
+#include "embedded.h"
+#include "suite.h"
+
+START_TEST(fact_table_is_sorted_and_free_of_duplicates)
+{
+	for (int i = 1; i < FACT_COUNT; i++)
+		ck_assert_msg(strcmp(fact_defs[i - 1].name, fact_defs[i].name) < 0,
+			      "'%s' must come after '%s'", fact_defs[i - 1].name, fact_defs[i].name);
+}
+END_TEST
+
+START_TEST(sysctl_paths_follow_their_keys)
+{
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact_def *d = &fact_defs[i];
+		char want[128];
+
+		if (d->read != READ_SYSCTL && d->read != READ_TEXT)
+			continue;
+		snprintf(want, sizeof(want), "proc/sys/%s", d->name);
+		for (char *c = want + 9; *c; c++)
+			if (*c == '.')
+				*c = '/';
+		ck_assert_str_eq(d->path, want);
+	}
+}
+END_TEST
+
+START_TEST(every_tunable_has_a_scope_and_values)
+{
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact_def *d = &fact_defs[i];
+
+		ck_assert_uint_le(d->nvalues, 3);
+		if (d->lifts != ROW_NONE)
+			ck_assert_msg(d->scope != SCOPE_NONE, "'%s' lifts a row but has no scope", d->name);
+	}
+}
+END_TEST
+
+START_TEST(every_row_can_be_lifted_or_is_memory)
+{
+	for (int r = 0; r < ROW_COUNT; r++) {
+		bool lifted = false;
+
+		for (int i = 0; i < FACT_COUNT; i++)
+			lifted = lifted || fact_defs[i].lifts == (enum row_id)r;
+		ck_assert_msg(lifted || r == ROW_NOFILE_HARD, "nothing lifts row '%s'",
+			      row_name((enum row_id)r));
+	}
+}
+END_TEST
+
+START_TEST(option_table_is_free_of_duplicates)
+{
+	for (unsigned i = 0; i < option_count; i++)
+		for (unsigned j = i + 1; j < option_count; j++) {
+			ck_assert_str_ne(option_defs[i].long_name, option_defs[j].long_name);
+			ck_assert(option_defs[i].short_name == 0 ||
+				  option_defs[i].short_name != option_defs[j].short_name);
+		}
+}
+END_TEST
+
+START_TEST(object_size_table_covers_the_core_caches_per_series)
+{
+	static const char *const core[] = {"TCP", "sock_inode_cache", "filp", "dentry",
+					  "eventpoll_epi"};
+	const char *p = embedded_objsizes_tsv;
+	int series = 0;
+
+	while (*p) {
+		char s[16];
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > 0 && p[0] != '#' && sscanf(p, "%15[0-9.]", s) == 1) {
+			struct slab_entry e;
+
+			for (size_t i = 0; i < 5; i++)
+				ck_assert_msg(objsize_table_find(embedded_objsizes_tsv, s, core[i], &e) ==
+						      PARSE_OK,
+					      "series %s lacks %s", s, core[i]);
+			series++;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	ck_assert_int_gt(series, 0);
+}
+END_TEST
+
+START_TEST(object_size_series_choice)
+{
+	const char *tsv = "# c\n5.10\tTCP\t1\t1\t1\tx\n6.1\tTCP\t2\t1\t1\tx\n6.12\tTCP\t3\t1\t1\tx\n";
+	char s[16];
+
+	ck_assert(objsize_table_series(tsv, 6, 6, s, sizeof(s)));
+	ck_assert_str_eq(s, "6.1");
+	ck_assert(objsize_table_series(tsv, 6, 12, s, sizeof(s)));
+	ck_assert_str_eq(s, "6.12");
+	ck_assert(objsize_table_series(tsv, 7, 0, s, sizeof(s)));
+	ck_assert_str_eq(s, "6.12");
+	/* older than every series: the oldest */
+	ck_assert(objsize_table_series(tsv, 4, 18, s, sizeof(s)));
+	ck_assert_str_eq(s, "5.10");
+	ck_assert(!objsize_table_series("# nothing\n", 6, 1, s, sizeof(s)));
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("tables");
+	TCase *t = tcase_create("tables");
+
+	tcase_add_test(t, fact_table_is_sorted_and_free_of_duplicates);
+	tcase_add_test(t, sysctl_paths_follow_their_keys);
+	tcase_add_test(t, every_tunable_has_a_scope_and_values);
+	tcase_add_test(t, every_row_can_be_lifted_or_is_memory);
+	tcase_add_test(t, option_table_is_free_of_duplicates);
+	tcase_add_test(t, object_size_table_covers_the_core_caches_per_series);
+	tcase_add_test(t, object_size_series_choice);
+	suite_add_tcase(s, t);
+	return s;
+}

@@ -1,0 +1,135 @@
+/* An in-memory host for unit tests: a struct source whose files are a table
+ * of {path, content} or {path, status}. Directories are implied by the
+ * paths of the files below them. */
+#ifndef SOCKCAP_TEST_WORLD_H
+#define SOCKCAP_TEST_WORLD_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "source.h"
+
+struct world_file {
+	const char *path;
+	const char *text;        /* NULL: the file answers with status */
+	enum fact_status status; /* used when text is NULL */
+};
+
+#define WORLD_MAX 64
+
+struct world {
+	struct world_file files[WORLD_MAX];
+	size_t n;
+};
+
+static inline void world_put(struct world *w, const char *path, const char *text)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->files[i].path, path) == 0) {
+			w->files[i].text = text;
+			return;
+		}
+	w->files[w->n++] = (struct world_file){path, text, FACT_OK};
+}
+
+static inline void world_fail(struct world *w, const char *path, enum fact_status st)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->files[i].path, path) == 0) {
+			w->files[i].text = NULL;
+			w->files[i].status = st;
+			return;
+		}
+	w->files[w->n++] = (struct world_file){path, NULL, st};
+}
+
+static inline enum fact_status world_read(const struct source *src, const char *path,
+					  struct text *out)
+{
+	const struct world *w = src->ctx;
+
+	out->data = NULL;
+	out->len = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		if (strcmp(w->files[i].path, path) != 0)
+			continue;
+		if (!w->files[i].text)
+			return w->files[i].status;
+		out->len = strlen(w->files[i].text);
+		out->data = malloc(out->len + 1);
+		memcpy(out->data, w->files[i].text, out->len + 1);
+		return FACT_OK;
+	}
+	return FACT_MISSING;
+}
+
+static inline bool world_is_dir(const struct source *src, const char *path)
+{
+	const struct world *w = src->ctx;
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < w->n; i++)
+		if (strncmp(w->files[i].path, path, n) == 0 && w->files[i].path[n] == '/')
+			return true;
+	return false;
+}
+
+static inline struct source world_source(const struct world *w)
+{
+	struct source s = {.read = world_read, .is_dir = world_is_dir, .root = "(world)", .ctx = w};
+	return s;
+}
+
+/* A plain host: 8 GiB, nofile 1024/524288, cgroup v2 without limits,
+ * slabinfo of Linux 6.18. Tests change what they need. */
+static inline void world_host(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	world_put(w, "proc/meminfo",
+		  "MemTotal:        8000000 kB\nMemFree:         6000000 kB\n"
+		  "MemAvailable:    7000000 kB\nSlab:             200000 kB\n"
+		  "SUnreclaim:        80000 kB\n");
+	world_put(w, "proc/self/limits",
+		  "Limit                     Soft Limit           Hard Limit           Units     \n"
+		  "Max processes             31000                31000                processes \n"
+		  "Max open files            1024                 524288               files     \n");
+	world_put(w, "proc/self/cgroup", "0::/user.slice/user-1000.slice/session-1.scope\n");
+	world_put(w, "sys/fs/cgroup/cgroup.controllers", "cpu memory pids\n");
+	world_put(w, "sys/fs/cgroup/user.slice/user-1000.slice/session-1.scope/memory.max", "max\n");
+	world_put(w, "proc/loadavg", "0.10 0.20 0.30 2/300 4242\n");
+	world_put(w, "proc/sys/fs/file-max", "9223372036854775807\n");
+	world_put(w, "proc/sys/fs/nr_open", "1048576\n");
+	world_put(w, "proc/sys/fs/file-nr", "1000\t0\t9223372036854775807\n");
+	world_put(w, "proc/sys/fs/epoll/max_user_watches", "1000000\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_mem", "90000\t120000\t180000\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_wmem", "4096\t16384\t4194304\n");
+	world_put(w, "proc/sys/net/ipv4/ip_local_port_range", "32768\t60999\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_max_orphans", "65536\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_max_tw_buckets", "65536\n");
+	world_put(w, "proc/sys/net/ipv4/tcp_max_syn_backlog", "4096\n");
+	world_put(w, "proc/sys/net/core/somaxconn", "4096\n");
+	world_put(w, "proc/sys/net/netfilter/nf_conntrack_max", "262144\n");
+	world_put(w, "proc/sys/net/netfilter/nf_conntrack_count", "144\n");
+	world_put(w, "proc/sys/kernel/threads-max", "62000\n");
+	world_put(w, "proc/sys/kernel/pid_max", "4194304\n");
+	world_put(w, "proc/sys/kernel/osrelease", "6.18.44\n");
+	world_put(w, "proc/net/sockstat",
+		  "sockets: used 100\nTCP: inuse 10 orphan 0 tw 2 alloc 12 mem 3\n"
+		  "UDP: inuse 1 mem 0\n");
+	world_put(w, "proc/net/sockstat6", "TCP6: inuse 4\nUDP6: inuse 1\n");
+	world_put(w, "proc/slabinfo",
+		  "slabinfo - version: 2.1\n"
+		  "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+		  "TCP                   26     26   2368   13    8 : tunables    0    0    0 : slabdata      2      2      0\n"
+		  "eventpoll_epi        224    224    128   32    1 : tunables    0    0    0 : slabdata      7      7      0\n"
+		  "sock_inode_cache      95     95    832   19    4 : tunables    0    0    0 : slabdata      5      5      0\n"
+		  "filp                 367    462    192   21    1 : tunables    0    0    0 : slabdata     22     22      0\n"
+		  "dentry              7476   7476    192   21    1 : tunables    0    0    0 : slabdata    356    356      0\n"
+		  "lsm_inode_cache    27904  27904     32  128    1 : tunables    0    0    0 : slabdata    218    218      0\n"
+		  "lsm_file_cache       680    680     24  170    1 : tunables    0    0    0 : slabdata      4      4      0\n");
+	world_put(w, "sys/kernel/slab/eventpoll_pwq/objs_per_slab", "64\n");
+	world_put(w, "sys/kernel/slab/eventpoll_pwq/order", "0\n");
+}
+
+#endif
