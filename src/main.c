@@ -91,7 +91,7 @@ static enum exit_status load_profile(const char *spec, struct profile *p)
 	st = file_read(spec, &t);
 	if (st != FACT_OK) {
 		fprintf(stderr, "sockcap: cannot read profile '%s': %s\n", spec,
-			fact_status_name(st));
+			fact_status_reason(st));
 		return EXIT_USAGE;
 	}
 	rc = profile_parse(t.data, t.len, spec, p, err, sizeof(err));

@@ -19,6 +19,13 @@ static struct style style_of(bool color)
 	return color ? on : off;
 }
 
+/* Exact up to a trillion; beyond that (fs.file-max at LONG_MAX) the table
+ * shows three digits and JSON keeps the exact figure. */
+static const char *count_text(char *buf, size_t size, uint64_t v)
+{
+	return v < 1000000000000ULL ? fmt_count(buf, size, v) : fmt_approx(buf, size, v);
+}
+
 static const char *value_text(const struct row *r, char *buf, size_t size)
 {
 	char n[FMT_MAX];
@@ -39,7 +46,7 @@ static const char *value_text(const struct row *r, char *buf, size_t size)
 	}
 	if (r->value == U64_UNLIMITED)
 		return "unlimited";
-	return fmt_count(buf, size, r->value);
+	return count_text(buf, size, r->value);
 }
 
 /* log2(v) × 256, with the mantissa interpolated linearly: exact at powers
@@ -93,7 +100,7 @@ static void cost_line(const struct report_input *in, FILE *out)
 	fprintf(out, "profile %s (%s): %llu socket%s per connection x %s kernel",
 		p->name, p->origin, (unsigned long long)pc->sockets, pc->sockets == 1 ? "" : "s",
 		fmt_bytes(k, sizeof(k), pc->kernel_bytes_per_socket));
-	if (pc->outbound_sockets)
+	if (pc->outbound_sockets && pc->outbound_extra_bytes)
 		fprintf(out, " (+%llu B port buckets per outbound socket)",
 			(unsigned long long)pc->outbound_extra_bytes);
 	fprintf(out, " + %s buffers + %s app = %s per connection\n",
@@ -113,8 +120,7 @@ static void rows(const struct report_input *in, const struct style *s, FILE *out
 	for (int i = 0; i < ROW_COUNT; i++)
 		if (c->rows[i].status == ROWS_OK)
 			top = u64_max(top, c->rows[i].connections);
-	fprintf(out, "\n%-14s %-17s %15s  %-*s\n", "limit", "value", "connections", BAR_WIDTH,
-		"(log scale)");
+	fprintf(out, "\n%-14s %-17s %15s  %s\n", "limit", "value", "connections", "(log scale)");
 	for (int i = 0; i < ROW_COUNT; i++) {
 		const struct row *r = &c->rows[i];
 		char v[FMT_MAX + 8], n[FMT_MAX];
@@ -122,16 +128,19 @@ static void rows(const struct report_input *in, const struct style *s, FILE *out
 		bool binding = c->known && c->binding == (enum row_id)i;
 		int len = r->status == ROWS_OK ? bar_length(r->connections, top) : 0;
 
+		const char *tag = binding ? "◀ binding" : row_can_bind((enum row_id)i) ? "" : "ceiling";
+
 		if (r->status == ROWS_OK)
-			conn = fmt_count(n, sizeof(n), r->connections);
-		fprintf(out, "%s%-14s %-17s %15s  ", binding ? s->mark : "",
-			row_name((enum row_id)i), value_text(r, v, sizeof(v)), conn);
-		for (int k = 0; k < BAR_WIDTH; k++)
+			conn = count_text(n, sizeof(n), r->connections);
+		fprintf(out, "%s%-14s %-17s %15s%s", binding ? s->mark : "",
+			row_name((enum row_id)i), value_text(r, v, sizeof(v)), conn,
+			len > 0 || *tag ? "  " : "");
+		for (int k = 0; k < (*tag ? BAR_WIDTH : len); k++)
 			fputs(k < len ? "█" : " ", out);
-		if (binding)
-			fprintf(out, " ◀ binding%s", s->reset);
-		else if (!row_can_bind((enum row_id)i))
-			fprintf(out, " %sceiling%s", s->dim, s->reset);
+		if (*tag)
+			fprintf(out, " %s%s%s", binding ? "" : s->dim, tag, s->reset);
+		else if (binding)
+			fputs(s->reset, out);
 		fputc('\n', out);
 	}
 }
@@ -157,12 +166,16 @@ static void live(const struct report_input *in, FILE *out)
 		uint64_t v6 = fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0;
 		uint64_t all = u64_sat_add(f->f[F_SOCK_TCP_INUSE].v[0], v6);
 
+		uint64_t conns = all / in->capacity->pc.sockets;
+
 		fprintf(out, "  TCP sockets in use  %s (IPv4 %llu, IPv6 %llu)", fmt_count(a, sizeof(a), all),
 			(unsigned long long)f->f[F_SOCK_TCP_INUSE].v[0], (unsigned long long)v6);
+		/* Whole percent, rounded down; the host's sockets against this
+		 * profile's connections. */
 		if (c->known && c->connections > 0)
-			fprintf(out, " of %s capacity (%.1f%%)",
-				fmt_approx(b, sizeof(b), c->connections),
-				100.0 * (double)all / (double)c->connections);
+			fprintf(out, ": %s connections of %s capacity (%llu%%)",
+				fmt_count(a, sizeof(a), conns), fmt_approx(b, sizeof(b), c->connections),
+				(unsigned long long)u64_muldiv(conns, 100, c->connections));
 		fputc('\n', out);
 		if (fact_ok(f, F_SOCK_TCP_TW) && fact_ok(f, F_SOCK_TCP_ORPHAN))
 			fprintf(out, "  TIME_WAIT           %s, orphans %llu\n",

@@ -57,10 +57,13 @@ static const struct profile_key *find_key(const char *name)
 	return NULL;
 }
 
-/* Stores the scalar v for key k. Returns NULL or what is wrong with v. */
+/* Stores the scalar v for key k. Returns NULL or what is wrong with v
+ * (in range, a static buffer). */
 static const char *store(struct profile *p, const struct profile_key *k, const char *v,
 			 bool plain)
 {
+	static char range[96];
+
 	uint64_t n = 0;
 	bool b = false;
 
@@ -80,14 +83,20 @@ static const char *store(struct profile *p, const struct profile_key *k, const c
 			break;
 		if (!plain || !parse_size_arg(v, &n))
 			return "must be a size in bytes (4096, 16K, 1.5MiB)";
-		if (n < k->min || n > k->max)
-			return "is out of range";
+		if (n < k->min || n > k->max) {
+			snprintf(range, sizeof(range), "must be from %llu to %llu bytes",
+				 (unsigned long long)k->min, (unsigned long long)k->max);
+			return range;
+		}
 		break;
 	case PTYPE_COUNT:
 		if (!plain || !u64_parse_str(v, &n))
 			return "must be a whole number";
-		if (n < k->min || n > k->max)
-			return "is out of range";
+		if (n < k->min || n > k->max) {
+			snprintf(range, sizeof(range), "must be from %llu to %llu",
+				 (unsigned long long)k->min, (unsigned long long)k->max);
+			return range;
+		}
 		break;
 	}
 #define IS(s) (strcmp(k->name, s) == 0)

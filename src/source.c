@@ -20,6 +20,17 @@ const char *fact_status_name(enum fact_status st)
 	return "invalid";
 }
 
+const char *fact_status_reason(enum fact_status st)
+{
+	switch (st) {
+	case FACT_OK: return "ok";
+	case FACT_MISSING: return "no such file";
+	case FACT_DENIED: return "permission denied";
+	case FACT_INVALID: return "not a readable file, or too large";
+	}
+	return "unreadable";
+}
+
 void text_free(struct text *t)
 {
 	free(t->data);

@@ -15,6 +15,8 @@ enum fact_status {
 };
 
 const char *fact_status_name(enum fact_status st);
+/* The status in words, for messages: "no such file", "permission denied". */
+const char *fact_status_reason(enum fact_status st);
 
 /* File contents, NUL-terminated for convenience; len excludes the NUL.
  * Owned by the caller of source_read; free with text_free. */

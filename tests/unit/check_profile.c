@@ -90,9 +90,9 @@ END_TEST
 START_TEST(an_out_of_range_value_is_rejected)
 {
 	ck_assert_int_eq(parse("name: x\nsockets_per_connection: 0\n"), -1);
-	ck_assert_str_eq(err, "my.yaml:2:25: key 'sockets_per_connection' is out of range: '0'");
+	ck_assert_str_eq(err, "my.yaml:2:25: key 'sockets_per_connection' must be from 1 to 8: '0'");
 	ck_assert_int_eq(parse("name: x\nrx_bytes: 2GiB\n"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "out of range"));
+	ck_assert_ptr_nonnull(strstr(err, "must be from 0 to 1073741824 bytes"));
 	ck_assert_int_eq(parse("name: x\nreserved_fds: 18446744073709551616\n"), -1);
 	ck_assert_int_eq(parse("name: x\nsockets_per_connection: 1\noutbound_sockets: 2\n"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "'outbound_sockets'"));
