@@ -1,0 +1,33 @@
+#!/bin/sh
+# Validates `sockcap audit --format json` on every fixture host, with every
+# built-in profile, and on this machine, against data/schema/audit.schema.json.
+# The YAML form must load to the same tree.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT INT TERM
+# Debian's python3 carries python3-jsonschema and python3-yaml.
+py=/usr/bin/python3
+n=0
+for host in "$top"/tests/fixtures/*/; do
+	for profile in idle websocket http proxy bulk; do
+		n=$((n + 1))
+		"$top/sockcap" --root "$host" --profile $profile --format json >"$out/$n.json"
+		"$top/sockcap" --root "$host" --profile $profile --format yaml >"$out/$n.yaml"
+	done
+done
+n=$((n + 1))
+"$top/sockcap" audit --format json >"$out/$n.json"
+"$top/sockcap" audit --format yaml >"$out/$n.yaml"
+$py "$top/tests/schema/validate.py" "$top/data/schema/audit.schema.json" "$out"/*.json
+$py - "$out" <<'PY'
+import json, sys, pathlib, yaml
+d = pathlib.Path(sys.argv[1])
+bad = 0
+for j in sorted(d.glob("*.json")):
+    if json.load(open(j)) != yaml.safe_load(open(j.with_suffix(".yaml"))):
+        print(f"{j.with_suffix('.yaml').name}: YAML differs from JSON", file=sys.stderr)
+        bad += 1
+print(f"yaml: {len(list(d.glob('*.json'))) - bad} passed, {bad} failed")
+sys.exit(1 if bad else 0)
+PY
