@@ -36,7 +36,7 @@ HEADERS  = $(wildcard src/*.h) src/facts.def
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check deps deps-test unit cli schema clean
+.PHONY: all run check bench deps deps-test unit cli schema clean
 
 all: sockcap
 
@@ -91,3 +91,11 @@ check: deps-test
 
 clean:
 	rm -rf build sockcap
+
+# Measurements on this machine (root for the slab one): the model's per-socket
+# bytes against real sockets, and an audit's cost against sysctl(8).
+bench: sockcap
+	@if [ "$$(id -u)" -eq 0 ] && [ -r /proc/slabinfo ]; then \
+		bash tests/bench/slab-per-socket.sh --sockcap ./sockcap; \
+	else echo "bench: slab-per-socket needs root and /proc/slabinfo: skipped"; fi
+	@bash tests/bench/speed.sh --sockcap ./sockcap

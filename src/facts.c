@@ -34,6 +34,7 @@ static const char *const cache_names[CACHE_COUNT] = {
 	[CACHE_DENTRY] = "dentry",
 	[CACHE_EPOLL_EPI] = "eventpoll_epi",
 	[CACHE_EPOLL_PWQ] = "eventpoll_pwq",
+	[CACHE_EP_HEAD] = "ep_head",
 	[CACHE_LSM_FILE] = "lsm_file_cache",
 	[CACHE_LSM_INODE] = "lsm_inode_cache",
 	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",

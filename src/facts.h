@@ -77,6 +77,7 @@ enum slab_cache {
 	CACHE_DENTRY,
 	CACHE_EPOLL_EPI,
 	CACHE_EPOLL_PWQ,
+	CACHE_EP_HEAD, /* struct epitems_head: one per file first added to epoll (5.11+) */
 	CACHE_LSM_FILE,
 	CACHE_LSM_INODE,
 	CACHE_BIND_BUCKET,

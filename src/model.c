@@ -113,6 +113,7 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		pc->cache_used[always[i]] = true;
 	pc->cache_used[CACHE_EPOLL_EPI] = p->epoll;
 	pc->cache_used[CACHE_EPOLL_PWQ] = p->epoll;
+	pc->cache_used[CACHE_EP_HEAD] = p->epoll;
 	for (int c = 0; c < CACHE_COUNT; c++)
 		if (pc->cache_used[c])
 			milli = u64_sat_add(milli, pc->cache_millibytes[c]);
