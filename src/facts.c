@@ -357,5 +357,9 @@ bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 		text_free(&fc[i].text);
 	read_cgroups(src, out);
 	read_cache_sizes(src, out);
-	return true;
+	/* A proc directory in which nothing at all can be read is no host. */
+	for (int id = 0; id < FACT_COUNT; id++)
+		if (out->f[id].status == FACT_OK)
+			return true;
+	return out->slabinfo_status == FACT_OK;
 }

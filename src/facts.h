@@ -115,7 +115,8 @@ struct facts {
 };
 
 /* Reads every fact through src. page_size is the host's (sysconf). Returns
- * false only when the root itself is unreadable: no proc directory. */
+ * false only when the root itself is unreadable: no proc directory, or one
+ * in which not a single fact could be read. */
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out);
 
 /* True when fact id was read and parsed. */

@@ -119,7 +119,7 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 	long ps = sysconf(_SC_PAGESIZE);
 
 	if (!facts_read(&src, ps > 0 ? (uint64_t)ps : 4096, f)) {
-		complain("cannot read the host at '%s': no proc directory there", c->root);
+		complain("cannot read the host at '%s': no readable proc directory there", c->root);
 		return EXIT_SYSTEM;
 	}
 	return EXIT_OK;

@@ -210,13 +210,28 @@ static void warnings_and_errors(const struct report_input *in, const struct styl
 		for (unsigned i = 0; i < c->nwarnings; i++)
 			fprintf(out, "  - %s\n", c->warnings[i].message);
 	}
+	/* One line per file, naming the facts it held. */
 	for (int i = 0; i < FACT_COUNT; i++) {
+		bool seen = false;
+		const char *sep = " (";
+
 		if (f->f[i].status != FACT_DENIED && f->f[i].status != FACT_INVALID)
+			continue;
+		for (int j = 0; j < i; j++)
+			seen = seen || (f->f[j].status == f->f[i].status &&
+					strcmp(f->f[j].path, f->f[i].path) == 0);
+		if (seen)
 			continue;
 		if (!header)
 			fprintf(out, "\nnot read:\n");
 		header = true;
-		fprintf(out, "  - %s: %s\n", f->f[i].path, fact_status_name(f->f[i].status));
+		fprintf(out, "  - %s: %s", f->f[i].path, fact_status_name(f->f[i].status));
+		for (int j = i; j < FACT_COUNT; j++)
+			if (f->f[j].status == f->f[i].status && strcmp(f->f[j].path, f->f[i].path) == 0) {
+				fprintf(out, "%s%s", sep, fact_defs[j].name);
+				sep = ", ";
+			}
+		fputs(")\n", out);
 	}
 	if (f->slabinfo_status == FACT_DENIED || f->slabinfo_status == FACT_INVALID) {
 		if (!header)

@@ -12,7 +12,8 @@
 #            and passed as "host" relative to it (so output paths are stable),
 #            or - for none
 #   USER     root, or nobody: the fixture's proc/slabinfo is made mode 000 and,
-#            when the tests run as root, sockcap runs as nobody (setpriv)
+#            when the tests run as root, sockcap runs as nobody (setpriv);
+#            nobody:PATH,PATH... makes those fixture files mode 000 as well
 # In ARGS, @tmp stands for a scratch directory of the case and @cli for
 # tests/cli (its profiles/ hold user profiles).
 set -u
@@ -36,10 +37,13 @@ run_case() {
 		chmod -R a+rX "$dir/host"
 	fi
 	runner=""
-	if [ "$user" = nobody ]; then
-		[ -e "$dir/host/proc/slabinfo" ] && chmod 000 "$dir/host/proc/slabinfo"
+	case $user in nobody*)
+		for p in proc/slabinfo $(echo "${user#nobody}" | sed 's/^://; s/,/ /g'); do
+			[ -e "$dir/host/$p" ] && chmod 000 "$dir/host/$p"
+		done
 		[ "$(id -u)" -eq 0 ] && runner="setpriv --reuid=65534 --regid=65534 --clear-groups"
-	fi
+		;;
+	esac
 	args=$(printf '%s\n' "$*" | sed "s|@tmp|$dir/tmp|g; s|@cli|$here|g")
 	# shellcheck disable=SC2086
 	(cd "$dir" && env -i PATH="$PATH" LC_ALL=C.UTF-8 $runner "$sockcap" $args \

@@ -93,6 +93,22 @@ START_TEST(no_proc_directory_is_an_unreadable_root)
 }
 END_TEST
 
+START_TEST(a_proc_directory_with_nothing_readable_is_an_unreadable_root)
+{
+	struct source s;
+
+	memset(&w, 0, sizeof(w));
+	world_fail(&w, "proc/meminfo", FACT_DENIED);
+	world_fail(&w, "proc/self/limits", FACT_DENIED);
+	world_put(&w, "proc/unrelated", "x\n");
+	s = world_source(&w);
+	ck_assert(!facts_read(&s, 4096, &f));
+	/* one readable fact is enough for a (partial) answer */
+	world_put(&w, "proc/sys/fs/nr_open", "1048576\n");
+	ck_assert(facts_read(&s, 4096, &f));
+}
+END_TEST
+
 START_TEST(cgroup_v2_takes_the_tightest_ancestor)
 {
 	world_host(&w);
@@ -225,6 +241,7 @@ Suite *suite(void)
 	tcase_add_test(t, a_key_missing_from_a_shared_file_is_missing_alone);
 	tcase_add_test(t, denied_limits_file_denies_both_rlimits);
 	tcase_add_test(t, no_proc_directory_is_an_unreadable_root);
+	tcase_add_test(t, a_proc_directory_with_nothing_readable_is_an_unreadable_root);
 	tcase_add_test(t, cgroup_v2_takes_the_tightest_ancestor);
 	tcase_add_test(t, cgroup_v2_without_a_limit_reads_unlimited);
 	tcase_add_test(t, cgroup_v1_in_a_container_falls_back_to_the_mount_root);
