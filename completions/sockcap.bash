@@ -1,0 +1,107 @@
+# bash completion for sockcap(8)                         -*- shell-script -*-
+#
+# Install as /usr/share/bash-completion/completions/sockcap, or source it.
+# Stands alone: it does not need the bash-completion package.
+
+# Fills COMPREPLY with the values of option $1 that start with $2.
+# Returns 1 when $1 is not an option that takes a value.
+_sockcap_value()
+{
+    local opt=$1 cur=$2 f
+
+    case $opt in
+    -r | --root)
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+        compopt -o filenames 2>/dev/null
+        ;;
+    -p | --profile)
+        # Built-in names, YAML files, and directories to descend into.
+        mapfile -t COMPREPLY < <(compgen -W 'idle websocket http proxy bulk' -- "$cur")
+        while IFS= read -r f; do
+            if [[ -d $f || $f == *.yaml || $f == *.yml ]]; then
+                COMPREPLY+=("$f")
+            fi
+        done < <(compgen -f -- "$cur")
+        compopt -o filenames 2>/dev/null
+        ;;
+    -f | --format)
+        mapfile -t COMPREPLY < <(compgen -W 'text json yaml' -- "$cur")
+        ;;
+    --color)
+        mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
+        ;;
+    -o | --output)
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        compopt -o filenames 2>/dev/null
+        ;;
+    --processes | --upstreams | --app-bytes)
+        # A number or a size: nothing to offer.
+        COMPREPLY=()
+        ;;
+    *)
+        return 1
+        ;;
+    esac
+    return 0
+}
+
+_sockcap()
+{
+    local cur prev prefix="" i have_command=""
+    local commands='audit facts profiles'
+    local options='-r --root -p --profile -f --format --processes --app-bytes
+        --upstreams -o --output --color -h --help -V --version'
+
+    COMPREPLY=()
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=
+    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+    # --opt=value: bash splits the word at '=' when '=' is in
+    # COMP_WORDBREAKS (the default); otherwise the reply replaces the
+    # whole word and must keep its "--opt=".
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        prefix=$prev=
+        cur=${cur#*=}
+    fi
+
+    if _sockcap_value "$prev" "$cur"; then
+        if [[ -n $prefix ]]; then
+            for i in "${!COMPREPLY[@]}"; do
+                COMPREPLY[i]=$prefix${COMPREPLY[i]}
+            done
+        fi
+        return 0
+    fi
+    [[ -n $prefix ]] && return 0
+
+    if [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
+        return 0
+    fi
+
+    # One command at most, before or after the options; a word that is
+    # an option's value is not a command.
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+        audit | facts | profiles)
+            case ${COMP_WORDS[i - 1]} in
+            -r | --root | -p | --profile | -f | --format | --color | -o | --output | \
+                --processes | --upstreams | --app-bytes | =) ;;
+            *) have_command=1 ;;
+            esac
+            ;;
+        esac
+    done
+    if [[ -z $have_command ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
+    fi
+    return 0
+}
+
+complete -F _sockcap sockcap
