@@ -71,7 +71,7 @@ run: deps
 	@$(MAKE) --no-print-directory sockcap
 	./sockcap audit
 
-build/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h build/libsockcap.a | build/tests
+build/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h tests/unit/host.h build/libsockcap.a | build/tests
 	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(TESTPKGS)) -Itests/unit -o $@ $< \
 		build/libsockcap.a $(LDLIBS) $$(pkg-config --libs $(TESTPKGS))
 

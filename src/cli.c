@@ -12,11 +12,13 @@
 const struct option_def option_defs[] = {
 	{'r', "root", "DIR", "read DIR/proc and DIR/sys instead of /proc and /sys"},
 	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)"},
+	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)"},
 	{'f', "format", "FORMAT", "output format: text, json or yaml (default text)"},
 	{0, "processes", "N", "worker processes sharing the connections (default 1)"},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)"},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)"},
 	{'o', "output", "FILE", "write to FILE atomically instead of standard output"},
+	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending"},
 	{0, "color", "WHEN", "colour the text output: auto, always or never (default auto)"},
 	{'h', "help", NULL, "print this help and exit"},
 	{'V', "version", NULL, "print the version and exit"},
@@ -60,6 +62,13 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 			c->format = FORMAT_YAML;
 		else
 			return bad(err, size, name, v, "must be text, json or yaml");
+	} else if (strcmp(name, "target") == 0) {
+		if (!parse_count_arg(v, &c->target) || c->target == 0)
+			return bad(err, size, name, v,
+				   "must be a whole number of connections (250000, 250k, 1.5M)");
+		c->has_target = true;
+	} else if (strcmp(name, "check") == 0) {
+		c->check = true;
 	} else if (strcmp(name, "processes") == 0) {
 		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_PROCESSES);
 		if (number_in(v, 1, MAX_PROCESSES, &c->processes) != 0)

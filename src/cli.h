@@ -21,6 +21,9 @@ struct cli {
 	uint64_t app_bytes;
 	const char *output;
 	enum color_mode color;
+	bool has_target;
+	uint64_t target;
+	bool check;
 	bool help;
 	bool version;
 };

@@ -13,7 +13,9 @@
 #include "model.h"
 #include "out_doc.h"
 #include "out_text.h"
+#include "out_config.h"
 #include "output.h"
+#include "plan.h"
 #include "profile.h"
 #include "report.h"
 #include "source.h"
@@ -28,12 +30,22 @@ struct command {
 };
 
 static enum exit_status cmd_audit(const struct cli *c, FILE *out);
+static enum exit_status cmd_plan(const struct cli *c, FILE *out);
+static enum exit_status cmd_sysctl(const struct cli *c, FILE *out);
+static enum exit_status cmd_limits(const struct cli *c, FILE *out);
+static enum exit_status cmd_systemd(const struct cli *c, FILE *out);
+static enum exit_status cmd_ansible(const struct cli *c, FILE *out);
 static enum exit_status cmd_facts(const struct cli *c, FILE *out);
 static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
 
 /* The first command is the default. */
 static const struct command commands[] = {
-	{"audit", cmd_audit, "capacity, every limit, the binding one, live usage and warnings"},
+	{"audit", cmd_audit, "capacity, every limit, the binding one, live usage, warnings, advice"},
+	{"plan", cmd_plan, "the changes that reach --target N (default: what memory can carry)"},
+	{"sysctl", cmd_sysctl, "the plan as " SYSCTL_D_PATH},
+	{"limits", cmd_limits, "the plan as " LIMITS_D_PATH},
+	{"systemd", cmd_systemd, "the plan as a unit drop-in ([Service] LimitNOFILE=)"},
+	{"ansible", cmd_ansible, "the plan as an Ansible task list"},
 	{"facts", cmd_facts, "every fact read, with its source path and status"},
 	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
 };
@@ -48,8 +60,8 @@ static void usage(FILE *out)
 			i == 0 ? " (default)" : "");
 	fprintf(out, "\noptions:\n");
 	cli_print_options(out);
-	fprintf(out, "\nexit status: 0 success, 2 usage error, 3 the host or the output could "
-		     "not be read or written\n");
+	fprintf(out, "\nexit status: 0 success, 1 --check failed, 2 usage error, 3 the host or "
+		     "the output could not be read or written\n");
 }
 
 __attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
@@ -141,34 +153,122 @@ static enum exit_status emit(const cJSON *doc, const struct cli *c, FILE *out)
 	return EXIT_OK;
 }
 
-static enum exit_status cmd_audit(const struct cli *c, FILE *out)
+/* What audit, plan and the config writers share: a profile, the host's
+ * facts, the model and a plan (toward --target or the memory ceiling). */
+struct analysis {
+	struct profile profile;
+	struct facts facts;
+	struct model_options options;
+	struct plan plan;
+	bool has_plan;
+	struct report_input in;
+};
+
+static enum exit_status analyse(const struct cli *c, bool need_plan, struct analysis *a)
 {
-	struct profile p;
-	struct facts f;
-	struct capacity cap;
-	struct model_options opt = {
+	enum exit_status st;
+
+	if ((st = load_profile(c->profile, &a->profile)) != EXIT_OK)
+		return st;
+	if ((st = read_host(c, &a->facts)) != EXIT_OK)
+		return st;
+	a->options = (struct model_options){
 		.processes = c->processes,
 		.upstreams = c->upstreams,
 		.app_bytes_set = c->app_bytes_set,
 		.app_bytes = c->app_bytes,
 	};
-	struct report_input in = {c->root, &f, &p, &opt, &cap, false, 0};
+	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
+				   &a->plan);
+	if (!a->has_plan && need_plan) {
+		complain("no target: the memory ceiling is unknown (%s is %s); give --target N",
+			 a->facts.f[F_MEM_AVAILABLE].path,
+			 fact_status_name(a->facts.f[F_MEM_AVAILABLE].status));
+		return EXIT_USAGE;
+	}
+	a->in = (struct report_input){c->root, &a->facts, &a->profile, &a->options,
+				      &a->plan.before, a->has_plan ? &a->plan : NULL};
+	return EXIT_OK;
+}
+
+/* --check: the target is not reached, or changes are pending. */
+static enum exit_status check_status(const struct cli *c, const struct analysis *a)
+{
+	if (!c->check)
+		return EXIT_OK;
+	if (!a->has_plan || !a->plan.reachable || a->plan.nrecs > 0 ||
+	    !a->plan.before.known || a->plan.before.connections < a->plan.target)
+		return EXIT_CHECK;
+	return EXIT_OK;
+}
+
+static enum exit_status render(const struct cli *c, struct analysis *a, bool plan_view,
+			       FILE *out)
+{
 	enum exit_status st;
 	cJSON *doc;
 
-	if ((st = load_profile(c->profile, &p)) != EXIT_OK)
-		return st;
-	if ((st = read_host(c, &f)) != EXIT_OK)
-		return st;
-	model_compute(&f, &p, &opt, &cap);
 	if (c->format == FORMAT_TEXT) {
-		text_audit(&in, want_color(c), out);
-		return EXIT_OK;
+		if (plan_view)
+			text_plan(&a->in, want_color(c), out);
+		else
+			text_audit(&a->in, want_color(c), out);
+		return check_status(c, a);
 	}
-	doc = report_audit(&in);
+	doc = report_audit(&a->in);
 	st = emit(doc, c, out);
 	cJSON_Delete(doc);
-	return st;
+	return st == EXIT_OK ? check_status(c, a) : st;
+}
+
+static enum exit_status cmd_audit(const struct cli *c, FILE *out)
+{
+	static struct analysis a;
+	enum exit_status st = analyse(c, false, &a);
+
+	return st == EXIT_OK ? render(c, &a, false, out) : st;
+}
+
+static enum exit_status cmd_plan(const struct cli *c, FILE *out)
+{
+	static struct analysis a;
+	enum exit_status st = analyse(c, true, &a);
+
+	return st == EXIT_OK ? render(c, &a, true, out) : st;
+}
+
+/* The config writers print one file; --format does not apply. */
+static enum exit_status config_command(const struct cli *c, FILE *out,
+				       void (*write)(const struct plan *, const struct profile *,
+						     FILE *))
+{
+	static struct analysis a;
+	enum exit_status st = analyse(c, true, &a);
+
+	if (st != EXIT_OK)
+		return st;
+	write(&a.plan, &a.profile, out);
+	return check_status(c, &a);
+}
+
+static enum exit_status cmd_sysctl(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_sysctl);
+}
+
+static enum exit_status cmd_limits(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_limits);
+}
+
+static enum exit_status cmd_systemd(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_systemd);
+}
+
+static enum exit_status cmd_ansible(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_ansible);
 }
 
 static enum exit_status cmd_facts(const struct cli *c, FILE *out)

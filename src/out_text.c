@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "out_config.h"
 #include "parse.h"
 #include "u64.h"
 
@@ -242,9 +243,67 @@ static void warnings_and_errors(const struct report_input *in, const struct styl
 	}
 }
 
+/* Every change, grouped by the file it belongs in. */
+static void recommendations(const struct plan *pl, const struct style *s, FILE *out)
+{
+	static const enum rec_kind order[] = {REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE};
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		bool header = false;
+
+		for (unsigned i = 0; i < pl->nrecs; i++) {
+			const struct recommendation *r = &pl->recs[i];
+
+			if (r->kind != order[k])
+				continue;
+			if (!header)
+				fprintf(out, "\n%s%s%s\n", s->bold,
+					r->kind == REC_HARDWARE ? "hardware (no setting lifts these)"
+								: config_file_of(r),
+					s->reset);
+			header = true;
+			fprintf(out, "  %-30s %-24s -> %-24s lifts %s\n", r->key, r->current,
+				r->recommended, row_name(r->lifts));
+			fprintf(out, "    %s%s%s\n", s->dim, r->reason, s->reset);
+		}
+	}
+}
+
+static void capacity_line(const char *label, const struct capacity *c, FILE *out)
+{
+	char n[FMT_MAX];
+
+	if (c->known)
+		fprintf(out, "%-6s ≈ %s, bound by %s%s\n", label,
+			fmt_approx(n, sizeof(n), c->connections), row_name(c->binding),
+			c->partial ? " (partial)" : "");
+	else
+		fprintf(out, "%-6s unknown\n", label);
+}
+
+void text_plan(const struct report_input *in, bool color, FILE *out)
+{
+	const struct plan *pl = in->plan;
+	struct style s = style_of(color);
+	char n[FMT_MAX];
+
+	fprintf(out, "%splan for %s concurrent connections%s; profile %s%s\n", s.bold,
+		fmt_count(n, sizeof(n), pl->target),
+		pl->target_is_ceiling ? " (what memory can carry)" : "", in->profile->name, s.reset);
+	capacity_line("now", &pl->before, out);
+	capacity_line("after", &pl->after, out);
+	if (pl->reachable)
+		fprintf(out, "the target is reached%s\n",
+			pl->nrecs == 0 ? " already: nothing to change" : " with the changes below");
+	else
+		fprintf(out, "%sthe target is not reached by settings alone%s\n", s.warn, s.reset);
+	recommendations(pl, &s, out);
+}
+
 void text_audit(const struct report_input *in, bool color, FILE *out)
 {
 	struct style s = style_of(color);
+	char n[FMT_MAX];
 
 	headline(in, &s, out);
 	cost_line(in, out);
@@ -252,6 +311,11 @@ void text_audit(const struct report_input *in, bool color, FILE *out)
 	notes(in, &s, out);
 	live(in, out);
 	warnings_and_errors(in, &s, out);
+	if (in->plan && in->plan->nrecs > 0) {
+		fprintf(out, "\nto carry what memory allows (%s connections, 'sockcap plan'):\n",
+			fmt_approx(n, sizeof(n), in->plan->target));
+		recommendations(in->plan, &s, out);
+	}
 }
 
 void text_facts(const struct facts *f, FILE *out)

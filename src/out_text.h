@@ -12,6 +12,9 @@
  * live usage, warnings and unreadable facts. */
 void text_audit(const struct report_input *in, bool color, FILE *out);
 
+/* The plan: capacity now and after, and every change grouped by file. */
+void text_plan(const struct report_input *in, bool color, FILE *out);
+
 /* Every fact with its status, values and path. */
 void text_facts(const struct facts *f, FILE *out);
 

@@ -170,17 +170,64 @@ static cJSON *errors_array(const struct facts *f)
 	return a;
 }
 
+static cJSON *capacity_object(const struct capacity *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_u64_or_null(o, "connections", c->known, c->connections);
+	if (c->known)
+		cJSON_AddStringToObject(o, "binding", row_name(c->binding));
+	else
+		cJSON_AddNullToObject(o, "binding");
+	cJSON_AddBoolToObject(o, "partial", c->partial);
+	return o;
+}
+
+static cJSON *plan_object(const struct plan *pl)
+{
+	cJSON *o;
+
+	if (!pl)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_u64(o, "target", pl->target);
+	cJSON_AddBoolToObject(o, "target_is_ceiling", pl->target_is_ceiling);
+	cJSON_AddBoolToObject(o, "reachable", pl->reachable);
+	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
+	return o;
+}
+
+static cJSON *recommendations_array(const struct plan *pl)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (unsigned i = 0; pl && i < pl->nrecs; i++) {
+		const struct recommendation *r = &pl->recs[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "kind", rec_kind_name(r->kind));
+		cJSON_AddStringToObject(x, "key", r->key);
+		cJSON_AddStringToObject(x, "current", r->current);
+		cJSON_AddStringToObject(x, "recommended", r->recommended);
+		cJSON_AddStringToObject(x, "scope", scope_name(r->scope));
+		cJSON_AddStringToObject(x, "lifts", row_name(r->lifts));
+		cJSON_AddStringToObject(x, "reason", r->reason);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
 cJSON *report_audit(const struct report_input *in)
 {
 	const struct capacity *c = in->capacity;
 	const struct facts *f = in->facts;
-	cJSON *doc = cJSON_CreateObject(), *cap, *kernel, *warns;
+	cJSON *doc = cJSON_CreateObject(), *kernel, *warns;
 
 	if (!doc)
 		return NULL;
 	add_header(doc, in->root);
 	cJSON_AddItemToObject(doc, "profile", profile_object(in->profile));
-	add_u64_or_null(doc, "target", in->has_target, in->target);
+	add_u64_or_null(doc, "target", in->plan != NULL, in->plan ? in->plan->target : 0);
 	add_u64(doc, "processes", in->options->processes);
 	add_u64(doc, "upstreams", in->options->upstreams);
 	kernel = cJSON_AddObjectToObject(doc, "kernel");
@@ -189,13 +236,7 @@ cJSON *report_audit(const struct report_input *in)
 	else
 		cJSON_AddNullToObject(kernel, "release");
 	add_u64(kernel, "page_size", f->page_size);
-	cap = cJSON_AddObjectToObject(doc, "capacity");
-	add_u64_or_null(cap, "connections", c->known, c->connections);
-	if (c->known)
-		cJSON_AddStringToObject(cap, "binding", row_name(c->binding));
-	else
-		cJSON_AddNullToObject(cap, "binding");
-	cJSON_AddBoolToObject(cap, "partial", c->partial);
+	cJSON_AddItemToObject(doc, "capacity", capacity_object(c));
 	cJSON_AddItemToObject(doc, "per_connection", per_connection_object(f, &c->pc));
 	cJSON_AddItemToObject(doc, "limits", limits_array(f, c));
 	cJSON_AddItemToObject(doc, "usage", usage_object(f));
@@ -206,7 +247,8 @@ cJSON *report_audit(const struct report_input *in)
 		cJSON_AddStringToObject(w, "message", c->warnings[i].message);
 		cJSON_AddItemToArray(warns, w);
 	}
-	cJSON_AddArrayToObject(doc, "recommendations");
+	cJSON_AddItemToObject(doc, "plan", plan_object(in->plan));
+	cJSON_AddItemToObject(doc, "recommendations", recommendations_array(in->plan));
 	cJSON_AddItemToObject(doc, "errors", errors_array(f));
 	return doc;
 }

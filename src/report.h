@@ -9,6 +9,7 @@
 #include "cJSON.h"
 #include "facts.h"
 #include "model.h"
+#include "plan.h"
 #include "profile.h"
 
 #define SCHEMA_VERSION 1
@@ -19,11 +20,10 @@ struct report_input {
 	const struct profile *profile;
 	const struct model_options *options;
 	const struct capacity *capacity;
-	bool has_target;
-	uint64_t target;
+	const struct plan *plan; /* the recommendations; NULL when there is no target */
 };
 
-/* The audit document. The caller owns the tree (cJSON_Delete); NULL when
+/* The audit document (and the plan document: the same with "plan" set). The caller owns the tree (cJSON_Delete); NULL when
  * memory ran out. */
 cJSON *report_audit(const struct report_input *in);
 

@@ -14,6 +14,9 @@ for host in "$top"/tests/fixtures/*/; do
 		n=$((n + 1))
 		"$top/sockcap" --root "$host" --profile $profile --format json >"$out/$n.json"
 		"$top/sockcap" --root "$host" --profile $profile --format yaml >"$out/$n.yaml"
+		n=$((n + 1))
+		"$top/sockcap" plan --root "$host" --profile $profile --target 2M -f json >"$out/$n.json"
+		"$top/sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
 	done
 done
 n=$((n + 1))

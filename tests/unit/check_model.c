@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "host.h"
 #include "model.h"
 #include "parse.h"
 #include "suite.h"
@@ -14,51 +15,17 @@ static struct capacity c;
 
 static void set(enum fact_id id, uint64_t a, uint64_t b, uint64_t d)
 {
-	f.f[id].status = FACT_OK;
-	f.f[id].v[0] = a;
-	f.f[id].v[1] = b;
-	f.f[id].v[2] = d;
-	snprintf(f.f[id].path, sizeof(f.f[id].path), "%s", fact_defs[id].path);
+	host_set(&f, id, a, b, d);
 }
 
 static void fail_fact(enum fact_id id, enum fact_status st)
 {
-	f.f[id].status = st;
-	snprintf(f.f[id].path, sizeof(f.f[id].path), "%s", fact_defs[id].path);
+	host_fail(&f, id, st);
 }
 
-static void cache(enum slab_cache k, uint64_t objsize, uint64_t per, uint64_t pages)
-{
-	f.cache[k] = (struct cache_size){SIZE_SLABINFO, objsize, per, pages};
-}
-
-/* 8 GB available; nofile 1024/524288; every other limit far away. */
 static void setup(void)
 {
-	memset(&f, 0, sizeof(f));
-	for (int i = 0; i < FACT_COUNT; i++)
-		fail_fact((enum fact_id)i, FACT_MISSING);
-	f.page_size = 4096;
-	set(F_MEM_AVAILABLE, 8000000, 0, 0); /* kB */
-	set(F_NOFILE, 1024, 524288, 0);
-	set(F_NR_OPEN, 1048576, 0, 0);
-	set(F_FILE_MAX, 9223372036854775807ULL, 0, 0);
-	set(F_FILE_NR, 1000, 0, 9223372036854775807ULL);
-	set(F_EPOLL_WATCHES, 10000000, 0, 0);
-	set(F_TCP_MEM, 90000, 120000, 180000);
-	set(F_TCP_RMEM, 4096, 131072, 6291456);
-	set(F_TCP_WMEM, 4096, 16384, 4194304);
-	set(F_PORT_RANGE, 32768, 60999, 0);
-	set(F_CG_MEM_MAX, U64_UNLIMITED, 0, 0);
-	cache(CACHE_TCP, 2368, 13, 8);
-	cache(CACHE_SOCK_INODE, 832, 19, 4);
-	cache(CACHE_FILP, 192, 21, 1);
-	cache(CACHE_DENTRY, 192, 21, 1);
-	cache(CACHE_EPOLL_EPI, 128, 32, 1);
-	cache(CACHE_EPOLL_PWQ, 64, 64, 1);
-	cache(CACHE_EP_HEAD, 16, 256, 1);
-	cache(CACHE_BIND_BUCKET, 128, 32, 1);
-	cache(CACHE_BIND2_BUCKET, 128, 32, 1);
+	host_facts(&f);
 	ck_assert_int_eq(profile_builtin("idle", &p), 0);
 	opt = (struct model_options){.processes = 1, .upstreams = 1};
 }

@@ -1,0 +1,406 @@
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "u64.h"
+
+/* tcp_mem max stays at or below this share of RAM: socket buffers beyond it
+ * would push the host towards the OOM killer. */
+#define TCP_MEM_MAX_NUM 2
+#define TCP_MEM_MAX_DEN 3
+
+const char *rec_kind_name(enum rec_kind k)
+{
+	static const char *const names[] = {"sysctl", "limits", "systemd", "hardware"};
+	return names[k];
+}
+
+uint64_t plan_round_up(uint64_t v)
+{
+	uint64_t unit = 1;
+
+	while (v / unit >= 100)
+		unit *= 10;
+	if (v % unit == 0)
+		return v;
+	return u64_sat_mul(v / unit + 1, unit);
+}
+
+/* 10% headroom, then a readable number. */
+static uint64_t with_headroom(uint64_t v)
+{
+	return plan_round_up(u64_sat_add(v, u64_sat_add(v, 9) / 10));
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+	return b == 0 ? UINT64_MAX : a / b + (a % b != 0);
+}
+
+static void values_text(char *buf, size_t size, const uint64_t *v, unsigned n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%llu", i ? " " : "",
+				      (unsigned long long)v[i]);
+}
+
+__attribute__((format(printf, 7, 8))) static struct recommendation *
+add(struct plan *pl, enum rec_kind kind, enum fact_id fact, const char *key, const uint64_t *cur,
+    const uint64_t *rec, const char *fmt, ...)
+{
+	const struct fact_def *d = &fact_defs[fact];
+	struct recommendation *r;
+	unsigned n = d->nvalues ? d->nvalues : 1;
+	va_list ap;
+
+	if (pl->nrecs >= RECS_MAX)
+		return NULL;
+	r = &pl->recs[pl->nrecs++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->fact = fact;
+	r->slot = -1;
+	r->scope = d->scope;
+	r->lifts = d->lifts;
+	snprintf(r->key, sizeof(r->key), "%s", key);
+	if (cur)
+		values_text(r->current, sizeof(r->current), cur, n);
+	if (rec) {
+		values_text(r->recommended, sizeof(r->recommended), rec, n);
+		memcpy(r->values, rec, n * sizeof(*rec));
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* A single-valued sysctl raised to at least need (with headroom), never
+ * lowered, capped at cap. */
+static void sysctl_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
+			    uint64_t need, uint64_t cap, const char *why)
+{
+	uint64_t cur, rec;
+
+	if (!fact_ok(f, id))
+		return;
+	cur = f->f[id].v[0];
+	rec = u64_min(with_headroom(need), cap);
+	if (rec <= cur || need <= cur)
+		return;
+	add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec, "%s: %llu needed, +10%% headroom",
+	    why, (unsigned long long)need);
+}
+
+/* soft and hard RLIMIT_NOFILE (or NPROC): limits.d lines and LimitNOFILE=. */
+static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
+			    uint64_t need, uint64_t cap, const char *item, const char *directive,
+			    const char *why, uint64_t *hard_out)
+{
+	uint64_t cur_s, cur_h, soft, hard, pair[2], cur[2];
+	struct recommendation *r;
+	char key[REC_TEXT];
+
+	*hard_out = 0;
+	if (!fact_ok(f, id))
+		return;
+	cur_s = f->f[id].v[0];
+	cur_h = f->f[id].v[1];
+	if (need <= cur_s || cur_s == U64_UNLIMITED)
+		return;
+	soft = u64_min(with_headroom(need), cap);
+	hard = cur_h == U64_UNLIMITED ? soft : u64_max(cur_h, soft);
+	*hard_out = hard;
+	if (soft > cur_s) {
+		snprintf(key, sizeof(key), "soft %s", item);
+		r = add(pl, REC_LIMITS, id, key, &cur_s, &soft, "%s: %llu needed, +10%% headroom",
+			why, (unsigned long long)need);
+		if (r) {
+			snprintf(r->current, sizeof(r->current), "%llu", (unsigned long long)cur_s);
+			snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)soft);
+			r->slot = 0;
+		}
+	}
+	if (hard > cur_h && cur_h != U64_UNLIMITED) {
+		snprintf(key, sizeof(key), "hard %s", item);
+		r = add(pl, REC_LIMITS, id, key, &cur_h, &hard,
+			"the hard limit must be at least the soft one");
+		if (r) {
+			snprintf(r->current, sizeof(r->current), "%llu", (unsigned long long)cur_h);
+			snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)hard);
+			r->slot = 1;
+		}
+	}
+	cur[0] = cur_s;
+	cur[1] = cur_h;
+	pair[0] = soft;
+	pair[1] = cur_h == U64_UNLIMITED ? cur_h : hard;
+	r = add(pl, REC_SYSTEMD, id, directive, NULL, pair,
+		"%s: limits.conf does not reach systemd services", why);
+	if (r) {
+		snprintf(r->current, sizeof(r->current), "%llu:%llu", (unsigned long long)cur[0],
+			 (unsigned long long)cur[1]);
+		if (pair[1] == U64_UNLIMITED)
+			snprintf(r->recommended, sizeof(r->recommended), "%llu:infinity",
+				 (unsigned long long)soft);
+		else
+			snprintf(r->recommended, sizeof(r->recommended), "%llu:%llu",
+				 (unsigned long long)soft, (unsigned long long)hard);
+		if (cur[1] == U64_UNLIMITED)
+			snprintf(r->current, sizeof(r->current), "%llu:infinity",
+				 (unsigned long long)cur[0]);
+	}
+}
+
+static void advise_descriptors(struct plan *pl, const struct facts *f, const struct profile *p,
+			       const struct model_options *opt)
+{
+	uint64_t sockets = u64_sat_mul(pl->target, p->sockets_per_connection);
+	uint64_t per_process = u64_sat_add(ceil_div(sockets, opt->processes), p->reserved_fds);
+	uint64_t hard = 0;
+
+	rlimit_at_least(pl, f, F_NOFILE, per_process, NR_OPEN_MAX, "nofile", "LimitNOFILE",
+			"descriptors per process", &hard);
+	/* The hard limit cannot exceed fs.nr_open. */
+	if (hard > 0 && fact_ok(f, F_NR_OPEN) && hard > f->f[F_NR_OPEN].v[0]) {
+		uint64_t cur = f->f[F_NR_OPEN].v[0], rec = u64_min(plan_round_up(hard), NR_OPEN_MAX);
+
+		add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
+		    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
+		    (unsigned long long)hard);
+	}
+	sysctl_at_least(pl, f, F_FILE_MAX,
+			u64_sat_add(sockets, fact_ok(f, F_FILE_NR) ? f->f[F_FILE_NR].v[0] : 0),
+			UINT64_MAX, "open files of every process on the host");
+	if (p->epoll)
+		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets, UINT64_MAX,
+				"epoll watches of the user the server runs as");
+	if (p->conntrack && fact_ok(f, F_CONNTRACK_MAX))
+		sysctl_at_least(pl, f, F_CONNTRACK_MAX,
+				u64_sat_add(sockets, fact_ok(f, F_CONNTRACK_COUNT)
+							     ? f->f[F_CONNTRACK_COUNT].v[0]
+							     : 0),
+				UINT64_MAX, "tracked flows, one per socket");
+}
+
+/* Largest tcp_mem pressure sockcap recommends: max (1.5 × pressure) at most
+ * 2/3 of RAM. A multiple of 4 keeps min:pressure:max at exactly 3:4:6. */
+static uint64_t tcp_mem_pressure_cap(const struct facts *f)
+{
+	uint64_t ram_pages, max;
+
+	if (!fact_ok(f, F_MEM_TOTAL) || f->page_size == 0)
+		return UINT64_MAX;
+	ram_pages = u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024) / f->page_size;
+	max = ram_pages / TCP_MEM_MAX_DEN * TCP_MEM_MAX_NUM;
+	return max / 6 * 4;
+}
+
+static uint64_t tcp_mem_pages_needed(const struct facts *f, uint64_t target, uint64_t buffer_bytes)
+{
+	return ceil_div(u64_sat_mul(target, buffer_bytes), f->page_size ? f->page_size : 4096);
+}
+
+static void advise_tcp_mem(struct plan *pl, const struct facts *f)
+{
+	uint64_t need, pressure, cap, cur[3], rec[3];
+	bool capped;
+
+	if (pl->before.pc.buffer_bytes == 0 || !fact_ok(f, F_TCP_MEM))
+		return;
+	memcpy(cur, f->f[F_TCP_MEM].v, sizeof(cur));
+	need = tcp_mem_pages_needed(f, pl->target, pl->before.pc.buffer_bytes);
+	if (need <= cur[1])
+		return;
+	pressure = with_headroom(need);
+	pressure = u64_sat_add(pressure, (4 - pressure % 4) % 4);
+	cap = tcp_mem_pressure_cap(f);
+	capped = pressure > cap;
+	if (capped)
+		pressure = cap;
+	if (pressure <= cur[1])
+		return;
+	rec[0] = u64_max(cur[0], pressure / 4 * 3);
+	rec[1] = pressure;
+	rec[2] = u64_max(cur[2], pressure / 4 * 6);
+	add(pl, REC_SYSCTL, F_TCP_MEM, fact_defs[F_TCP_MEM].name, cur, rec,
+	    capped ? "buffers in flight need %llu pages at pressure; capped so that max stays "
+		     "at 2/3 of RAM (min:pressure:max 3:4:6)"
+		   : "buffers in flight need %llu pages at pressure, +10%% headroom; "
+		     "min:pressure:max kept at 3:4:6",
+	    (unsigned long long)need);
+}
+
+static void advise_ports(struct plan *pl, const struct facts *f, const struct profile *p,
+			 const struct model_options *opt)
+{
+	uint64_t lo, hi, need, size, cur[2], rec[2];
+
+	if (p->outbound_sockets == 0 || !fact_ok(f, F_PORT_RANGE))
+		return;
+	lo = f->f[F_PORT_RANGE].v[0];
+	hi = f->f[F_PORT_RANGE].v[1];
+	need = ceil_div(u64_sat_mul(pl->target, p->outbound_sockets), opt->upstreams);
+	if (hi < lo || need <= hi - lo + 1)
+		return;
+	size = u64_sat_add(need, u64_sat_add(need, 9) / 10);
+	rec[1] = 65535;
+	/* The low end goes down to a round thousand, never below 1024. */
+	rec[0] = size >= 65535 - 1024 + 1 ? 1024 : (65535 - size + 1) / 1000 * 1000;
+	rec[0] = u64_min(u64_max(rec[0], 1024), lo);
+	cur[0] = lo;
+	cur[1] = hi;
+	if (rec[0] == lo && rec[1] == hi)
+		return;
+	add(pl, REC_SYSCTL, F_PORT_RANGE, fact_defs[F_PORT_RANGE].name, cur, rec,
+	    "%llu outbound sockets per upstream need as many ephemeral ports%s; keep listening "
+	    "ports out of the range (ip_local_reserved_ports)",
+	    (unsigned long long)need,
+	    need > 65535 - 1024 + 1 ? " (more than any range holds: add --upstreams)" : "");
+}
+
+static void advise_threads(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	uint64_t used = fact_ok(f, F_THREADS_IN_USE) ? f->f[F_THREADS_IN_USE].v[0] : 0;
+	uint64_t need = u64_sat_add(pl->target, used), hard;
+
+	if (!p->thread_per_connection)
+		return;
+	sysctl_at_least(pl, f, F_THREADS_MAX, need, UINT64_MAX, "one thread per connection");
+	sysctl_at_least(pl, f, F_PID_MAX, need, PID_MAX_LIMIT, "one thread id per connection");
+	rlimit_at_least(pl, f, F_NPROC, need, UINT64_MAX, "nproc", "LimitNPROC",
+			"threads of the user", &hard);
+	if (fact_ok(f, F_CG_PIDS_MAX) && f->f[F_CG_PIDS_MAX].v[0] != U64_UNLIMITED) {
+		uint64_t cur = f->f[F_CG_PIDS_MAX].v[0];
+		uint64_t cgneed = u64_sat_add(pl->target, fact_ok(f, F_CG_PIDS_CURRENT)
+								 ? f->f[F_CG_PIDS_CURRENT].v[0]
+								 : 0);
+		uint64_t rec = with_headroom(cgneed);
+
+		if (cgneed > cur)
+			add(pl, REC_SYSTEMD, F_CG_PIDS_MAX, "TasksMax", &cur, &rec,
+			    "the cgroup's pids.max counts every thread");
+	}
+}
+
+/* Rounds bytes up to whole GiB. */
+static uint64_t gib_up(uint64_t bytes)
+{
+	return ceil_div(bytes, 1ULL << 30);
+}
+
+static void advise_hardware(struct plan *pl, const struct facts *f)
+{
+	const struct row *mem = &pl->after.rows[ROW_MEMORY];
+	const struct row *tcp = &pl->after.rows[ROW_TCP_MEM];
+	uint64_t per = pl->before.pc.total_bytes, need = u64_sat_mul(pl->target, per);
+	uint64_t ram_need = 0;
+	struct recommendation *r;
+
+	if (mem->status == ROWS_OK && mem->connections < pl->target) {
+		uint64_t shortfall = u64_sat_sub(need, mem->value);
+
+		if (mem->source == F_CG_MEM_MAX) {
+			const struct fact *lim = &f->f[F_CG_MEM_MAX];
+			uint64_t rec = plan_round_up(u64_sat_add(
+				lim->v[0], u64_sat_add(shortfall, u64_sat_add(shortfall, 9) / 10)));
+
+			r = add(pl, REC_HARDWARE, F_CG_MEM_MAX,
+				f->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes", &lim->v[0], &rec,
+				"%llu connections x %llu bytes need %llu bytes more than the cgroup "
+				"leaves",
+				(unsigned long long)pl->target, (unsigned long long)per,
+				(unsigned long long)shortfall);
+		} else {
+			ram_need = u64_sat_add(u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024),
+					       u64_sat_add(shortfall, u64_sat_add(shortfall, 9) / 10));
+		}
+	}
+	if (tcp->status == ROWS_OK && tcp->connections < pl->target) {
+		/* RAM at which tcp_mem's cap carries the target. */
+		uint64_t pages = tcp_mem_pages_needed(f, pl->target, pl->before.pc.buffer_bytes);
+		uint64_t bytes = u64_sat_mul(u64_sat_mul(pages, f->page_size),
+					     6 * TCP_MEM_MAX_DEN) / (4 * TCP_MEM_MAX_NUM);
+
+		ram_need = u64_max(ram_need, bytes);
+	}
+	if (ram_need > 0 && fact_ok(f, F_MEM_TOTAL)) {
+		uint64_t cur = gib_up(u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024)),
+			 rec = gib_up(ram_need);
+
+		r = add(pl, REC_HARDWARE, F_MEM_TOTAL, "RAM", NULL, NULL,
+			"%llu connections x %llu bytes (kernel objects, buffers, application) do "
+			"not fit in the memory this host has",
+			(unsigned long long)pl->target, (unsigned long long)per);
+		if (r) {
+			r->scope = SCOPE_NODE;
+			r->lifts = ROW_MEMORY;
+			r->values[0] = rec << 20; /* kB */
+			snprintf(r->current, sizeof(r->current), "%llu GiB", (unsigned long long)cur);
+			snprintf(r->recommended, sizeof(r->recommended), "%llu GiB",
+				 (unsigned long long)rec);
+		}
+	}
+	(void)r;
+}
+
+bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target)
+{
+	const struct row *mem = &c->rows[ROW_MEMORY];
+	uint64_t t;
+
+	if (mem->status != ROWS_OK)
+		return false;
+	t = mem->connections;
+	if (c->pc.buffer_bytes > 0 && tcp_mem_pressure_cap(f) != UINT64_MAX)
+		t = u64_min(t, u64_muldiv(tcp_mem_pressure_cap(f), f->page_size, c->pc.buffer_bytes));
+	*target = t;
+	return true;
+}
+
+void plan_apply(const struct plan *pl, struct facts *f)
+{
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *r = &pl->recs[i];
+		struct fact *x = &f->f[r->fact];
+
+		if (r->kind == REC_HARDWARE)
+			continue;
+		if (r->slot >= 0)
+			x->v[r->slot] = r->values[r->slot];
+		else
+			memcpy(x->v, r->values, sizeof(x->v));
+	}
+}
+
+bool plan_compute(const struct facts *f, const struct profile *p,
+		  const struct model_options *opt, bool has_target, uint64_t target,
+		  struct plan *out)
+{
+	struct facts after;
+
+	memset(out, 0, sizeof(*out));
+	model_compute(f, p, opt, &out->before);
+	if (!has_target) {
+		if (!plan_ceiling(f, &out->before, &target))
+			return false;
+		out->target_is_ceiling = true;
+	}
+	out->target = target;
+	advise_descriptors(out, f, p, opt);
+	advise_tcp_mem(out, f);
+	advise_ports(out, f, p, opt);
+	advise_threads(out, f, p);
+	after = *f;
+	plan_apply(out, &after);
+	model_compute(&after, p, opt, &out->after);
+	advise_hardware(out, f);
+	out->reachable = out->after.known && out->after.connections >= target;
+	return true;
+}

@@ -1,0 +1,65 @@
+/* The planner (DESIGN section 4): the changes that lift every limit to a
+ * target. Pure: facts, a profile and a target in, recommendations and the
+ * capacity before and after them out. */
+#ifndef SOCKCAP_PLAN_H
+#define SOCKCAP_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facts.h"
+#include "model.h"
+#include "profile.h"
+
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE };
+
+const char *rec_kind_name(enum rec_kind k);
+
+#define REC_TEXT 64
+#define RECS_MAX 24
+
+struct recommendation {
+	enum rec_kind kind;
+	enum fact_id fact;             /* the fact it changes */
+	char key[REC_TEXT];            /* "fs.file-max", "soft nofile", "LimitNOFILE", "memory" */
+	char current[REC_TEXT];        /* as written in its file: "786432 1048576 1572864" */
+	char recommended[REC_TEXT];
+	uint64_t values[3];            /* the recommended values, in the fact's unit */
+	int slot;                      /* the one value it sets (soft 0, hard 1), or -1 for all */
+	enum scope scope;
+	enum row_id lifts;
+	char reason[256];
+};
+
+struct plan {
+	uint64_t target;
+	bool target_is_ceiling;        /* no --target: what memory can carry */
+	struct capacity before;
+	struct capacity after;         /* the model over the facts with every change applied */
+	struct recommendation recs[RECS_MAX];
+	unsigned nrecs;
+	bool reachable;                /* after.connections >= target */
+};
+
+/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
+#define NR_OPEN_MAX 2147483584ULL
+/* PID_MAX_LIMIT on 64-bit. */
+#define PID_MAX_LIMIT 4194304ULL
+
+/* The default target: the connections memory can carry, with tcp_mem at the
+ * largest value sockcap will recommend. False when memory is unknown. */
+bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target);
+
+/* Plans for target connections (has_target) or for the ceiling. Returns
+ * false only when there is no target: no --target and memory unknown. */
+bool plan_compute(const struct facts *f, const struct profile *p,
+		  const struct model_options *opt, bool has_target, uint64_t target,
+		  struct plan *out);
+
+/* Writes every recommended value of pl into *f, as if applied to the host. */
+void plan_apply(const struct plan *pl, struct facts *f);
+
+/* Rounds v up to two significant digits (288358 -> 290000). */
+uint64_t plan_round_up(uint64_t v);
+
+#endif

@@ -1,0 +1,317 @@
+/* The planner: what it recommends, the rules it keeps, and that applying a
+ * plan and planning again changes nothing. */
+#include <string.h>
+
+#include "host.h"
+#include "plan.h"
+#include "suite.h"
+
+static struct facts f;
+static struct profile p;
+static struct model_options opt;
+static struct plan pl;
+
+static void setup(void)
+{
+	host_facts(&f);
+	ck_assert_int_eq(profile_builtin("idle", &p), 0);
+	opt = (struct model_options){.processes = 1, .upstreams = 1};
+}
+
+static const struct recommendation *find(const char *key, enum rec_kind kind)
+{
+	for (unsigned i = 0; i < pl.nrecs; i++)
+		if (strcmp(pl.recs[i].key, key) == 0 && pl.recs[i].kind == kind)
+			return &pl.recs[i];
+	return NULL;
+}
+
+/* Applies the plan to the facts, plans again for the same target: nothing
+ * more to change, and the capacity reaches the target. */
+static void assert_idempotent(void)
+{
+	struct facts applied = f;
+	struct plan again;
+
+	plan_apply(&pl, &applied);
+	ck_assert(plan_compute(&applied, &p, &opt, true, pl.target, &again));
+	for (unsigned i = 0; i < again.nrecs; i++)
+		ck_assert_msg(again.recs[i].kind == REC_HARDWARE, "still recommends %s",
+			      again.recs[i].key);
+	if (pl.reachable) {
+		ck_assert_uint_eq(again.nrecs, 0);
+		ck_assert_uint_ge(again.before.connections, pl.target);
+	}
+}
+
+START_TEST(round_up_keeps_two_significant_digits)
+{
+	ck_assert_uint_eq(plan_round_up(288358), 290000);
+	ck_assert_uint_eq(plan_round_up(290000), 290000);
+	ck_assert_uint_eq(plan_round_up(1101), 1200);
+	ck_assert_uint_eq(plan_round_up(99), 99);
+	ck_assert_uint_eq(plan_round_up(0), 0);
+	ck_assert_uint_eq(plan_round_up(UINT64_MAX), UINT64_MAX);
+}
+END_TEST
+
+START_TEST(nofile_gets_soft_and_hard_lines_and_a_systemd_limit)
+{
+	const struct recommendation *soft, *hard, *unit;
+
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	soft = find("soft nofile", REC_LIMITS);
+	hard = find("hard nofile", REC_LIMITS);
+	unit = find("LimitNOFILE", REC_SYSTEMD);
+	ck_assert_ptr_nonnull(soft);
+	/* (250000 + 32 reserved) + 10% = 275036 -> 280000 */
+	ck_assert_str_eq(soft->recommended, "280000");
+	ck_assert_str_eq(soft->current, "1024");
+	ck_assert_int_eq(soft->lifts, ROW_NOFILE);
+	ck_assert_int_eq(soft->scope, SCOPE_PROCESS);
+	/* the hard limit 524288 already covers it: never lowered, not touched */
+	ck_assert_ptr_null(hard);
+	ck_assert_ptr_nonnull(unit);
+	ck_assert_str_eq(unit->current, "1024:524288");
+	ck_assert_str_eq(unit->recommended, "280000:524288");
+	ck_assert(pl.reachable);
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(processes_share_the_descriptors)
+{
+	opt.processes = 4;
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	/* 62500 + 32 = 62532 + 10% -> 69000 */
+	ck_assert_str_eq(find("soft nofile", REC_LIMITS)->recommended, "69000");
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(hard_nofile_above_nr_open_raises_nr_open)
+{
+	const struct recommendation *nr;
+
+	ck_assert(plan_compute(&f, &p, &opt, true, 1500000, &pl));
+	ck_assert_str_eq(find("hard nofile", REC_LIMITS)->recommended, "1700000");
+	nr = find("fs.nr_open", REC_SYSCTL);
+	ck_assert_ptr_nonnull(nr);
+	ck_assert_str_eq(nr->recommended, "1700000");
+	ck_assert_int_eq(nr->lifts, ROW_NR_OPEN);
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(nr_open_never_exceeds_the_kernel_ceiling)
+{
+	host_set(&f, F_MEM_AVAILABLE, 1ULL << 40, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 3000000000ULL, &pl));
+	ck_assert_str_eq(find("fs.nr_open", REC_SYSCTL)->recommended, "2147483584");
+	ck_assert_str_eq(find("soft nofile", REC_LIMITS)->recommended, "2147483584");
+	ck_assert(!pl.reachable);
+}
+END_TEST
+
+START_TEST(nothing_is_ever_lowered)
+{
+	host_set(&f, F_NOFILE, 4000000, 4000000, 0);
+	host_set(&f, F_NR_OPEN, 4000000, 0, 0);
+	host_set(&f, F_EPOLL_WATCHES, 100000000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_uint_eq(pl.nrecs, 0);
+	ck_assert(pl.reachable);
+}
+END_TEST
+
+START_TEST(file_max_covers_every_process)
+{
+	host_set(&f, F_FILE_MAX, 100000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	/* 250000 + 1000 allocated + 10% = 276100 -> 280000 */
+	ck_assert_str_eq(find("fs.file-max", REC_SYSCTL)->recommended, "280000");
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(tcp_mem_keeps_three_four_six)
+{
+	const struct recommendation *r;
+
+	ck_assert_int_eq(profile_builtin("http", &p), 0);
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	host_set(&f, F_NR_OPEN, 10000000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 100000, &pl));
+	r = find("net.ipv4.tcp_mem", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->values[0] * 4, r->values[1] * 3);
+	ck_assert_uint_eq(r->values[2] * 4, r->values[1] * 6);
+	ck_assert_uint_eq(r->values[1] % 4, 0);
+	ck_assert_int_eq(r->lifts, ROW_TCP_MEM);
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(tcp_mem_max_stays_under_two_thirds_of_ram)
+{
+	const struct recommendation *r;
+
+	ck_assert_int_eq(profile_builtin("bulk", &p), 0);
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	host_set(&f, F_NR_OPEN, 10000000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 1000000, &pl));
+	r = find("net.ipv4.tcp_mem", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	/* 8 GiB = 2097152 pages; max <= 2/3 of them */
+	ck_assert_uint_le(r->values[2], 2097152ULL * 2 / 3);
+	ck_assert_uint_eq(r->values[0] * 4, r->values[1] * 3);
+	ck_assert(!pl.reachable);
+	ck_assert_ptr_nonnull(find("RAM", REC_HARDWARE));
+}
+END_TEST
+
+START_TEST(memory_below_the_target_is_a_hardware_recommendation)
+{
+	const struct recommendation *r;
+
+	ck_assert(plan_compute(&f, &p, &opt, true, 10000000, &pl));
+	r = find("RAM", REC_HARDWARE);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->lifts, ROW_MEMORY);
+	ck_assert_str_eq(r->current, "8 GiB");
+	/* 10M x 3990 B = 39.9 GB; 8 GiB total, 8.19 GB available: shortfall 31.7 GB
+	 * + 10% on top of 8 GiB -> 41 GiB */
+	ck_assert_str_eq(r->recommended, "41 GiB");
+	ck_assert(!pl.reachable);
+	ck_assert_int_eq(pl.after.binding, ROW_MEMORY);
+}
+END_TEST
+
+START_TEST(a_cgroup_limit_below_the_target_names_the_cgroup)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_CG_MEM_MAX, 536870912, 0, 0);
+	host_set(&f, F_CG_MEM_CURRENT, 36870912, 0, 0);
+	f.cgroup_v2 = true;
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	r = find("memory.max", REC_HARDWARE);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->current, "536870912");
+	ck_assert_int_eq(r->scope, SCOPE_CGROUP);
+	/* 250000 x 3990 = 997.5 MB, 500 MB left: limit + 1.1 x 497.5 MB -> 1.1 GB */
+	ck_assert_str_eq(r->recommended, "1100000000");
+	ck_assert_ptr_null(find("RAM", REC_HARDWARE));
+}
+END_TEST
+
+START_TEST(without_a_target_the_plan_aims_at_what_memory_carries)
+{
+	ck_assert(plan_compute(&f, &p, &opt, false, 0, &pl));
+	ck_assert(pl.target_is_ceiling);
+	ck_assert_uint_eq(pl.target, pl.before.rows[ROW_MEMORY].connections);
+	ck_assert(pl.reachable);
+	ck_assert_int_eq(pl.after.binding, ROW_MEMORY);
+	ck_assert_ptr_null(find("RAM", REC_HARDWARE));
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(without_a_target_or_memory_there_is_no_plan)
+{
+	host_fail(&f, F_MEM_AVAILABLE, FACT_DENIED);
+	ck_assert(!plan_compute(&f, &p, &opt, false, 0, &pl));
+	ck_assert(plan_compute(&f, &p, &opt, true, 1000, &pl));
+}
+END_TEST
+
+START_TEST(conntrack_is_sized_only_where_it_is_loaded)
+{
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 500000, &pl));
+	ck_assert_ptr_null(find("net.netfilter.nf_conntrack_max", REC_SYSCTL));
+	host_set(&f, F_CONNTRACK_MAX, 65536, 0, 0);
+	host_set(&f, F_CONNTRACK_COUNT, 52000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 500000, &pl));
+	/* 500000 + 52000 + 10% = 607200 -> 610000 */
+	ck_assert_str_eq(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->recommended, "610000");
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(ports_widen_only_for_outbound_profiles)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	host_set(&f, F_TCP_MEM, 3000000, 4000000, 6000000);
+	ck_assert(plan_compute(&f, &p, &opt, true, 50000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.ip_local_port_range", REC_SYSCTL));
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 50000, &pl));
+	r = find("net.ipv4.ip_local_port_range", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	/* 55000 ports: 65535 - 55000 + 1 = 10536 -> down to 10000 */
+	ck_assert_str_eq(r->recommended, "10000 65535");
+	ck_assert_int_eq(r->scope, SCOPE_NETNS);
+	assert_idempotent();
+	opt.upstreams = 4;
+	ck_assert(plan_compute(&f, &p, &opt, true, 50000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.ip_local_port_range", REC_SYSCTL));
+}
+END_TEST
+
+START_TEST(threads_are_planned_for_thread_per_connection)
+{
+	p.thread_per_connection = true;
+	host_set(&f, F_THREADS_MAX, 62000, 0, 0);
+	host_set(&f, F_PID_MAX, 32768, 0, 0);
+	host_set(&f, F_THREADS_IN_USE, 300, 0, 0);
+	host_set(&f, F_NPROC, 31000, 31000, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 100000, &pl));
+	ck_assert_str_eq(find("kernel.threads-max", REC_SYSCTL)->recommended, "120000");
+	ck_assert_str_eq(find("kernel.pid_max", REC_SYSCTL)->recommended, "120000");
+	ck_assert_str_eq(find("soft nproc", REC_LIMITS)->recommended, "120000");
+	ck_assert_ptr_nonnull(find("LimitNPROC", REC_SYSTEMD));
+	assert_idempotent();
+}
+END_TEST
+
+START_TEST(unreadable_tunables_are_not_recommended)
+{
+	host_fail(&f, F_NOFILE, FACT_DENIED);
+	host_fail(&f, F_EPOLL_WATCHES, FACT_MISSING);
+	host_set(&f, F_FILE_MAX, 1000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_null(find("soft nofile", REC_LIMITS));
+	ck_assert_ptr_null(find("fs.epoll.max_user_watches", REC_SYSCTL));
+	ck_assert_ptr_nonnull(find("fs.file-max", REC_SYSCTL));
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *t = tcase_create("plan");
+
+	tcase_add_checked_fixture(t, setup, NULL);
+	tcase_add_test(t, round_up_keeps_two_significant_digits);
+	tcase_add_test(t, nofile_gets_soft_and_hard_lines_and_a_systemd_limit);
+	tcase_add_test(t, processes_share_the_descriptors);
+	tcase_add_test(t, hard_nofile_above_nr_open_raises_nr_open);
+	tcase_add_test(t, nr_open_never_exceeds_the_kernel_ceiling);
+	tcase_add_test(t, nothing_is_ever_lowered);
+	tcase_add_test(t, file_max_covers_every_process);
+	tcase_add_test(t, tcp_mem_keeps_three_four_six);
+	tcase_add_test(t, tcp_mem_max_stays_under_two_thirds_of_ram);
+	tcase_add_test(t, memory_below_the_target_is_a_hardware_recommendation);
+	tcase_add_test(t, a_cgroup_limit_below_the_target_names_the_cgroup);
+	tcase_add_test(t, without_a_target_the_plan_aims_at_what_memory_carries);
+	tcase_add_test(t, without_a_target_or_memory_there_is_no_plan);
+	tcase_add_test(t, conntrack_is_sized_only_where_it_is_loaded);
+	tcase_add_test(t, ports_widen_only_for_outbound_profiles);
+	tcase_add_test(t, threads_are_planned_for_thread_per_connection);
+	tcase_add_test(t, unreadable_tunables_are_not_recommended);
+	suite_add_tcase(s, t);
+	return s;
+}
