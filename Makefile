@@ -11,7 +11,7 @@ PKGS     = libcjson yaml-0.1
 TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
-DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux
+DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible
 
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -81,6 +81,7 @@ unit: $(UNIT_BIN)
 cli: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
+	@sh tests/cli/plan.sh
 
 schema: sockcap
 	@sh tests/schema/run.sh

@@ -69,27 +69,79 @@ void config_sysctl(const struct plan *pl, const struct profile *p, FILE *out)
 	}
 }
 
-void config_limits(const struct plan *pl, const struct profile *p, FILE *out)
-{
-	static const char *const domains[] = {"*", "root"};
+/* One line of limits.d, for '*' and again for root. */
+struct limit_line {
+	char type[8];  /* soft, hard */
+	char item[16]; /* nofile, nproc */
+	char value[REC_TEXT];
+	const char *why;
+	const char *was;
+};
 
-	header(pl, p, LIMITS_D_PATH "; pam_limits applies it at the next login.", "#", out);
-	fputs("# Services started by systemd do not read it: use 'sockcap systemd'.\n", out);
-	if (count_kind(pl, REC_LIMITS) == 0)
-		fputs("# Nothing to change.\n", out);
+#define LIMIT_LINES_MAX (2 * RECS_MAX)
+
+/* The limits.d lines of a plan: every soft and hard recommendation, and,
+ * where only the soft limit changes, a hard line at the current value, so
+ * that no login context ends up with a hard limit below the new soft one
+ * (the systemd recommendation for the same limit carries that value). */
+static size_t limit_lines(const struct plan *pl, struct limit_line *lines)
+{
+	size_t n = 0;
+
 	for (unsigned i = 0; i < pl->nrecs; i++) {
 		const struct recommendation *r = &pl->recs[i];
+		bool hard_changes = false;
 
 		if (r->kind != REC_LIMITS)
 			continue;
-		fprintf(out, "\n# %s (was %s); '*' never matches root, so root has its own line.\n",
-			r->reason, r->current);
-		for (size_t d = 0; d < 2; d++) {
-			char type[16], item[32];
+		lines[n] = (struct limit_line){.why = r->reason, .was = r->current};
+		sscanf(r->key, "%7s %15s", lines[n].type, lines[n].item);
+		snprintf(lines[n].value, sizeof(lines[n].value), "%s", r->recommended);
+		n++;
+		if (strcmp(lines[n - 1].type, "soft") != 0)
+			continue;
+		for (unsigned j = 0; j < pl->nrecs; j++)
+			hard_changes = hard_changes || (pl->recs[j].kind == REC_LIMITS &&
+							pl->recs[j].fact == r->fact &&
+							strncmp(pl->recs[j].key, "hard ", 5) == 0);
+		for (unsigned j = 0; j < pl->nrecs && !hard_changes; j++) {
+			const struct recommendation *u = &pl->recs[j];
 
-			sscanf(r->key, "%15s %31s", type, item);
-			fprintf(out, "%-6s %-5s %-7s %s\n", domains[d], type, item, r->recommended);
+			if (u->kind != REC_SYSTEMD || u->fact != r->fact || u->values[1] == UINT64_MAX)
+				continue;
+			lines[n] = (struct limit_line){
+				.why = "unchanged; stated so that no login gets a hard limit below the "
+				       "soft one",
+				.was = lines[n - 1].value};
+			snprintf(lines[n].type, sizeof(lines[n].type), "hard");
+			memcpy(lines[n].item, lines[n - 1].item, sizeof(lines[n].item));
+			snprintf(lines[n].value, sizeof(lines[n].value), "%llu",
+				 (unsigned long long)u->values[1]);
+			lines[n].was = lines[n].value;
+			n++;
 		}
+	}
+	return n;
+}
+
+static const char *const limit_domains[] = {"*", "root"};
+
+void config_limits(const struct plan *pl, const struct profile *p, FILE *out)
+{
+	struct limit_line lines[LIMIT_LINES_MAX];
+	size_t n = limit_lines(pl, lines);
+
+	header(pl, p, LIMITS_D_PATH "; pam_limits applies it at the next login.", "#", out);
+	fputs("# Services started by systemd do not read it: use 'sockcap systemd'.\n", out);
+	fputs("# '*' never matches root, so root has lines of its own.\n", out);
+	if (n == 0)
+		fputs("# Nothing to change.\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "\n# %s %s: %s (was %s)\n", lines[i].type, lines[i].item, lines[i].why,
+			lines[i].was);
+		for (size_t d = 0; d < 2; d++)
+			fprintf(out, "%-6s %-5s %-7s %s\n", limit_domains[d], lines[i].type,
+				lines[i].item, lines[i].value);
 	}
 }
 
@@ -127,41 +179,41 @@ static void yaml_quoted(const char *s, FILE *out)
 
 void config_ansible(const struct plan *pl, const struct profile *p, FILE *out)
 {
+	struct limit_line lines[LIMIT_LINES_MAX];
+	size_t n = limit_lines(pl, lines);
+	char name[4 * REC_TEXT];
+
 	header(pl, p, "a task list: include it with ansible.builtin.include_tasks.", "#", out);
 	fputs("# Needs the ansible.posix and community.general collections.\n", out);
-	if (pl->nrecs == count_kind(pl, REC_HARDWARE) + count_kind(pl, REC_SYSTEMD)) {
+	if (n == 0 && count_kind(pl, REC_SYSCTL) == 0) {
 		fputs("[]\n", out);
 		return;
 	}
 	for (unsigned i = 0; i < pl->nrecs; i++) {
 		const struct recommendation *r = &pl->recs[i];
-		char name[REC_TEXT + 32];
 
-		if (r->kind == REC_SYSCTL) {
-			snprintf(name, sizeof(name), "sockcap: %s = %s", r->key, r->recommended);
+		if (r->kind != REC_SYSCTL)
+			continue;
+		snprintf(name, sizeof(name), "sockcap: %s = %s", r->key, r->recommended);
+		fputs("- name: ", out);
+		yaml_quoted(name, out);
+		fputs("\n  ansible.posix.sysctl:\n    name: ", out);
+		yaml_quoted(r->key, out);
+		fputs("\n    value: ", out);
+		yaml_quoted(r->recommended, out);
+		fputs("\n    sysctl_file: " SYSCTL_D_PATH "\n    state: present\n"
+		      "    reload: true\n", out);
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t d = 0; d < 2; d++) {
+			snprintf(name, sizeof(name), "sockcap: %.4s %.7s %.15s %.63s", limit_domains[d],
+				 lines[i].type, lines[i].item, lines[i].value);
 			fputs("- name: ", out);
 			yaml_quoted(name, out);
-			fputs("\n  ansible.posix.sysctl:\n    name: ", out);
-			yaml_quoted(r->key, out);
-			fputs("\n    value: ", out);
-			yaml_quoted(r->recommended, out);
-			fputs("\n    sysctl_file: " SYSCTL_D_PATH "\n    state: present\n"
-			      "    reload: true\n", out);
-		} else if (r->kind == REC_LIMITS) {
-			static const char *const domains[] = {"*", "root"};
-			char type[16], item[32];
-
-			sscanf(r->key, "%15s %31s", type, item);
-			for (size_t d = 0; d < 2; d++) {
-				snprintf(name, sizeof(name), "sockcap: %s %s %s %s", domains[d], type,
-					 item, r->recommended);
-				fputs("- name: ", out);
-				yaml_quoted(name, out);
-				fputs("\n  community.general.pam_limits:\n    domain: ", out);
-				yaml_quoted(domains[d], out);
-				fprintf(out, "\n    limit_type: %s\n    limit_item: %s\n    value: %s\n"
-					     "    dest: " LIMITS_D_PATH "\n", type, item, r->recommended);
-			}
+			fputs("\n  community.general.pam_limits:\n    domain: ", out);
+			yaml_quoted(limit_domains[d], out);
+			fprintf(out, "\n    limit_type: %s\n    limit_item: %s\n    value: %s\n"
+				     "    dest: " LIMITS_D_PATH "\n",
+				lines[i].type, lines[i].item, lines[i].value);
 		}
-	}
 }

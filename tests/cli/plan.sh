@@ -1,0 +1,85 @@
+#!/bin/sh
+# The planner against real consumers and against itself, on every fixture
+# host and profile:
+#  - idempotent: applying a plan to a copy of the tree and planning again
+#    yields no change, and the capacity then reaches the target;
+#  - sysctl.d output passes `sysctl --dry-run -p` (procps);
+#  - limits.d output has soft and hard nofile lines for '*' and for root,
+#    never 'unlimited';
+#  - the Ansible task list passes `ansible-playbook --syntax-check`;
+#  - --check exits 1 while changes are pending and 0 once applied.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+sockcap=$top/sockcap
+py=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*" >&2; }
+
+for fixture in "$top"/tests/fixtures/*/; do
+	host=$(basename "$fixture")
+	for profile in idle http proxy; do
+		for target in ceiling 200k; do
+			case=$host/$profile/$target
+			t=""
+			[ "$target" = ceiling ] || t="--target $target"
+			rm -rf "$work/root"
+			cp -R "$fixture" "$work/root"
+			# shellcheck disable=SC2086
+			"$sockcap" plan -r "$work/root" -p $profile $t -f json >"$work/plan.json" ||
+				{ bad "$case: plan failed"; continue; }
+			reachable=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["reachable"])' "$work/plan.json")
+			pending=$($py -c 'import json,sys; print(sum(r["kind"] != "hardware" for r in json.load(open(sys.argv[1]))["recommendations"]))' "$work/plan.json")
+			# shellcheck disable=SC2086
+			"$sockcap" plan -r "$work/root" -p $profile $t --check >/dev/null
+			rc=$?
+			if [ "$pending" -gt 0 ] || [ "$reachable" = False ]; then
+				[ $rc -eq 1 ] && ok || bad "$case: --check exits $rc with changes pending"
+			else
+				[ $rc -eq 0 ] && ok || bad "$case: --check exits $rc with nothing to do"
+			fi
+
+			# shellcheck disable=SC2086
+			"$sockcap" sysctl -r "$work/root" -p $profile $t >"$work/sysctl.conf"
+			if sysctl --dry-run -p "$work/sysctl.conf" >/dev/null 2>"$work/err" && [ ! -s "$work/err" ]; then ok
+			else bad "$case: sysctl --dry-run -p rejects the sysctl.d output: $(cat "$work/err")"; fi
+
+			# shellcheck disable=SC2086
+			"$sockcap" limits -r "$work/root" -p $profile $t >"$work/limits.conf"
+			if grep -q unlimited "$work/limits.conf"; then bad "$case: 'unlimited' in limits.d"; else ok; fi
+			if grep -q '^\* *soft *nofile' "$work/limits.conf"; then
+				for want in '^\* *hard *nofile' '^root *soft *nofile' '^root *hard *nofile'; do
+					grep -q "$want" "$work/limits.conf" && ok || bad "$case: limits.d lacks $want"
+				done
+			fi
+
+			# shellcheck disable=SC2086
+			"$sockcap" ansible -r "$work/root" -p $profile $t >"$work/tasks.yml"
+			printf -- '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ansible.builtin.include_tasks: tasks.yml\n    - ansible.builtin.import_tasks: tasks.yml\n' >"$work/play.yml"
+			if (cd "$work" && ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+				ansible-playbook --syntax-check play.yml >"$work/ansible.log" 2>&1); then ok
+			else bad "$case: ansible-playbook --syntax-check: $(tail -5 "$work/ansible.log")"; fi
+
+			$py "$top/tests/cli/apply_plan.py" "$work/plan.json" "$work/root"
+			# shellcheck disable=SC2086
+			"$sockcap" plan -r "$work/root" -p $profile $t -f json >"$work/again.json"
+			$py - "$work/plan.json" "$work/again.json" "$case" <<'PY' && ok || bad "$case: not idempotent"
+import json, sys
+first, again, case = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+left = [r for r in again["recommendations"] if r["kind"] != "hardware"]
+if left:
+    sys.exit(f"{case}: still recommends {[r['key'] for r in left]}")
+if first["plan"]["reachable"] and again["capacity"]["connections"] < first["plan"]["target"]:
+    sys.exit(f"{case}: capacity {again['capacity']['connections']} below {first['plan']['target']}")
+if first["plan"]["after"] != again["capacity"]:
+    sys.exit(f"{case}: predicted {first['plan']['after']}, got {again['capacity']}")
+PY
+		done
+	done
+done
+echo "plan: $pass passed, $fail failed"
+[ $fail -eq 0 ]
