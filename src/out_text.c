@@ -312,8 +312,13 @@ void text_audit(const struct report_input *in, bool color, FILE *out)
 	live(in, out);
 	warnings_and_errors(in, &s, out);
 	if (in->plan && in->plan->nrecs > 0) {
-		fprintf(out, "\nto carry what memory allows (%s connections, 'sockcap plan'):\n",
-			fmt_approx(n, sizeof(n), in->plan->target));
+		if (in->plan->target_is_ceiling)
+			fprintf(out, "\nto carry what memory allows (%s connections, 'sockcap plan'):\n",
+				fmt_approx(n, sizeof(n), in->plan->target));
+		else
+			fprintf(out, "\nto carry %s connections ('sockcap plan --target %llu'):\n",
+				fmt_approx(n, sizeof(n), in->plan->target),
+				(unsigned long long)in->plan->target);
 		recommendations(in->plan, &s, out);
 	}
 }
