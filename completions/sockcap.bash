@@ -7,7 +7,7 @@
 # Returns 1 when $1 is not an option that takes a value.
 _sockcap_value()
 {
-    local opt=$1 cur=$2 f
+    local opt=$1 cur=$2 f pids
 
     case $opt in
     -r | --root)
@@ -30,11 +30,17 @@ _sockcap_value()
     --color)
         mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
         ;;
+    --pid)
+        # The running processes of this host.
+        pids=(/proc/[0-9]*)
+        [[ -e ${pids[0]} ]] || pids=()
+        mapfile -t COMPREPLY < <(compgen -W "${pids[*]#/proc/}" -- "$cur")
+        ;;
     -o | --output)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    --processes | --upstreams | --app-bytes)
+    -t | --target | --processes | --upstreams | --app-bytes)
         # A number or a size: nothing to offer.
         COMPREPLY=()
         ;;
@@ -48,9 +54,10 @@ _sockcap_value()
 _sockcap()
 {
     local cur prev prefix="" i have_command=""
-    local commands='audit facts profiles'
-    local options='-r --root -p --profile -f --format --processes --app-bytes
-        --upstreams -o --output --color -h --help -V --version'
+    local commands='audit plan sysctl limits systemd ansible facts profiles'
+    local options='-r --root -p --profile -t --target -f --format --pid
+        --processes --app-bytes --upstreams -o --output --check --color -h --help
+        -V --version'
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
@@ -89,10 +96,10 @@ _sockcap()
     # an option's value is not a command.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        audit | facts | profiles)
+        audit | plan | sysctl | limits | systemd | ansible | facts | profiles)
             case ${COMP_WORDS[i - 1]} in
-            -r | --root | -p | --profile | -f | --format | --color | -o | --output | \
-                --processes | --upstreams | --app-bytes | =) ;;
+            -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
+                -o | --output | --pid | --processes | --upstreams | --app-bytes | =) ;;
             *) have_command=1 ;;
             esac
             ;;

@@ -6,9 +6,19 @@
 complete -c sockcap -f
 
 # One command, before or after the options.
-set -l sockcap_commands audit facts profiles
+set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
-    -a audit -d 'capacity, every limit, the binding one, live usage and warnings (default)'
+    -a audit -d 'capacity, every limit, the binding one, live usage, warnings, advice (default)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a plan -d 'the changes that reach --target N (default: what memory can carry)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a sysctl -d 'the plan as /etc/sysctl.d/90-sockcap.conf'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a limits -d 'the plan as /etc/security/limits.d/90-sockcap.conf'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a systemd -d 'the plan as a unit drop-in ([Service] LimitNOFILE=)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a ansible -d 'the plan as an Ansible task list'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a facts -d 'every fact read, with its source path and status'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
@@ -31,11 +41,16 @@ function __sockcap_profiles
 end
 complete -c sockcap -s p -l profile -x -k -a '(__sockcap_profiles)' \
     -d 'workload profile: a built-in name or a YAML file'
+# A count: nothing to offer.
+complete -c sockcap -s t -l target -x -d 'connections to plan for (250000, 250k, 1.5M)'
 complete -c sockcap -s f -l format -x -a 'text json yaml' -d 'output format'
+complete -c sockcap -l pid -x -a '(__fish_complete_pids)' \
+    -d "audit the limits and cgroup of running process PID instead of sockcap's own"
 complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
 complete -c sockcap -s o -l output -r -F -d 'write to FILE atomically instead of standard output'
+complete -c sockcap -l check -d 'exit 1 when the capacity is below the target or changes are pending'
 complete -c sockcap -l color -x -a 'auto always never' -d 'colour the text output'
 complete -c sockcap -s h -l help -d 'print the help and exit'
 complete -c sockcap -s V -l version -d 'print the version and exit'

@@ -14,6 +14,7 @@ const struct option_def option_defs[] = {
 	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)"},
 	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)"},
 	{'f', "format", "FORMAT", "output format: text, json or yaml (default text)"},
+	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own"},
 	{0, "processes", "N", "worker processes sharing the connections (default 1)"},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)"},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)"},
@@ -69,6 +70,12 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		c->has_target = true;
 	} else if (strcmp(name, "check") == 0) {
 		c->check = true;
+	} else if (strcmp(name, "pid") == 0) {
+		uint64_t pid;
+
+		if (!u64_parse_str(v, &pid) || pid == 0 || pid > 4194304)
+			return bad(err, size, name, v, "must be a process id from 1 to 4194304");
+		c->pid = (unsigned)pid;
 	} else if (strcmp(name, "processes") == 0) {
 		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_PROCESSES);
 		if (number_in(v, 1, MAX_PROCESSES, &c->processes) != 0)

@@ -21,6 +21,7 @@ struct cli {
 	uint64_t app_bytes;
 	const char *output;
 	enum color_mode color;
+	unsigned pid;        /* --pid; 0 for sockcap itself */
 	bool has_target;
 	uint64_t target;
 	bool check;

@@ -9,15 +9,15 @@
 #include "u64.h"
 
 const struct fact_def fact_defs[FACT_COUNT] = {
-#define X(id, name, read, path, arg, n, unit, scope, lifts) \
-	[id] = {name, read, path, arg, n, unit, scope, lifts},
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) \
+	[id] = {name, read, path, arg, n, unit, scope, lifts, pod},
 #include "facts.def"
 #undef X
 };
 
 const char *unit_name(enum unit u)
 {
-	static const char *const names[] = {"count", "kB", "bytes", "pages", "text"};
+	static const char *const names[] = {"count", "kB", "bytes", "pages", "text", "mask"};
 	return names[u];
 }
 
@@ -62,9 +62,18 @@ static void set_path(struct fact *f, const char *path)
 	snprintf(f->path, sizeof(f->path), "%s", path);
 }
 
+/* proc/self/NAME as proc/PID/NAME when a process is named. */
+static const char *proc_path(unsigned pid, const char *path, char *buf, size_t size)
+{
+	if (pid == 0 || strncmp(path, "proc/self/", 10) != 0)
+		return path;
+	snprintf(buf, size, "proc/%u/%s", pid, path + 10);
+	return buf;
+}
+
 /* Reads a file once for all facts that share it. */
 struct file_cache {
-	const char *path;
+	char path[FACT_PATH_MAX];
 	enum fact_status status;
 	struct text text;
 };
@@ -73,8 +82,8 @@ static const struct text *cached(const struct source *src, struct file_cache *fc
 				 const char *path, enum fact_status *st)
 {
 	for (size_t i = 0; i < nfc; i++) {
-		if (fc[i].path == NULL) {
-			fc[i].path = path;
+		if (fc[i].path[0] == '\0') {
+			snprintf(fc[i].path, sizeof(fc[i].path), "%s", path);
 			fc[i].status = src->read(src, path, &fc[i].text);
 		}
 		if (strcmp(fc[i].path, path) == 0) {
@@ -97,12 +106,19 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 	const struct fact_def *d = &fact_defs[id];
 	struct fact *f = &out->f[id];
 	enum fact_status st;
-	const struct text *t = cached(src, fc, nfc, d->path, &st);
+	char buf[FACT_PATH_MAX];
+	const char *path = proc_path(out->pid, d->path, buf, sizeof(buf));
+	const struct text *t;
 	enum parse_result r = PARSE_INVALID;
 	char proto[16];
 	const char *field;
 
-	set_path(f, d->path);
+	set_path(f, path);
+	if (d->read == READ_FD_COUNT) {
+		f->status = src->count(src, path, &f->v[0]);
+		return;
+	}
+	t = cached(src, fc, nfc, path, &st);
 	f->status = st;
 	if (st != FACT_OK)
 		return;
@@ -136,8 +152,14 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 			snprintf(out->osrelease, sizeof(out->osrelease), "%.*s", (int)n, t->data);
 		break;
 	}
+	case READ_STATUS:
+	case READ_STATUS_HEX:
+		r = parse_status_field(t->data, t->len, d->arg, d->read == READ_STATUS_HEX ? 16 : 10,
+				       &f->v[0]);
+		break;
 	case READ_CGROUP_MEMORY:
 	case READ_CGROUP_PIDS:
+	case READ_FD_COUNT:
 		break;
 	}
 	/* A key missing from a file that exists: the kernel lacks that field. */
@@ -227,6 +249,72 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	}
 }
 
+/* What container runtimes and orchestrators put in a container's cgroup
+ * path (the daemons' own units, docker.service, do not match). */
+static const char *const container_words[] = {"/docker/", "docker-",  "kubepods", "libpod-",
+					      "crio-",    "/lxc/",    "lxc.payload", "/garden/"};
+
+/* The systemd unit and the container evidence of the cgroup file. */
+static void read_membership(const char *text, size_t len, struct facts *out)
+{
+	char path[FACT_PATH_MAX];
+
+	if (parse_cgroup_path(text, len, NULL, path, sizeof(path)) == PARSE_OK ||
+	    parse_cgroup_path(text, len, "name=systemd", path, sizeof(path)) == PARSE_OK)
+		if (parse_systemd_unit(path, out->unit, sizeof(out->unit)) != PARSE_OK)
+			out->unit[0] = '\0';
+	for (size_t i = 0; i < sizeof(container_words) / sizeof(container_words[0]); i++) {
+		const char *w = container_words[i];
+		size_t n = strlen(w);
+
+		for (const char *p = text; (p = memmem(p, (size_t)(text + len - p), w, n)) != NULL; p += n)
+			if (!out->container.detected) {
+				out->container.detected = true;
+				snprintf(out->container.why, sizeof(out->container.why),
+					 "the cgroup path names '%s'", w);
+			}
+	}
+}
+
+/* Container evidence beyond the cgroup path. A runtime's marker file counts
+ * only with a sign of confinement (image builds leave /.dockerenv behind on
+ * VMs): no CAP_SYS_ADMIN, or a read-only proc/sys. Root without both
+ * CAP_SYS_ADMIN and CAP_SYS_RESOURCE, or a read-only proc/sys, count alone. */
+static void detect_container(const struct source *src, struct facts *out)
+{
+	static const char *const markers[] = {".dockerenv", "run/.containerenv",
+					       "run/secrets/kubernetes.io/serviceaccount/namespace"};
+	const uint64_t admin = 1ULL << 21, resource = 1ULL << 24; /* CAP_SYS_ADMIN, CAP_SYS_RESOURCE */
+	bool caps = fact_ok(out, F_PROC_CAPEFF);
+	uint64_t eff = out->f[F_PROC_CAPEFF].v[0];
+	bool ro = src->readonly(src, "proc/sys");
+	bool confined = ro || (caps && (eff & admin) == 0);
+	struct text t;
+
+	if (out->container.detected)
+		return;
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		bool there = src->read(src, markers[i], &t) == FACT_OK;
+
+		text_free(&t);
+		if (there && confined) {
+			out->container.detected = true;
+			snprintf(out->container.why, sizeof(out->container.why), "%s exists and %s",
+				 markers[i], ro ? "proc/sys is read-only" : "CAP_SYS_ADMIN is missing");
+			return;
+		}
+	}
+	if (fact_ok(out, F_PROC_UID) && caps && out->f[F_PROC_UID].v[0] == 0 &&
+	    (eff & (admin | resource)) == 0) {
+		out->container.detected = true;
+		snprintf(out->container.why, sizeof(out->container.why),
+			 "root without CAP_SYS_ADMIN and CAP_SYS_RESOURCE");
+	} else if (ro) {
+		out->container.detected = true;
+		snprintf(out->container.why, sizeof(out->container.why), "proc/sys is read-only");
+	}
+}
+
 static void read_cgroups(const struct source *src, struct facts *out)
 {
 	static const struct cgroup_files mem_v2 = {"memory.max", "memory.current", F_CG_MEM_MAX,
@@ -236,16 +324,18 @@ static void read_cgroups(const struct source *src, struct facts *out)
 	static const struct cgroup_files pids = {"pids.max", "pids.current", F_CG_PIDS_MAX,
 						 F_CG_PIDS_CURRENT};
 	const char *v2base = "sys/fs/cgroup";
-	char path[FACT_PATH_MAX];
+	char path[FACT_PATH_MAX], buf[FACT_PATH_MAX];
+	const char *file = proc_path(out->pid, "proc/self/cgroup", buf, sizeof(buf));
 	struct text t;
-	enum fact_status st = src->read(src, "proc/self/cgroup", &t);
+	enum fact_status st = src->read(src, file, &t);
 
 	for (enum fact_id id = F_CG_MEM_CURRENT; id <= F_CG_PIDS_MAX; id++) {
 		out->f[id].status = st == FACT_OK ? FACT_MISSING : st;
-		set_path(&out->f[id], "proc/self/cgroup");
+		set_path(&out->f[id], file);
 	}
 	if (st != FACT_OK)
 		return;
+	read_membership(t.data, t.len, out);
 	/* Hybrid hosts mount the unified hierarchy at sys/fs/cgroup/unified. */
 	if (src->is_dir(src, "sys/fs/cgroup/unified"))
 		v2base = "sys/fs/cgroup/unified";
@@ -342,12 +432,24 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 {
-	struct file_cache fc[FACT_COUNT] = {{0}};
+	return facts_read_pid(src, page_size, 0, out) == FACTS_OK;
+}
+
+enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, unsigned pid,
+				 struct facts *out)
+{
+	struct file_cache fc[FACT_COUNT];
+	char dir[32];
 
 	memset(out, 0, sizeof(*out));
+	memset(fc, 0, sizeof(fc));
 	out->page_size = page_size;
+	out->pid = pid;
 	if (!src->is_dir(src, "proc"))
-		return false;
+		return FACTS_NO_ROOT;
+	snprintf(dir, sizeof(dir), "proc/%u", pid);
+	if (pid != 0 && !src->is_dir(src, dir))
+		return FACTS_NO_PID;
 	for (int id = 0; id < FACT_COUNT; id++) {
 		enum fact_read r = fact_defs[id].read;
 		if (r != READ_CGROUP_MEMORY && r != READ_CGROUP_PIDS)
@@ -357,9 +459,13 @@ bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 		text_free(&fc[i].text);
 	read_cgroups(src, out);
 	read_cache_sizes(src, out);
+	detect_container(src, out);
+	/* A container's unit, if any, is the host's runtime: not for its drop-ins. */
+	if (out->container.detected)
+		out->unit[0] = '\0';
 	/* A proc directory in which nothing at all can be read is no host. */
 	for (int id = 0; id < FACT_COUNT; id++)
 		if (out->f[id].status == FACT_OK)
-			return true;
-	return out->slabinfo_status == FACT_OK;
+			return FACTS_OK;
+	return out->slabinfo_status == FACT_OK ? FACTS_OK : FACTS_NO_ROOT;
 }

@@ -32,13 +32,17 @@ enum fact_read {
 	READ_LOADAVG,
 	READ_CGROUP_MEMORY,
 	READ_CGROUP_PIDS,
+	READ_STATUS,     /* "Key:" in proc/PID/status, decimal */
+	READ_STATUS_HEX, /* "Key:" in proc/PID/status, hexadecimal */
+	READ_FD_COUNT,   /* the entries of proc/PID/fd */
 };
 
-enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT };
+enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };
 enum scope { SCOPE_NONE, SCOPE_NODE, SCOPE_NETNS, SCOPE_PROCESS, SCOPE_CGROUP };
+enum pod { POD_NO, POD_SAFE, POD_UNSAFE };
 
 enum fact_id {
-#define X(id, name, read, path, arg, n, unit, scope, lifts) id,
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) id,
 #include "facts.def"
 #undef X
 	FACT_COUNT
@@ -53,6 +57,7 @@ struct fact_def {
 	enum unit unit;
 	enum scope scope;
 	enum row_id lifts;
+	enum pod pod;
 };
 
 /* The table of facts.def, indexed by enum fact_id. */
@@ -103,6 +108,13 @@ struct cache_size {
 };
 
 #define OSRELEASE_MAX 128
+#define UNIT_NAME_MAX 128
+
+/* Why sockcap thinks it looks at a container, or nothing. */
+struct container {
+	bool detected;
+	char why[160];
+};
 
 struct facts {
 	struct fact f[FACT_COUNT];
@@ -112,7 +124,21 @@ struct facts {
 	char table_series[16];            /* "6.1" when sizes came from the table */
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
+	unsigned pid;                     /* the process audited; 0 for sockcap itself */
+	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
+	struct container container;
 };
+
+enum facts_result {
+	FACTS_OK,
+	FACTS_NO_ROOT, /* no readable proc directory under the root */
+	FACTS_NO_PID,  /* no proc/PID directory: no such process */
+};
+
+/* Reads every fact of process pid (0: the reading process, proc/self)
+ * through src. page_size is the host's (sysconf). */
+enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, unsigned pid,
+				 struct facts *out);
 
 /* Reads every fact through src. page_size is the host's (sysconf). Returns
  * false only when the root itself is unreadable: no proc directory, or one

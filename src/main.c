@@ -130,8 +130,19 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 	struct source src = source_root(c->root);
 	long ps = sysconf(_SC_PAGESIZE);
 
-	if (!facts_read(&src, ps > 0 ? (uint64_t)ps : 4096, f)) {
+	switch (facts_read_pid(&src, ps > 0 ? (uint64_t)ps : 4096, c->pid, f)) {
+	case FACTS_NO_ROOT:
 		complain("cannot read the host at '%s': no readable proc directory there", c->root);
+		return EXIT_SYSTEM;
+	case FACTS_NO_PID:
+		complain("no process '%u': '%s' has no proc/%u", c->pid, c->root, c->pid);
+		return EXIT_USAGE;
+	case FACTS_OK:
+		break;
+	}
+	if (c->pid && f->f[F_NOFILE].status != FACT_OK) {
+		complain("cannot read the limits of process '%u': '%s' is %s", c->pid,
+			 f->f[F_NOFILE].path, fact_status_reason(f->f[F_NOFILE].status));
 		return EXIT_SYSTEM;
 	}
 	return EXIT_OK;

@@ -4,12 +4,22 @@
 
 #include "version.h"
 
-const char *config_file_of(const struct recommendation *r)
+/* The drop-in of the audited process's unit, or of a UNIT to name. */
+static const char *dropin_path(const struct plan *pl)
+{
+	static char path[UNIT_NAME_MAX + 64];
+
+	snprintf(path, sizeof(path), "/etc/systemd/system/%s.d/" SYSTEMD_DROPIN_NAME,
+		 pl->unit[0] ? pl->unit : "UNIT.service");
+	return path;
+}
+
+const char *config_file_of(const struct plan *pl, const struct recommendation *r)
 {
 	switch (r->kind) {
 	case REC_SYSCTL: return SYSCTL_D_PATH;
 	case REC_LIMITS: return LIMITS_D_PATH;
-	case REC_SYSTEMD: return "/etc/systemd/system/UNIT.service.d/" SYSTEMD_DROPIN_NAME;
+	case REC_SYSTEMD: return dropin_path(pl);
 	case REC_HARDWARE: return "hardware";
 	}
 	return "";
@@ -147,10 +157,11 @@ void config_limits(const struct plan *pl, const struct profile *p, FILE *out)
 
 void config_systemd(const struct plan *pl, const struct profile *p, FILE *out)
 {
-	header(pl, p,
-	       "/etc/systemd/system/UNIT.service.d/" SYSTEMD_DROPIN_NAME
-	       ", then 'systemctl daemon-reload' and restart UNIT.",
-	       "#", out);
+	char install[2 * UNIT_NAME_MAX + 128];
+
+	snprintf(install, sizeof(install), "%s, then 'systemctl daemon-reload' and restart %s.",
+		 dropin_path(pl), pl->unit[0] ? pl->unit : "UNIT");
+	header(pl, p, install, "#", out);
 	if (count_kind(pl, REC_SYSTEMD) == 0) {
 		fputs("# Nothing to change.\n", out);
 		return;

@@ -24,6 +24,6 @@ void config_systemd(const struct plan *pl, const struct profile *p, FILE *out);
 void config_ansible(const struct plan *pl, const struct profile *p, FILE *out);
 
 /* The file a recommendation belongs in, for grouping ("/etc/sysctl.d/..."). */
-const char *config_file_of(const struct recommendation *r);
+const char *config_file_of(const struct plan *pl, const struct recommendation *r);
 
 #endif

@@ -43,6 +43,7 @@ static const char *value_text(const struct row *r, char *buf, size_t size)
 		return fmt_bytes(buf, size, u64_sat_mul(r->value, 1024));
 	case UNIT_COUNT:
 	case UNIT_TEXT:
+	case UNIT_MASK:
 		break;
 	}
 	if (r->value == U64_UNLIMITED)
@@ -111,6 +112,8 @@ static void cost_line(const struct report_input *in, FILE *out)
 	if (pc->object_sizes_from == SIZE_TABLE)
 		fprintf(out, " (built-in, Linux %s series)", in->facts->table_series);
 	fputc('\n', out);
+	if (in->facts->container.detected)
+		fprintf(out, "in a container: %s\n", in->facts->container.why);
 }
 
 static void rows(const struct report_input *in, const struct style *s, FILE *out)
@@ -163,6 +166,17 @@ static void live(const struct report_input *in, FILE *out)
 	char a[FMT_MAX], b[FMT_MAX];
 
 	fprintf(out, "\nlive usage:\n");
+	if (f->pid) {
+		fprintf(out, "  process %u%s%s%s", f->pid, f->unit[0] ? " (" : "", f->unit,
+			f->unit[0] ? ")" : "");
+		if (fact_ok(f, F_PROC_FDS))
+			fprintf(out, ": %llu descriptors open", (unsigned long long)f->f[F_PROC_FDS].v[0]);
+		if (fact_ok(f, F_PROC_FDS) && fact_ok(f, F_NOFILE))
+			fprintf(out, " of %llu", (unsigned long long)f->f[F_NOFILE].v[0]);
+		if (fact_ok(f, F_PROC_THREADS))
+			fprintf(out, ", %llu threads", (unsigned long long)f->f[F_PROC_THREADS].v[0]);
+		fputc('\n', out);
+	}
 	if (fact_ok(f, F_SOCK_TCP_INUSE)) {
 		uint64_t v6 = fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0;
 		uint64_t all = u64_sat_add(f->f[F_SOCK_TCP_INUSE].v[0], v6);
@@ -259,12 +273,14 @@ static void recommendations(const struct plan *pl, const struct style *s, FILE *
 			if (!header)
 				fprintf(out, "\n%s%s%s\n", s->bold,
 					r->kind == REC_HARDWARE ? "hardware (no setting lifts these)"
-								: config_file_of(r),
+								: config_file_of(pl, r),
 					s->reset);
 			header = true;
 			fprintf(out, "  %-30s %-24s -> %-24s lifts %s\n", r->key, r->current,
 				r->recommended, row_name(r->lifts));
 			fprintf(out, "    %s%s%s\n", s->dim, r->reason, s->reset);
+			for (unsigned j = 0; j < r->nforms; j++)
+				fprintf(out, "    in a container: %s\n", r->forms[j]);
 		}
 	}
 }

@@ -258,6 +258,83 @@ enum parse_result parse_cgroup_path(const char *text, size_t len, const char *co
 	return PARSE_ABSENT;
 }
 
+/* Hexadecimal digits only, at most 16 of them. */
+static bool hex_parse(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > 16)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 16;
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
+				     uint64_t *out)
+{
+	size_t pos = 0, n, klen = strlen(key);
+	const char *line;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		size_t p = klen + 1, tn;
+		const char *tok;
+		bool ok;
+
+		if (n <= klen || memcmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		if (!next_token(line, n, &p, &tok, &tn))
+			return PARSE_INVALID;
+		ok = base == 16 ? hex_parse(tok, tn, out) : u64_parse(tok, tn, out);
+		return ok ? PARSE_OK : PARSE_INVALID;
+	}
+	return PARSE_ABSENT;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size)
+{
+	static const char *const kinds[] = {".service", ".scope"};
+
+	for (size_t k = 0; k < 2; k++) {
+		const char *end = cgpath + strlen(cgpath);
+
+		/* From the last component back to the first. */
+		while (end > cgpath) {
+			const char *start = end;
+			size_t n;
+
+			while (start > cgpath && start[-1] != '/')
+				start--;
+			n = (size_t)(end - start);
+			if (ends_with(start, n, kinds[k])) {
+				if (n >= size)
+					return PARSE_INVALID;
+				memcpy(unit, start, n);
+				unit[n] = '\0';
+				return PARSE_OK;
+			}
+			end = start > cgpath ? start - 1 : cgpath;
+		}
+	}
+	return PARSE_ABSENT;
+}
+
 struct suffix {
 	const char *text;
 	uint64_t mult;

@@ -59,6 +59,16 @@ enum parse_result parse_loadavg_threads(const char *text, size_t len, uint64_t *
 enum parse_result parse_cgroup_path(const char *text, size_t len, const char *controller,
 				    char *path, size_t size);
 
+/* proc/PID/status: the first number after "Key:" (Threads, Uid), read in
+ * base 10, or base 16 for the capability masks (CapEff). */
+enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
+				     uint64_t *out);
+
+/* The systemd unit of a cgroup path: its last component ending in
+ * ".service" ("/system.slice/nginx.service" -> "nginx.service"), else the
+ * last ending in ".scope". PARSE_ABSENT when there is none. */
+enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size);
+
 /* A command-line count: "250000", "250k", "1.5M", "2G" (powers of 1000). The
  * result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);

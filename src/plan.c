@@ -350,6 +350,65 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 	(void)r;
 }
 
+__attribute__((format(printf, 2, 3))) static void form(struct recommendation *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->nforms >= 2)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->forms[r->nforms++], sizeof(r->forms[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* Inside a container the files on the host are not the place: what the
+ * runtime and Kubernetes take instead, and which keys only the node sets. */
+static void container_forms(struct plan *pl)
+{
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		struct recommendation *r = &pl->recs[i];
+		const struct fact_def *d = &fact_defs[r->fact];
+
+		switch (r->kind) {
+		case REC_SYSCTL:
+			if (r->scope == SCOPE_NODE) {
+				form(r, "node-level: set it on the host, not in the container");
+				break;
+			}
+			form(r, "docker run --sysctl %s=\"%s\"", r->key, r->recommended);
+			form(r, "pod securityContext.sysctls: [{name: %s, value: \"%s\"}]%s", r->key,
+			     r->recommended,
+			     d->pod == POD_SAFE ? ""
+						: " (unsafe: the kubelet needs --allowed-unsafe-sysctls)");
+			break;
+		case REC_LIMITS:
+			form(r, "processes in a container do not pass through pam_limits: "
+				"use the runtime's ulimit");
+			break;
+		case REC_SYSTEMD:
+			if (r->fact == F_NOFILE || r->fact == F_NPROC) {
+				const char *item = r->fact == F_NOFILE ? "nofile" : "nproc";
+
+				form(r, "docker run --ulimit %s=%llu:%llu", item,
+				     (unsigned long long)r->values[0], (unsigned long long)r->values[1]);
+				form(r, "daemon.json \"default-ulimits\": {\"%s\": {\"Name\": \"%s\", "
+					"\"Soft\": %llu, \"Hard\": %llu}}",
+				     item, item, (unsigned long long)r->values[0],
+				     (unsigned long long)r->values[1]);
+			} else {
+				form(r, "docker run --pids-limit %s", r->recommended);
+			}
+			break;
+		case REC_HARDWARE:
+			if (r->scope == SCOPE_CGROUP) {
+				form(r, "docker run --memory %s", r->recommended);
+				form(r, "pod resources.limits.memory: \"%s\"", r->recommended);
+			}
+			break;
+		}
+	}
+}
+
 bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target)
 {
 	const struct row *mem = &c->rows[ROW_MEMORY];
@@ -393,6 +452,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 		out->target_is_ceiling = true;
 	}
 	out->target = target;
+	snprintf(out->unit, sizeof(out->unit), "%s", f->unit);
 	advise_descriptors(out, f, p, opt);
 	advise_tcp_mem(out, f);
 	advise_ports(out, f, p, opt);
@@ -401,6 +461,8 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	plan_apply(out, &after);
 	model_compute(&after, p, opt, &out->after);
 	advise_hardware(out, f);
+	if (f->container.detected)
+		container_forms(out);
 	out->reachable = out->after.known && out->after.connections >= target;
 	return true;
 }

@@ -29,6 +29,8 @@ struct recommendation {
 	enum scope scope;
 	enum row_id lifts;
 	char reason[256];
+	char forms[2][192];            /* in a container: how to apply it there */
+	unsigned nforms;
 };
 
 struct plan {
@@ -39,6 +41,7 @@ struct plan {
 	struct recommendation recs[RECS_MAX];
 	unsigned nrecs;
 	bool reachable;                /* after.connections >= target */
+	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 };
 
 /* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */

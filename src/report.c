@@ -36,6 +36,12 @@ static void add_header(cJSON *doc, const char *root)
 	cJSON_AddStringToObject(doc, "root", root);
 }
 
+static void add_fact(cJSON *o, const char *key, const struct facts *f, enum fact_id id,
+		     unsigned idx)
+{
+	add_u64_or_null(o, key, fact_ok(f, id), f->f[id].v[idx]);
+}
+
 static cJSON *profile_object(const struct profile *p)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -120,12 +126,6 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 	return a;
 }
 
-static void add_fact(cJSON *o, const char *key, const struct facts *f, enum fact_id id,
-		     unsigned idx)
-{
-	add_u64_or_null(o, key, fact_ok(f, id), f->f[id].v[idx]);
-}
-
 static cJSON *usage_object(const struct facts *f)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -170,6 +170,32 @@ static cJSON *errors_array(const struct facts *f)
 	return a;
 }
 
+static cJSON *process_object(const struct facts *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_u64_or_null(o, "pid", f->pid != 0, f->pid);
+	if (f->unit[0])
+		cJSON_AddStringToObject(o, "unit", f->unit);
+	else
+		cJSON_AddNullToObject(o, "unit");
+	add_fact(o, "fds", f, F_PROC_FDS, 0);
+	add_fact(o, "threads", f, F_PROC_THREADS, 0);
+	return o;
+}
+
+static cJSON *container_object(const struct container *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "detected", c->detected);
+	if (c->detected)
+		cJSON_AddStringToObject(o, "why", c->why);
+	else
+		cJSON_AddNullToObject(o, "why");
+	return o;
+}
+
 static cJSON *capacity_object(const struct capacity *c)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -203,7 +229,7 @@ static cJSON *recommendations_array(const struct plan *pl)
 
 	for (unsigned i = 0; pl && i < pl->nrecs; i++) {
 		const struct recommendation *r = &pl->recs[i];
-		cJSON *x = cJSON_CreateObject();
+		cJSON *x = cJSON_CreateObject(), *forms;
 
 		cJSON_AddStringToObject(x, "kind", rec_kind_name(r->kind));
 		cJSON_AddStringToObject(x, "key", r->key);
@@ -212,6 +238,9 @@ static cJSON *recommendations_array(const struct plan *pl)
 		cJSON_AddStringToObject(x, "scope", scope_name(r->scope));
 		cJSON_AddStringToObject(x, "lifts", row_name(r->lifts));
 		cJSON_AddStringToObject(x, "reason", r->reason);
+		forms = cJSON_AddArrayToObject(x, "container_forms");
+		for (unsigned k = 0; k < r->nforms; k++)
+			cJSON_AddItemToArray(forms, cJSON_CreateString(r->forms[k]));
 		cJSON_AddItemToArray(a, x);
 	}
 	return a;
@@ -230,6 +259,8 @@ cJSON *report_audit(const struct report_input *in)
 	add_u64_or_null(doc, "target", in->plan != NULL, in->plan ? in->plan->target : 0);
 	add_u64(doc, "processes", in->options->processes);
 	add_u64(doc, "upstreams", in->options->upstreams);
+	cJSON_AddItemToObject(doc, "process", process_object(f));
+	cJSON_AddItemToObject(doc, "container", container_object(&f->container));
 	kernel = cJSON_AddObjectToObject(doc, "kernel");
 	if (fact_ok(f, F_OSRELEASE))
 		cJSON_AddStringToObject(kernel, "release", f->osrelease);

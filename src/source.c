@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 const char *fact_status_name(enum fact_status st)
@@ -137,8 +139,41 @@ static bool root_is_dir(const struct source *src, const char *relpath)
 	       S_ISDIR(st.st_mode);
 }
 
+static enum fact_status root_count(const struct source *src, const char *relpath, uint64_t *n)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	*n = 0;
+	if (!root_path(src, relpath, path, sizeof(path)))
+		return FACT_INVALID;
+	d = opendir(path);
+	if (!d)
+		return fact_status_from_errno(errno);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			(*n)++;
+	closedir(d);
+	return FACT_OK;
+}
+
+static bool root_readonly(const struct source *src, const char *relpath)
+{
+	char path[PATH_MAX];
+	struct statvfs sv;
+
+	return root_path(src, relpath, path, sizeof(path)) && statvfs(path, &sv) == 0 &&
+	       (sv.f_flag & ST_RDONLY) != 0;
+}
+
 struct source source_root(const char *root)
 {
-	struct source s = {.read = root_read, .is_dir = root_is_dir, .root = root, .ctx = NULL};
+	struct source s = {.read = root_read,
+			   .is_dir = root_is_dir,
+			   .count = root_count,
+			   .readonly = root_readonly,
+			   .root = root,
+			   .ctx = NULL};
 	return s;
 }

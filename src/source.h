@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum fact_status {
 	FACT_OK,
@@ -37,6 +38,11 @@ struct source {
 	enum fact_status (*read)(const struct source *src, const char *relpath, struct text *out);
 	/* Is relpath an existing directory? */
 	bool (*is_dir)(const struct source *src, const char *relpath);
+	/* How many entries the directory relpath holds (not . and ..); reads
+	 * the directory, so it costs what is there, not what could be. */
+	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n);
+	/* Is the file system holding relpath mounted read-only? */
+	bool (*readonly)(const struct source *src, const char *relpath);
 	const char *root; /* for the root source: the directory, "/" for the host */
 	const void *ctx;  /* for test sources */
 };

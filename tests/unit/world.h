@@ -20,6 +20,7 @@ struct world_file {
 struct world {
 	struct world_file files[WORLD_MAX];
 	size_t n;
+	bool readonly; /* every file system read-only, as /proc/sys in a container */
 };
 
 static inline void world_put(struct world *w, const char *path, const char *text)
@@ -74,9 +75,46 @@ static inline bool world_is_dir(const struct source *src, const char *path)
 	return false;
 }
 
+/* Direct children of a directory: distinct next path components. */
+static inline enum fact_status world_count(const struct source *src, const char *path,
+					   uint64_t *count)
+{
+	const struct world *w = src->ctx;
+	size_t n = strlen(path);
+
+	*count = 0;
+	if (!world_is_dir(src, path))
+		return FACT_MISSING;
+	for (size_t i = 0; i < w->n; i++) {
+		const char *rest = w->files[i].path + n + 1, *slash;
+		bool seen = false;
+
+		if (strncmp(w->files[i].path, path, n) != 0 || w->files[i].path[n] != '/')
+			continue;
+		slash = strchr(rest, '/');
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strncmp(w->files[j].path, w->files[i].path,
+				       (size_t)((slash ? slash : rest + strlen(rest)) -
+						w->files[i].path)) == 0;
+		*count += !seen;
+	}
+	return FACT_OK;
+}
+
+static inline bool world_readonly(const struct source *src, const char *path)
+{
+	(void)path;
+	return ((const struct world *)src->ctx)->readonly;
+}
+
 static inline struct source world_source(const struct world *w)
 {
-	struct source s = {.read = world_read, .is_dir = world_is_dir, .root = "(world)", .ctx = w};
+	struct source s = {.read = world_read,
+			   .is_dir = world_is_dir,
+			   .count = world_count,
+			   .readonly = world_readonly,
+			   .root = "(world)",
+			   .ctx = w};
 	return s;
 }
 
