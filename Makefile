@@ -82,6 +82,7 @@ cli: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
 	@sh tests/cli/plan.sh
+	@sh tests/cli/pid.sh
 
 schema: sockcap
 	@sh tests/schema/run.sh

@@ -6,6 +6,7 @@
 #include "embedded.h"
 #include "objsize_table.h"
 #include "parse.h"
+#include "sources.h"
 #include "u64.h"
 
 const struct fact_def fact_defs[FACT_COUNT] = {
@@ -283,7 +284,7 @@ static void read_membership(const char *text, size_t len, struct facts *out)
 static void detect_container(const struct source *src, struct facts *out)
 {
 	static const char *const markers[] = {".dockerenv", "run/.containerenv",
-					       "run/secrets/kubernetes.io/serviceaccount/namespace"};
+					       "var/run/secrets/kubernetes.io/serviceaccount/namespace"};
 	const uint64_t admin = 1ULL << 21, resource = 1ULL << 24; /* CAP_SYS_ADMIN, CAP_SYS_RESOURCE */
 	bool caps = fact_ok(out, F_PROC_CAPEFF);
 	uint64_t eff = out->f[F_PROC_CAPEFF].v[0];
@@ -463,6 +464,7 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	/* A container's unit, if any, is the host's runtime: not for its drop-ins. */
 	if (out->container.detected)
 		out->unit[0] = '\0';
+	sources_read(src, out);
 	/* A proc directory in which nothing at all can be read is no host. */
 	for (int id = 0; id < FACT_COUNT; id++)
 		if (out->f[id].status == FACT_OK)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "persist.h"
 #include "source.h"
 
 enum row_id {
@@ -107,6 +108,16 @@ struct cache_size {
 	uint64_t pagesperslab;
 };
 
+/* What configuration files say, for comparison with the live values. */
+struct persisted {
+	struct setting sysctl[FACT_COUNT]; /* by fact id: sysctl.d and sysctl.conf */
+	struct setting soft[2], hard[2];   /* limits.conf and limits.d: [0] nofile, [1] nproc */
+	struct setting default_nofile;     /* DefaultLimitNOFILE= in system.conf(.d) */
+	struct setting unit_nofile;        /* LimitNOFILE= in the unit and its drop-ins */
+	char user[64];                     /* whom limits.conf lines were matched for */
+	unsigned files;                    /* configuration files read */
+};
+
 #define OSRELEASE_MAX 128
 #define UNIT_NAME_MAX 128
 
@@ -127,6 +138,7 @@ struct facts {
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
+	struct persisted persisted;
 };
 
 enum facts_result {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "persist.h"
 #include "u64.h"
 
 /* Kernel defaults used when "default" buffers meet an unreadable
@@ -431,6 +432,115 @@ static void warnings(const struct facts *f, const struct profile *p, struct capa
 		     "NAT and was removed in Linux 4.12; set it to 0");
 }
 
+static bool is_service(const char *unit)
+{
+	size_t n = strlen(unit);
+	return n > 8 && strcmp(unit + n - 8, ".service") == 0;
+}
+
+/* Does the persisted text "a b c" hold the live values of fact id? */
+static bool same_values(const struct facts *f, enum fact_id id, const char *value)
+{
+	uint64_t v[3] = {0, 0, 0};
+	unsigned n = fact_defs[id].nvalues;
+
+	if (parse_u64_fields(value, strlen(value), v, n) != PARSE_OK)
+		return false;
+	return memcmp(v, f->f[id].v, n * sizeof(v[0])) == 0;
+}
+
+/* Appends to a row's note where its limit is set for good. */
+static void note_append(struct row *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->note);
+	va_list ap;
+
+	if (n >= sizeof(r->note) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->note + n, sizeof(r->note) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void sources_in_notes(const struct facts *f, struct capacity *c)
+{
+	const struct persisted *p = &f->persisted;
+
+	for (int i = 0; i < ROW_COUNT; i++) {
+		struct row *r = &c->rows[i];
+		const struct setting *s = &p->sysctl[r->source];
+
+		if (fact_defs[r->source].read != READ_SYSCTL || r->status == ROWS_NA)
+			continue;
+		if (s->set)
+			note_append(r, "; set by %s:%u", s->file, s->line);
+		else if (p->files > 0)
+			note_append(r, "; no sysctl.d file sets it");
+	}
+	for (int i = ROW_NOFILE; i <= ROW_NOFILE_HARD; i++) {
+		struct row *r = &c->rows[i];
+		const struct setting *s = i == ROW_NOFILE ? &p->soft[0] : &p->hard[0];
+
+		if (is_service(f->unit) && p->unit_nofile.set)
+			note_append(r, "; LimitNOFILE=%s in %s:%u", p->unit_nofile.value,
+				    p->unit_nofile.file, p->unit_nofile.line);
+		else if (is_service(f->unit) && p->default_nofile.set)
+			note_append(r, "; DefaultLimitNOFILE=%s in %s:%u", p->default_nofile.value,
+				    p->default_nofile.file, p->default_nofile.line);
+		else if (!is_service(f->unit) && s->set)
+			note_append(r, "; %s nofile %s for %s in %s:%u", i == ROW_NOFILE ? "soft" : "hard",
+				    s->value, p->user, s->file, s->line);
+	}
+}
+
+static void persistence_warnings(const struct facts *f, struct capacity *c)
+{
+	const struct persisted *p = &f->persisted;
+	uint64_t soft, hard;
+
+	for (int id = 0; id < FACT_COUNT; id++) {
+		const struct setting *s = &p->sysctl[id];
+
+		if (!s->set)
+			continue;
+		if (s->overrode)
+			warn(c, "sysctl_overridden", "%s: %s:%u sets %s, but %s:%u, read later, sets %s",
+			     fact_defs[id].name, s->prev_file, s->prev_line, s->prev_value, s->file,
+			     s->line, s->value);
+		if (fact_ok(f, (enum fact_id)id) && !same_values(f, (enum fact_id)id, s->value)) {
+			char live[80];
+			size_t o = 0;
+
+			for (unsigned k = 0; k < fact_defs[id].nvalues && o < sizeof(live); k++)
+				o += (size_t)snprintf(live + o, sizeof(live) - o, "%s%llu", k ? " " : "",
+						      (unsigned long long)f->f[id].v[k]);
+			warn(c, "sysctl_not_persisted",
+			     "%s is %s now, but %s:%u sets %s: the next boot brings that back",
+			     fact_defs[id].name, live, s->file, s->line, s->value);
+		}
+	}
+	if (is_service(f->unit) && (p->soft[0].set || p->hard[0].set))
+		warn(c, "limits_conf_not_for_services",
+		     "%s sets nofile for %s, but the process runs in %s: pam_limits does not reach "
+		     "systemd services; use LimitNOFILE= ('sockcap systemd')",
+		     p->soft[0].set ? p->soft[0].file : p->hard[0].file, p->user, f->unit);
+	if (is_service(f->unit) && p->unit_nofile.set && fact_ok(f, F_NOFILE) &&
+	    persist_parse_rlimit(p->unit_nofile.value, &soft, &hard) &&
+	    (soft != f->f[F_NOFILE].v[0] || hard != f->f[F_NOFILE].v[1]))
+		warn(c, "unit_limit_not_applied",
+		     "%s:%u sets LimitNOFILE=%s, but the process runs with %llu:%llu: restart %s",
+		     p->unit_nofile.file, p->unit_nofile.line, p->unit_nofile.value,
+		     (unsigned long long)f->f[F_NOFILE].v[0], (unsigned long long)f->f[F_NOFILE].v[1],
+		     f->unit);
+	if (!is_service(f->unit) && p->soft[0].set && fact_ok(f, F_NOFILE) &&
+	    u64_parse_str(p->soft[0].value, &soft) && soft != f->f[F_NOFILE].v[0])
+		warn(c, "limits_not_applied",
+		     "%s:%u sets soft nofile %s for %s, but the process runs with %llu: it applies "
+		     "at the next login",
+		     p->soft[0].file, p->soft[0].line, p->soft[0].value, p->user,
+		     (unsigned long long)f->f[F_NOFILE].v[0]);
+}
+
 void model_compute(const struct facts *f, const struct profile *p,
 		   const struct model_options *opt, struct capacity *out)
 {
@@ -460,4 +570,6 @@ void model_compute(const struct facts *f, const struct profile *p,
 		}
 	}
 	warnings(f, p, out);
+	sources_in_notes(f, out);
+	persistence_warnings(f, out);
 }

@@ -4,13 +4,21 @@
 
 #include "version.h"
 
-/* The drop-in of the audited process's unit, or of a UNIT to name. */
+/* Only a service reads [Service] LimitNOFILE=; a scope (a login session)
+ * is transient and takes its limits from pam_limits. */
+static bool is_service(const char *unit)
+{
+	size_t n = strlen(unit);
+	return n > 8 && strcmp(unit + n - 8, ".service") == 0;
+}
+
+/* The drop-in of the audited process's service, or of a UNIT to name. */
 static const char *dropin_path(const struct plan *pl)
 {
 	static char path[UNIT_NAME_MAX + 64];
 
 	snprintf(path, sizeof(path), "/etc/systemd/system/%s.d/" SYSTEMD_DROPIN_NAME,
-		 pl->unit[0] ? pl->unit : "UNIT.service");
+		 is_service(pl->unit) ? pl->unit : "UNIT.service");
 	return path;
 }
 
@@ -160,7 +168,7 @@ void config_systemd(const struct plan *pl, const struct profile *p, FILE *out)
 	char install[2 * UNIT_NAME_MAX + 128];
 
 	snprintf(install, sizeof(install), "%s, then 'systemctl daemon-reload' and restart %s.",
-		 dropin_path(pl), pl->unit[0] ? pl->unit : "UNIT");
+		 dropin_path(pl), is_service(pl->unit) ? pl->unit : "UNIT");
 	header(pl, p, install, "#", out);
 	if (count_kind(pl, REC_SYSTEMD) == 0) {
 		fputs("# Nothing to change.\n", out);

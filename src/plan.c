@@ -409,6 +409,45 @@ static void container_forms(struct plan *pl)
 	}
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* A persisted setting that would still win over sockcap's file once it is
+ * installed: a later file name, or a more specific pam_limits domain. */
+static void masking_settings(struct plan *pl, const struct facts *f)
+{
+	const struct persisted *p = &f->persisted;
+
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		struct recommendation *r = &pl->recs[i];
+		const struct setting *s = NULL;
+		size_t n = strlen(r->reason);
+		bool later;
+
+		if (r->kind == REC_SYSCTL)
+			s = &p->sysctl[r->fact];
+		else if (r->kind == REC_SYSTEMD && r->fact == F_NOFILE)
+			s = &p->unit_nofile;
+		else if (r->kind == REC_LIMITS && r->fact == F_NOFILE)
+			s = r->slot == 1 ? &p->hard[0] : &p->soft[0];
+		if (!s || !s->set)
+			continue;
+		later = strcmp(base_name(s->file), "90-sockcap.conf") > 0 ||
+			strcmp(s->file, "etc/sysctl.conf") == 0;
+		if (r->kind == REC_LIMITS && s->rank < 4)
+			snprintf(r->reason + n, sizeof(r->reason) - n,
+				 "; %s:%u sets %s for %s itself, which beats '*': change it there",
+				 s->file, s->line, s->value, p->user);
+		else if (r->kind != REC_LIMITS && later)
+			snprintf(r->reason + n, sizeof(r->reason) - n,
+				 "; %s:%u sets %s and is read after 90-sockcap.conf: change it there",
+				 s->file, s->line, s->value);
+	}
+}
+
 bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target)
 {
 	const struct row *mem = &c->rows[ROW_MEMORY];
@@ -461,6 +500,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	plan_apply(out, &after);
 	model_compute(&after, p, opt, &out->after);
 	advise_hardware(out, f);
+	masking_settings(out, f);
 	if (f->container.detected)
 		container_forms(out);
 	out->reachable = out->after.known && out->after.connections >= target;

@@ -170,6 +170,53 @@ static cJSON *errors_array(const struct facts *f)
 	return a;
 }
 
+static cJSON *setting_object(const struct setting *s)
+{
+	cJSON *o, *prev;
+
+	if (!s->set)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "value", s->value);
+	cJSON_AddStringToObject(o, "file", s->file);
+	add_u64(o, "line", s->line);
+	if (!s->overrode) {
+		cJSON_AddNullToObject(o, "overrides");
+		return o;
+	}
+	prev = cJSON_AddObjectToObject(o, "overrides");
+	cJSON_AddStringToObject(prev, "value", s->prev_value);
+	cJSON_AddStringToObject(prev, "file", s->prev_file);
+	add_u64(prev, "line", s->prev_line);
+	return o;
+}
+
+/* What the configuration files say: sysctl.d, limits.d, systemd. */
+static cJSON *persisted_object(const struct facts *f)
+{
+	const struct persisted *p = &f->persisted;
+	cJSON *o = cJSON_CreateObject(), *sysctl, *nofile;
+
+	cJSON_AddStringToObject(o, "user", p->user);
+	add_u64(o, "files_read", p->files);
+	sysctl = cJSON_AddArrayToObject(o, "sysctl");
+	for (int id = 0; id < FACT_COUNT; id++) {
+		cJSON *x;
+
+		if (!p->sysctl[id].set)
+			continue;
+		x = setting_object(&p->sysctl[id]);
+		cJSON_AddStringToObject(x, "key", fact_defs[id].name);
+		cJSON_AddItemToArray(sysctl, x);
+	}
+	nofile = cJSON_AddObjectToObject(o, "nofile");
+	cJSON_AddItemToObject(nofile, "limits_soft", setting_object(&p->soft[0]));
+	cJSON_AddItemToObject(nofile, "limits_hard", setting_object(&p->hard[0]));
+	cJSON_AddItemToObject(nofile, "unit", setting_object(&p->unit_nofile));
+	cJSON_AddItemToObject(nofile, "default", setting_object(&p->default_nofile));
+	return o;
+}
+
 static cJSON *process_object(const struct facts *f)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -261,6 +308,7 @@ cJSON *report_audit(const struct report_input *in)
 	add_u64(doc, "upstreams", in->options->upstreams);
 	cJSON_AddItemToObject(doc, "process", process_object(f));
 	cJSON_AddItemToObject(doc, "container", container_object(&f->container));
+	cJSON_AddItemToObject(doc, "persisted", persisted_object(f));
 	kernel = cJSON_AddObjectToObject(doc, "kernel");
 	if (fact_ok(f, F_OSRELEASE))
 		cJSON_AddStringToObject(kernel, "release", f->osrelease);

@@ -158,6 +158,33 @@ static enum fact_status root_count(const struct source *src, const char *relpath
 	return FACT_OK;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static enum fact_status root_list(const struct source *src, const char *relpath,
+				  struct name_list *out)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	out->n = 0;
+	if (!root_path(src, relpath, path, sizeof(path)))
+		return FACT_INVALID;
+	d = opendir(path);
+	if (!d)
+		return fact_status_from_errno(errno);
+	while ((e = readdir(d)) != NULL && out->n < NAME_LIST_MAX)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strlen(e->d_name) < NAME_MAX_LEN)
+			memcpy(out->names[out->n++], e->d_name, strlen(e->d_name) + 1);
+	closedir(d);
+	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
+	return FACT_OK;
+}
+
 static bool root_readonly(const struct source *src, const char *relpath)
 {
 	char path[PATH_MAX];
@@ -172,6 +199,7 @@ struct source source_root(const char *root)
 	struct source s = {.read = root_read,
 			   .is_dir = root_is_dir,
 			   .count = root_count,
+			   .list = root_list,
 			   .readonly = root_readonly,
 			   .root = root,
 			   .ctx = NULL};

@@ -32,6 +32,15 @@ void text_free(struct text *t);
  * is the largest file read (tens of kB). */
 #define SOURCE_MAX_BYTES (1u << 20)
 
+#define NAME_LIST_MAX 64
+#define NAME_MAX_LEN 256
+
+/* The entries of a directory, sorted by name (C order). */
+struct name_list {
+	char names[NAME_LIST_MAX][NAME_MAX_LEN];
+	size_t n;
+};
+
 struct source {
 	/* Reads relpath (no leading slash, e.g. "proc/meminfo") to EOF into *out.
 	 * On anything but FACT_OK, *out is empty. */
@@ -41,6 +50,10 @@ struct source {
 	/* How many entries the directory relpath holds (not . and ..); reads
 	 * the directory, so it costs what is there, not what could be. */
 	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n);
+	/* The names in directory relpath (not . and ..), sorted; at most
+	 * NAME_LIST_MAX of them. */
+	enum fact_status (*list)(const struct source *src, const char *relpath,
+				 struct name_list *out);
 	/* Is the file system holding relpath mounted read-only? */
 	bool (*readonly)(const struct source *src, const char *relpath);
 	const char *root; /* for the root source: the directory, "/" for the host */

@@ -230,6 +230,57 @@ START_TEST(malformed_slabinfo_is_invalid_and_falls_back)
 }
 END_TEST
 
+START_TEST(a_process_is_read_from_its_own_proc_directory)
+{
+	struct source s;
+
+	world_host(&w);
+	world_put(&w, "proc/77/limits", "Max open files            777                  888                  files     \n");
+	world_put(&w, "proc/77/cgroup", "0::/system.slice/db.service\n");
+	world_put(&w, "proc/77/status", "Threads:\t9\nUid:\t5\t5\t5\t5\n");
+	world_put(&w, "proc/77/fd/0", "");
+	world_put(&w, "proc/77/fd/1", "");
+	s = world_source(&w);
+	ck_assert_int_eq(facts_read_pid(&s, 4096, 77, &f), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 777);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 888);
+	ck_assert_str_eq(f.f[F_NOFILE].path, "proc/77/limits");
+	ck_assert_uint_eq(f.f[F_PROC_THREADS].v[0], 9);
+	ck_assert_uint_eq(f.f[F_PROC_FDS].v[0], 2);
+	ck_assert_str_eq(f.unit, "db.service");
+	ck_assert_int_eq(facts_read_pid(&s, 4096, 78, &f), FACTS_NO_PID);
+}
+END_TEST
+
+START_TEST(containers_are_told_by_cgroup_markers_and_capabilities)
+{
+	world_host(&w);
+	read_world();
+	ck_assert(!f.container.detected);
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/docker-0123.scope\n");
+	read_world();
+	ck_assert(f.container.detected);
+	ck_assert_str_eq(f.unit, ""); /* the runtime's unit is not the container's */
+
+	/* a marker file alone is not enough: image builds leave it on VMs */
+	world_host(&w);
+	world_put(&w, ".dockerenv", "");
+	world_put(&w, "proc/self/status", "Uid:\t0\t0\t0\t0\nCapEff:\t000001ffffffffff\n");
+	read_world();
+	ck_assert(!f.container.detected);
+	world_put(&w, "proc/self/status", "Uid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");
+	read_world();
+	ck_assert(f.container.detected);
+	ck_assert_str_eq(f.container.why, ".dockerenv exists and CAP_SYS_ADMIN is missing");
+
+	world_host(&w);
+	w.readonly = true;
+	read_world();
+	ck_assert(f.container.detected);
+	ck_assert_str_eq(f.container.why, "proc/sys is read-only");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("facts");
@@ -252,6 +303,8 @@ Suite *suite(void)
 	tcase_add_test(t, slab_sizes_come_from_slabinfo_then_sysfs_then_the_table);
 	tcase_add_test(t, denied_slabinfo_falls_back_to_the_table_for_the_series);
 	tcase_add_test(t, malformed_slabinfo_is_invalid_and_falls_back);
+	tcase_add_test(t, a_process_is_read_from_its_own_proc_directory);
+	tcase_add_test(t, containers_are_told_by_cgroup_markers_and_capabilities);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -385,6 +385,37 @@ START_TEST(no_warnings_on_a_tuned_host)
 }
 END_TEST
 
+START_TEST(persisted_values_that_differ_or_are_overridden_are_warned)
+{
+	setting_assign(&f.persisted.sysctl[F_NR_OPEN], "2000000", "etc/sysctl.d/10-a.conf", 3, 0);
+	setting_assign(&f.persisted.sysctl[F_NR_OPEN], "1048576", "etc/sysctl.d/20-b.conf", 1, 0);
+	setting_assign(&f.persisted.sysctl[F_TCP_MEM], "1 2 3", "etc/sysctl.d/30-c.conf", 1, 0);
+	f.persisted.files = 3;
+	run();
+	ck_assert(has_warning("sysctl_overridden"));
+	ck_assert(has_warning("sysctl_not_persisted")); /* tcp_mem 90000 120000 180000 live */
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_NR_OPEN].note, "set by etc/sysctl.d/20-b.conf:1"));
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_FILE_MAX].note, "no sysctl.d file sets it"));
+}
+END_TEST
+
+START_TEST(limits_conf_does_not_reach_a_service)
+{
+	snprintf(f.unit, sizeof(f.unit), "web.service");
+	setting_assign(&f.persisted.soft[0], "65535", "etc/security/limits.d/x.conf", 1, 0);
+	setting_assign(&f.persisted.unit_nofile, "4096:8192", "etc/systemd/system/web.service.d/o.conf", 2, 0);
+	run();
+	ck_assert(has_warning("limits_conf_not_for_services"));
+	ck_assert(has_warning("unit_limit_not_applied"));
+	ck_assert(!has_warning("limits_not_applied"));
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_NOFILE].note, "LimitNOFILE=4096:8192"));
+	f.unit[0] = '\0';
+	run();
+	ck_assert(has_warning("limits_not_applied"));
+	ck_assert(!has_warning("limits_conf_not_for_services"));
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -417,6 +448,8 @@ Suite *suite(void)
 	tcase_add_test(t, app_bytes_option_overrides_the_profile);
 	tcase_add_test(t, warnings_name_what_hurts_at_scale);
 	tcase_add_test(t, no_warnings_on_a_tuned_host);
+	tcase_add_test(t, persisted_values_that_differ_or_are_overridden_are_warned);
+	tcase_add_test(t, limits_conf_does_not_reach_a_service);
 	suite_add_tcase(s, t);
 	return s;
 }

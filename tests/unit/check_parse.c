@@ -232,6 +232,43 @@ START_TEST(kernel_series_from_release)
 }
 END_TEST
 
+START_TEST(status_fields_read_decimal_and_hex)
+{
+	const char *t = "Name:\tnginx\nUid:\t994\t994\t994\t994\nThreads:\t12\nCapEff:\t00000000a80425fb\n";
+	uint64_t v;
+
+	ck_assert_int_eq(parse_status_field(LEN(t), "Threads", 10, &v), PARSE_OK);
+	ck_assert_uint_eq(v, 12);
+	ck_assert_int_eq(parse_status_field(LEN(t), "Uid", 10, &v), PARSE_OK);
+	ck_assert_uint_eq(v, 994);
+	ck_assert_int_eq(parse_status_field(LEN(t), "CapEff", 16, &v), PARSE_OK);
+	ck_assert_uint_eq(v, 0xa80425fbULL);
+	ck_assert_int_eq(parse_status_field(LEN(t), "CapBnd", 16, &v), PARSE_ABSENT);
+	ck_assert_int_eq(parse_status_field(LEN(t), "Name", 10, &v), PARSE_INVALID);
+	ck_assert_int_eq(parse_status_field(LEN("CapEff:\t1ffffffffffffffff\n"), "CapEff", 16, &v),
+			 PARSE_INVALID);
+}
+END_TEST
+
+START_TEST(systemd_unit_from_cgroup_paths)
+{
+	char u[32];
+
+	ck_assert_int_eq(parse_systemd_unit("/system.slice/nginx.service", u, sizeof(u)), PARSE_OK);
+	ck_assert_str_eq(u, "nginx.service");
+	ck_assert_int_eq(parse_systemd_unit("/user.slice/user-1000.slice/session-2.scope", u, sizeof(u)),
+			 PARSE_OK);
+	ck_assert_str_eq(u, "session-2.scope");
+	/* a service wins over the scope it sits in */
+	ck_assert_int_eq(parse_systemd_unit("/system.slice/app.service/worker.scope", u, sizeof(u)),
+			 PARSE_OK);
+	ck_assert_str_eq(u, "app.service");
+	ck_assert_int_eq(parse_systemd_unit("/", u, sizeof(u)), PARSE_ABSENT);
+	ck_assert_int_eq(parse_systemd_unit("/kubepods/burstable/pod1", u, sizeof(u)), PARSE_ABSENT);
+	ck_assert_int_eq(parse_systemd_unit("/a-very-long-unit-name-indeed.service", u, 8), PARSE_INVALID);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -250,6 +287,8 @@ Suite *suite(void)
 	tcase_add_test(t, count_arguments_take_decimal_suffixes);
 	tcase_add_test(t, size_arguments_take_binary_suffixes);
 	tcase_add_test(t, kernel_series_from_release);
+	tcase_add_test(t, status_fields_read_decimal_and_hex);
+	tcase_add_test(t, systemd_unit_from_cgroup_paths);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -101,6 +101,38 @@ static inline enum fact_status world_count(const struct source *src, const char 
 	return FACT_OK;
 }
 
+static inline int world_by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static inline enum fact_status world_list(const struct source *src, const char *path,
+					  struct name_list *out)
+{
+	const struct world *w = src->ctx;
+	size_t n = strlen(path);
+
+	out->n = 0;
+	if (!world_is_dir(src, path))
+		return FACT_MISSING;
+	for (size_t i = 0; i < w->n && out->n < NAME_LIST_MAX; i++) {
+		const char *rest = w->files[i].path + n + 1;
+		size_t len = strcspn(rest, "/");
+		bool seen = false;
+
+		if (strncmp(w->files[i].path, path, n) != 0 || w->files[i].path[n] != '/')
+			continue;
+		for (size_t j = 0; j < out->n && !seen; j++)
+			seen = strlen(out->names[j]) == len && strncmp(out->names[j], rest, len) == 0;
+		if (!seen && len < NAME_MAX_LEN) {
+			memcpy(out->names[out->n], rest, len);
+			out->names[out->n++][len] = '\0';
+		}
+	}
+	qsort(out->names, out->n, sizeof(out->names[0]), world_by_name);
+	return FACT_OK;
+}
+
 static inline bool world_readonly(const struct source *src, const char *path)
 {
 	(void)path;
@@ -112,6 +144,7 @@ static inline struct source world_source(const struct world *w)
 	struct source s = {.read = world_read,
 			   .is_dir = world_is_dir,
 			   .count = world_count,
+			   .list = world_list,
 			   .readonly = world_readonly,
 			   .root = "(world)",
 			   .ctx = w};

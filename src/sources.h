@@ -1,0 +1,14 @@
+/* Reading the persistent configuration of limits into facts->persisted. */
+#ifndef SOCKCAP_SOURCES_H
+#define SOCKCAP_SOURCES_H
+
+#include "facts.h"
+#include "source.h"
+
+/* Reads sysctl.d (systemd-sysctl's order), limits.conf and limits.d for the
+ * audited process's user (pam_limits' precedence), system.conf(.d) and, when
+ * the process runs in a systemd service, its unit and drop-ins. Needs the
+ * process facts (uid, unit) already read. */
+void sources_read(const struct source *src, struct facts *out);
+
+#endif
