@@ -116,7 +116,8 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 
 	set_path(f, path);
 	if (d->read == READ_FD_COUNT) {
-		f->status = src->count(src, path, &f->v[0]);
+		/* sockcap's own descriptors say nothing: counted for --pid only. */
+		f->status = out->pid ? src->count(src, path, &f->v[0]) : FACT_MISSING;
 		return;
 	}
 	t = cached(src, fc, nfc, path, &st);
@@ -391,35 +392,38 @@ static bool read_sysfs_cache(const struct source *src, const char *cache, struct
 static void read_cache_sizes(const struct source *src, struct facts *out)
 {
 	struct text slab = {0};
+	struct slab_entry rows[CACHE_COUNT];
+	enum parse_result results[CACHE_COUNT];
 	unsigned major = 0, minor = 0;
 	bool have_series = fact_ok(out, F_OSRELEASE) &&
 			   parse_kernel_series(out->osrelease, &major, &minor);
 
 	out->slabinfo_status = src->read(src, "proc/slabinfo", &slab);
-	if (!have_series || !objsize_table_series(embedded_objsizes_tsv, major, minor,
-						 out->table_series, sizeof(out->table_series)))
-		/* Without a release, the newest series is the best guess. */
-		objsize_table_series(embedded_objsizes_tsv, 999, 999, out->table_series,
-				     sizeof(out->table_series));
+	if (out->slabinfo_status == FACT_OK)
+		parse_slabinfo_many(slab.data, slab.len, cache_names, CACHE_COUNT, rows, results);
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		struct cache_size *cs = &out->cache[c];
 		struct slab_entry e;
 
 		cs->from = SIZE_ABSENT;
-		if (out->slabinfo_status == FACT_OK) {
-			enum parse_result r = parse_slabinfo(slab.data, slab.len, cache_names[c], &e);
-			if (r == PARSE_OK) {
-				cs->from = SIZE_SLABINFO;
-				cs->objsize = e.objsize;
-				cs->objperslab = e.objperslab;
-				cs->pagesperslab = e.pagesperslab;
-				continue;
-			}
-			if (r == PARSE_INVALID)
-				out->slabinfo_status = FACT_INVALID;
+		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_OK) {
+			cs->from = SIZE_SLABINFO;
+			cs->objsize = rows[c].objsize;
+			cs->objperslab = rows[c].objperslab;
+			cs->pagesperslab = rows[c].pagesperslab;
+			continue;
 		}
+		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_INVALID)
+			out->slabinfo_status = FACT_INVALID;
 		if (read_sysfs_cache(src, cache_names[c], cs))
 			continue;
+		/* The table only when it is needed: choosing the series scans it. */
+		if (out->table_series[0] == '\0' &&
+		    (!have_series || !objsize_table_series(embedded_objsizes_tsv, major, minor,
+							  out->table_series, sizeof(out->table_series))))
+			/* Without a release, the newest series is the best guess. */
+			objsize_table_series(embedded_objsizes_tsv, 999, 999, out->table_series,
+					     sizeof(out->table_series));
 		if (objsize_table_find(embedded_objsizes_tsv, out->table_series, cache_names[c],
 				       &e) == PARSE_OK) {
 			cs->from = SIZE_TABLE;

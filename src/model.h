@@ -47,11 +47,11 @@ struct per_connection {
 	uint64_t cache_millibytes[CACHE_COUNT]; /* effective bytes × 1000 */
 };
 
-#define WARNINGS_MAX 32
+#define WARNINGS_MAX 24
 
 struct warning {
 	const char *id;
-	char message[400];
+	char message[320];
 };
 
 struct model_options {

@@ -166,34 +166,61 @@ enum parse_result parse_sockstat(const char *text, size_t len, const char *proto
 	return PARSE_ABSENT;
 }
 
+/* The five numbers after the name of a slabinfo row. */
+static enum parse_result slab_row(const char *line, size_t n, size_t p, struct slab_entry *out)
+{
+	const char *tok;
+	size_t tn;
+	uint64_t v[5];
+
+	for (int i = 0; i < 5; i++)
+		if (!next_token(line, n, &p, &tok, &tn) || !u64_parse(tok, tn, &v[i]))
+			return PARSE_INVALID;
+	if (v[3] == 0 || v[4] == 0 || v[2] == 0)
+		return PARSE_INVALID;
+	out->active_objs = v[0];
+	out->num_objs = v[1];
+	out->objsize = v[2];
+	out->objperslab = v[3];
+	out->pagesperslab = v[4];
+	return PARSE_OK;
+}
+
+void parse_slabinfo_many(const char *text, size_t len, const char *const *names, size_t n,
+			 struct slab_entry *out, enum parse_result *results)
+{
+	size_t pos = 0, ln, found = 0;
+	const char *line;
+
+	for (size_t i = 0; i < n; i++)
+		results[i] = PARSE_ABSENT;
+	if (len < 22 || memcmp(text, "slabinfo - version: 2.", 22) != 0) {
+		for (size_t i = 0; i < n; i++)
+			results[i] = PARSE_INVALID;
+		return;
+	}
+	while (found < n && next_line(text, len, &pos, &line, &ln)) {
+		size_t p = 0, tn;
+		const char *tok;
+
+		if (!next_token(line, ln, &p, &tok, &tn))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (results[i] == PARSE_ABSENT && token_is(tok, tn, names[i])) {
+				results[i] = slab_row(line, ln, p, &out[i]);
+				found++;
+				break;
+			}
+	}
+}
+
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
 				 struct slab_entry *out)
 {
-	size_t pos = 0, n;
-	const char *line;
+	enum parse_result r;
 
-	if (len < 20 || memcmp(text, "slabinfo - version: 2.", 22 > len ? len : 22) != 0)
-		return PARSE_INVALID;
-	while (next_line(text, len, &pos, &line, &n)) {
-		size_t p = 0, tn;
-		const char *tok;
-		uint64_t v[5];
-
-		if (!next_token(line, n, &p, &tok, &tn) || !token_is(tok, tn, cache))
-			continue;
-		for (int i = 0; i < 5; i++)
-			if (!next_token(line, n, &p, &tok, &tn) || !u64_parse(tok, tn, &v[i]))
-				return PARSE_INVALID;
-		if (v[3] == 0 || v[4] == 0 || v[2] == 0)
-			return PARSE_INVALID;
-		out->active_objs = v[0];
-		out->num_objs = v[1];
-		out->objsize = v[2];
-		out->objperslab = v[3];
-		out->pagesperslab = v[4];
-		return PARSE_OK;
-	}
-	return PARSE_ABSENT;
+	parse_slabinfo_many(text, len, &cache, 1, out, &r);
+	return r;
 }
 
 enum parse_result parse_loadavg_threads(const char *text, size_t len, uint64_t *out)

@@ -49,6 +49,12 @@ struct slab_entry {
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
 				 struct slab_entry *out);
 
+/* One pass over proc/slabinfo for n caches: results[i] and out[i] as
+ * parse_slabinfo would give them for names[i]. A malformed header makes
+ * every result PARSE_INVALID. */
+void parse_slabinfo_many(const char *text, size_t len, const char *const *names, size_t n,
+			 struct slab_entry *out, enum parse_result *results);
+
 /* proc/loadavg: the total after the slash in the fourth field (kernel
  * scheduling entities, i.e. threads in use). */
 enum parse_result parse_loadavg_threads(const char *text, size_t len, uint64_t *out);

@@ -157,6 +157,10 @@ static void limits_line(const char *line, size_t n, unsigned no, void *vctx)
 
 	if (hash)
 		n = (size_t)(hash - line);
+	while (n > 0 && blank(*line))
+		line++, n--;
+	if (n == 0)
+		return;
 	fold(line, n, text, sizeof(text));
 	if (sscanf(text, "%127s %15s %31s %63s %7s", dom, type, item, value, extra) != 4)
 		return;

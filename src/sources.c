@@ -128,6 +128,13 @@ static void read_user(const struct source *src, uint64_t uid, struct limits_user
 	size_t ng = 0;
 
 	snprintf(name, size, uid == 0 ? "root" : "#%llu", (unsigned long long)uid);
+	u->name = name;
+	u->uid = uid;
+	u->groups[0] = NULL;
+	/* Root is root: '*' never applies to it, and @group lines for root's
+	 * groups are rare enough not to cost every audit two more reads. */
+	if (uid == 0)
+		return;
 	if (src->read(src, "etc/passwd", &t) == FACT_OK) {
 		for (char *line = strtok(t.data, "\n"); line; line = strtok(NULL, "\n")) {
 			char n[64];
