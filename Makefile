@@ -7,11 +7,16 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+# Where bash-completion, zsh (Debian's vendor-completions) and fish look.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGS     = libcjson yaml-0.1
 TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
-DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible
+DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible \
+            mandoc groff-base bsdextrautils zsh fish
 
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -36,7 +41,7 @@ HEADERS  = $(wildcard src/*.h) src/facts.def
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check bench deps deps-test unit cli schema clean
+.PHONY: all run check bench deps deps-test unit cli schema docs install uninstall clean
 
 all: sockcap
 
@@ -87,9 +92,27 @@ cli: sockcap
 schema: sockcap
 	@sh tests/schema/run.sh
 
+docs: sockcap
+	@bash tests/docs/run.sh
+	@sh tests/docs/install.sh
+
+install: sockcap
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 sockcap $(DESTDIR)$(BINDIR)/sockcap
+	install -m 644 man/sockcap.8 $(DESTDIR)$(MANDIR)/man8/sockcap.8
+	install -m 644 completions/sockcap.bash $(DESTDIR)$(BASHCOMPDIR)/sockcap
+	install -m 644 completions/_sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap
+	install -m 644 completions/sockcap.fish $(DESTDIR)$(FISHCOMPDIR)/sockcap.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sockcap $(DESTDIR)$(MANDIR)/man8/sockcap.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap \
+		$(DESTDIR)$(FISHCOMPDIR)/sockcap.fish
+
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit cli schema
+	@$(MAKE) --no-print-directory unit cli schema docs
 
 clean:
 	rm -rf build sockcap

@@ -52,7 +52,7 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: sockcap [OPTIONS] [COMMAND]\n\n"
+	fprintf(out, "usage: sockcap [options] [command]\n\n"
 		     "How many concurrent TCP connections this host can sustain, which limit\n"
 		     "binds first, and what lifts it.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
