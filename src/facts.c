@@ -61,6 +61,7 @@ bool fact_ok(const struct facts *f, enum fact_id id)
 static void set_path(struct fact *f, const char *path)
 {
 	snprintf(f->path, sizeof(f->path), "%s", path);
+	text_printable(f->path);
 }
 
 /* proc/self/NAME as proc/PID/NAME when a process is named. */
@@ -150,8 +151,10 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 		     !memchr(t->data, '\0', n))
 			    ? PARSE_OK
 			    : PARSE_INVALID;
-		if (r == PARSE_OK)
+		if (r == PARSE_OK) {
 			snprintf(out->osrelease, sizeof(out->osrelease), "%.*s", (int)n, t->data);
+			text_printable(out->osrelease);
+		}
 		break;
 	}
 	case READ_STATUS:
@@ -265,6 +268,7 @@ static void read_membership(const char *text, size_t len, struct facts *out)
 	    parse_cgroup_path(text, len, "name=systemd", path, sizeof(path)) == PARSE_OK)
 		if (parse_systemd_unit(path, out->unit, sizeof(out->unit)) != PARSE_OK)
 			out->unit[0] = '\0';
+	text_printable(out->unit);
 	for (size_t i = 0; i < sizeof(container_words) / sizeof(container_words[0]); i++) {
 		const char *w = container_words[i];
 		size_t n = strlen(w);

@@ -362,6 +362,13 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
 	return PARSE_ABSENT;
 }
 
+void text_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
 struct suffix {
 	const char *text;
 	uint64_t mult;

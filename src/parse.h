@@ -75,6 +75,12 @@ enum parse_result parse_status_field(const char *text, size_t len, const char *k
  * last ending in ".scope". PARSE_ABSENT when there is none. */
 enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size);
 
+/* Replaces every byte of s that is not printable ASCII with '?': text that
+ * came from a file (a release string, a cgroup path, a configuration value)
+ * goes into JSON, YAML and terminals, which want valid UTF-8 and no control
+ * characters. */
+void text_printable(char *s);
+
 /* A command-line count: "250000", "250k", "1.5M", "2G" (powers of 1000). The
  * result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse.h"
 #include "u64.h"
 
 void setting_assign(struct setting *s, const char *value, const char *file, unsigned line,
@@ -20,6 +21,8 @@ void setting_assign(struct setting *s, const char *value, const char *file, unsi
 	s->rank = rank;
 	snprintf(s->value, sizeof(s->value), "%s", value);
 	snprintf(s->file, sizeof(s->file), "%s", file);
+	text_printable(s->value);
+	text_printable(s->file);
 	s->line = line;
 }
 

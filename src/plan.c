@@ -50,6 +50,8 @@ static void values_text(char *buf, size_t size, const uint64_t *v, unsigned n)
 				      (unsigned long long)v[i]);
 }
 
+/* Appends a recommendation; cur and rec (either may be NULL) hold the
+ * fact's nvalues values each. */
 __attribute__((format(printf, 7, 8))) static struct recommendation *
 add(struct plan *pl, enum rec_kind kind, enum fact_id fact, const char *key, const uint64_t *cur,
     const uint64_t *rec, const char *fmt, ...)
@@ -117,9 +119,15 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 	soft = u64_min(with_headroom(need), cap);
 	hard = cur_h == U64_UNLIMITED ? soft : u64_max(cur_h, soft);
 	*hard_out = hard;
+	/* Both values travel together (the fact holds soft and hard); the
+	 * recommendation's slot says which one it sets. */
+	cur[0] = cur_s;
+	cur[1] = cur_h;
+	pair[0] = soft;
+	pair[1] = hard;
 	if (soft > cur_s) {
 		snprintf(key, sizeof(key), "soft %s", item);
-		r = add(pl, REC_LIMITS, id, key, &cur_s, &soft, "%s: %llu needed, +10%% headroom",
+		r = add(pl, REC_LIMITS, id, key, cur, pair, "%s: %llu needed, +10%% headroom",
 			why, (unsigned long long)need);
 		if (r) {
 			snprintf(r->current, sizeof(r->current), "%llu", (unsigned long long)cur_s);
@@ -129,7 +137,7 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 	}
 	if (hard > cur_h && cur_h != U64_UNLIMITED) {
 		snprintf(key, sizeof(key), "hard %s", item);
-		r = add(pl, REC_LIMITS, id, key, &cur_h, &hard,
+		r = add(pl, REC_LIMITS, id, key, cur, pair,
 			"the hard limit must be at least the soft one");
 		if (r) {
 			snprintf(r->current, sizeof(r->current), "%llu", (unsigned long long)cur_h);
@@ -137,9 +145,6 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 			r->slot = 1;
 		}
 	}
-	cur[0] = cur_s;
-	cur[1] = cur_h;
-	pair[0] = soft;
 	pair[1] = cur_h == U64_UNLIMITED ? cur_h : hard;
 	r = add(pl, REC_SYSTEMD, id, directive, NULL, pair,
 		"%s: limits.conf does not reach systemd services", why);

@@ -142,6 +142,7 @@ static void read_user(const struct source *src, uint64_t uid, struct limits_user
 
 			if (sscanf(line, "%63[^:]:%*[^:]:%llu:%llu", n, &pu, &pg) == 3 && pu == uid) {
 				snprintf(name, size, "%s", n);
+				text_printable(name);
 				gid = pg;
 				break;
 			}

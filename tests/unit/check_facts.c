@@ -36,6 +36,17 @@ START_TEST(a_plain_host_reads_every_fact)
 }
 END_TEST
 
+START_TEST(text_facts_are_printable_whatever_the_file_holds)
+{
+	world_host(&w);
+	world_put(&w, "proc/sys/kernel/osrelease", "6.1\xff\x1b[31m\n");
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/we\x07b.service\n");
+	read_world();
+	ck_assert_str_eq(f.osrelease, "6.1??[31m");
+	ck_assert_str_eq(f.unit, "we?b.service");
+}
+END_TEST
+
 START_TEST(file_max_long_max_is_exact)
 {
 	world_host(&w);
@@ -288,6 +299,7 @@ Suite *suite(void)
 
 	tcase_add_test(t, a_plain_host_reads_every_fact);
 	tcase_add_test(t, file_max_long_max_is_exact);
+	tcase_add_test(t, text_facts_are_printable_whatever_the_file_holds);
 	tcase_add_test(t, statuses_follow_the_file);
 	tcase_add_test(t, a_key_missing_from_a_shared_file_is_missing_alone);
 	tcase_add_test(t, denied_limits_file_denies_both_rlimits);

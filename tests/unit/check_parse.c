@@ -269,6 +269,15 @@ START_TEST(systemd_unit_from_cgroup_paths)
 }
 END_TEST
 
+START_TEST(text_from_files_is_made_printable)
+{
+	char s[] = "6.1\x01-\xff\xfe\tx";
+
+	text_printable(s);
+	ck_assert_str_eq(s, "6.1?-???x");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -289,6 +298,7 @@ Suite *suite(void)
 	tcase_add_test(t, kernel_series_from_release);
 	tcase_add_test(t, status_fields_read_decimal_and_hex);
 	tcase_add_test(t, systemd_unit_from_cgroup_paths);
+	tcase_add_test(t, text_from_files_is_made_printable);
 	suite_add_tcase(s, t);
 	return s;
 }
