@@ -40,7 +40,7 @@ START_TEST(text_facts_are_printable_whatever_the_file_holds)
 {
 	world_host(&w);
 	world_put(&w, "proc/sys/kernel/osrelease", "6.1\xff\x1b[31m\n");
-	world_put(&w, "proc/self/cgroup", "0::/system.slice/we\x07b.service\n");
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/we\x07" "b.service\n");
 	read_world();
 	ck_assert_str_eq(f.osrelease, "6.1??[31m");
 	ck_assert_str_eq(f.unit, "we?b.service");
