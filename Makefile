@@ -88,6 +88,7 @@ cli: sockcap
 	@sh tests/cli/output.sh
 	@sh tests/cli/plan.sh
 	@sh tests/cli/pid.sh
+	@sh tests/cli/calibrate.sh
 
 schema: sockcap
 	@sh tests/schema/run.sh

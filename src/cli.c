@@ -18,6 +18,9 @@ const struct option_def option_defs[] = {
 	{0, "processes", "N", "worker processes sharing the connections (default 1)"},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)"},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)"},
+	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'"},
+	{0, "connections", "N", "calibrate: connection pairs to open (default 4000)"},
+	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)"},
 	{'o', "output", "FILE", "write to FILE atomically instead of standard output"},
 	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending"},
 	{0, "color", "WHEN", "colour the text output: auto, always or never (default auto)"},
@@ -68,6 +71,17 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 			return bad(err, size, name, v,
 				   "must be a whole number of connections (250000, 250k, 1.5M)");
 		c->has_target = true;
+	} else if (strcmp(name, "connections") == 0) {
+		if (number_in(v, 10, 50000, &c->connections) != 0)
+			return bad(err, size, name, v, "must be a whole number from 10 to 50000");
+		c->has_connections = true;
+	} else if (strcmp(name, "save") == 0 || strcmp(name, "calibration") == 0) {
+		if (*v == '\0')
+			return bad(err, size, name, v, "must name a file");
+		if (strcmp(name, "save") == 0)
+			c->save = v;
+		else
+			c->calibration = v;
 	} else if (strcmp(name, "check") == 0) {
 		c->check = true;
 	} else if (strcmp(name, "pid") == 0) {

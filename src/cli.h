@@ -25,6 +25,10 @@ struct cli {
 	bool has_target;
 	uint64_t target;
 	bool check;
+	bool has_connections;
+	uint64_t connections; /* calibrate: connection pairs */
+	const char *save;     /* calibrate: where to write the calibration */
+	const char *calibration; /* a calibration file for the model */
 	bool help;
 	bool version;
 };

@@ -49,7 +49,7 @@ const char *slab_cache_name(enum slab_cache c)
 
 const char *size_from_name(enum size_from f)
 {
-	static const char *const names[] = {"absent", "slabinfo", "sysfs", "table"};
+	static const char *const names[] = {"absent", "slabinfo", "sysfs", "table", "calibration"};
 	return names[f];
 }
 

@@ -96,6 +96,7 @@ enum size_from {
 	SIZE_SLABINFO, /* proc/slabinfo */
 	SIZE_SYSFS,    /* sys/kernel/slab/<cache>/ (caches SLUB merged) */
 	SIZE_TABLE,    /* data/objsizes.tsv for the kernel series */
+	SIZE_CALIBRATION, /* measured by `sockcap calibrate` (per socket, not per object) */
 };
 
 const char *slab_cache_name(enum slab_cache c);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "cli.h"
 #include "embedded.h"
 #include "facts.h"
@@ -37,6 +38,7 @@ static enum exit_status cmd_systemd(const struct cli *c, FILE *out);
 static enum exit_status cmd_ansible(const struct cli *c, FILE *out);
 static enum exit_status cmd_facts(const struct cli *c, FILE *out);
 static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
+static enum exit_status cmd_calibrate(const struct cli *c, FILE *out);
 
 /* The first command is the default. */
 static const struct command commands[] = {
@@ -48,6 +50,7 @@ static const struct command commands[] = {
 	{"ansible", cmd_ansible, "the plan as an Ansible task list"},
 	{"facts", cmd_facts, "every fact read, with its source path and status"},
 	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
+	{"calibrate", cmd_calibrate, "measure what a socket costs on this kernel with loopback sockets"},
 };
 
 static void usage(FILE *out)
@@ -115,6 +118,27 @@ static enum exit_status load_profile(const char *spec, struct profile *p)
 	return EXIT_OK;
 }
 
+static enum exit_status load_calibration(const char *path, struct calibration *cal)
+{
+	char err[512];
+	struct text t;
+	enum fact_status st = file_read(path, &t);
+	int rc;
+
+	if (st != FACT_OK) {
+		fprintf(stderr, "sockcap: cannot read calibration '%s': %s\n", path,
+			fact_status_reason(st));
+		return EXIT_USAGE;
+	}
+	rc = calibration_parse(t.data, t.len, path, cal, err, sizeof(err));
+	text_free(&t);
+	if (rc != 0) {
+		fprintf(stderr, "sockcap: bad calibration: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 static bool want_color(const struct cli *c)
 {
 	const char *term = getenv("TERM"), *no = getenv("NO_COLOR");
@@ -167,6 +191,7 @@ static enum exit_status emit(const cJSON *doc, const struct cli *c, FILE *out)
 /* What audit, plan and the config writers share: a profile, the host's
  * facts, the model and a plan (toward --target or the memory ceiling). */
 struct analysis {
+	struct calibration calibration;
 	struct profile profile;
 	struct facts facts;
 	struct model_options options;
@@ -181,6 +206,8 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 
 	if ((st = load_profile(c->profile, &a->profile)) != EXIT_OK)
 		return st;
+	if (c->calibration && (st = load_calibration(c->calibration, &a->calibration)) != EXIT_OK)
+		return st;
 	if ((st = read_host(c, &a->facts)) != EXIT_OK)
 		return st;
 	a->options = (struct model_options){
@@ -188,6 +215,7 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.upstreams = c->upstreams,
 		.app_bytes_set = c->app_bytes_set,
 		.app_bytes = c->app_bytes,
+		.calibration = c->calibration ? &a->calibration : NULL,
 	};
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);
@@ -326,6 +354,50 @@ static enum exit_status cmd_profiles(const struct cli *c, FILE *out)
 	return st;
 }
 
+/* Measures this host, so it reads the real /proc: --root does not apply. */
+static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
+{
+	static struct calibration cal;
+	struct calibrate_options opt = {
+		.pairs = c->has_connections ? c->connections : CALIBRATE_DEFAULT_PAIRS,
+		.progress = isatty(STDERR_FILENO) != 0,
+	};
+	struct source src = source_root("/");
+	char err[512];
+	enum exit_status st = EXIT_OK;
+	cJSON *doc;
+
+	if (strcmp(c->root, "/") != 0) {
+		complain("%s", "calibrate measures this host: --root does not apply");
+		return EXIT_USAGE;
+	}
+	if (calibrate_run(&src, &opt, &cal, err, sizeof(err)) != 0) {
+		complain("calibration failed: %s", err);
+		return EXIT_SYSTEM;
+	}
+	doc = report_calibration(&cal);
+	if (c->save) {
+		char *json = doc ? cJSON_Print(doc) : NULL;
+		size_t len = json ? strlen(json) : 0;
+
+		if (json)
+			json[len] = '\n'; /* replaces the NUL: written with its length */
+		if (!json || output_to_file(c->save, json, len + 1, err, sizeof(err)) != 0) {
+			complain("%s", json ? err : "out of memory");
+			st = EXIT_SYSTEM;
+		}
+		free(json);
+	}
+	if (st == EXIT_OK) {
+		if (c->format == FORMAT_TEXT)
+			text_calibration(&cal, out);
+		else
+			st = emit(doc, c, out);
+	}
+	cJSON_Delete(doc);
+	return st;
+}
+
 static const struct command *find_command(const char *name)
 {
 	if (!name)
@@ -364,6 +436,11 @@ int main(int argc, char **argv)
 	cmd = find_command(c.command);
 	if (!cmd) {
 		fprintf(stderr, "sockcap: unknown command '%s'\nTry 'sockcap --help'.\n", c.command);
+		return EXIT_USAGE;
+	}
+	if ((c.has_connections || c.save) && cmd->run != cmd_calibrate) {
+		fprintf(stderr, "sockcap: --%s applies to 'calibrate' only\nTry 'sockcap --help'.\n",
+			c.save ? "save" : "connections");
 		return EXIT_USAGE;
 	}
 	/* Render into memory first: nothing reaches stdout or the -o file

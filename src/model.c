@@ -91,6 +91,14 @@ uint64_t model_truesize(uint64_t payload)
 	return u64_sat_add(u64_sat_add(payload, payload / 16), 3072);
 }
 
+/* The measured overhead when there is a calibration, else the fit. */
+static uint64_t truesize(uint64_t payload, const struct model_options *opt)
+{
+	if (opt->calibration && opt->calibration->buffer_overhead_milli > 0)
+		return (u64_muldiv(payload, opt->calibration->buffer_overhead_milli, 1) + 999) / 1000;
+	return model_truesize(payload);
+}
+
 static uint64_t effective_millibytes(const struct cache_size *c, uint64_t page_size)
 {
 	if (c->from == SIZE_ABSENT || c->objperslab == 0)
@@ -106,6 +114,7 @@ static void per_connection(const struct facts *f, const struct profile *p,
 	uint64_t milli = 0, extra = 0;
 
 	memset(pc, 0, sizeof(*pc));
+	pc->object_sizes_from = f->cache[CACHE_TCP].from;
 	pc->sockets = p->sockets_per_connection;
 	pc->outbound_sockets = p->outbound_sockets;
 	for (int c = 0; c < CACHE_COUNT; c++)
@@ -119,10 +128,14 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		if (pc->cache_used[c])
 			milli = u64_sat_add(milli, pc->cache_millibytes[c]);
 	pc->kernel_bytes_per_socket = u64_sat_add(milli, 999) / 1000 + FD_SLOT_BYTES;
+	if (opt->calibration) {
+		/* Measured on this kernel: the slab growth of a real socket. */
+		pc->kernel_bytes_per_socket = opt->calibration->kernel_bytes_per_socket;
+		pc->object_sizes_from = SIZE_CALIBRATION;
+	}
 	extra = u64_sat_add(pc->cache_millibytes[CACHE_BIND_BUCKET],
 			    pc->cache_millibytes[CACHE_BIND2_BUCKET]);
 	pc->outbound_extra_bytes = u64_sat_add(extra, 999) / 1000;
-	pc->object_sizes_from = f->cache[CACHE_TCP].from;
 
 	pc->rx_bytes = p->rx_bytes;
 	if (p->rx_default)
@@ -130,8 +143,8 @@ static void per_connection(const struct facts *f, const struct profile *p,
 	pc->tx_bytes = p->tx_bytes;
 	if (p->tx_default)
 		pc->tx_bytes = fact_ok(f, F_TCP_WMEM) ? f->f[F_TCP_WMEM].v[1] : TCP_WMEM_DEFAULT;
-	pc->buffer_bytes = u64_sat_mul(pc->sockets, u64_sat_add(model_truesize(pc->rx_bytes),
-								 model_truesize(pc->tx_bytes)));
+	pc->buffer_bytes = u64_sat_mul(pc->sockets, u64_sat_add(truesize(pc->rx_bytes, opt),
+								 truesize(pc->tx_bytes, opt)));
 	pc->app_bytes = opt->app_bytes_set ? opt->app_bytes : p->app_bytes;
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "facts.h"
+#include "calibrate.h"
 #include "profile.h"
 
 enum row_status {
@@ -59,6 +60,7 @@ struct model_options {
 	uint64_t upstreams;     /* distinct upstream address:port pairs, ≥ 1 */
 	bool app_bytes_set;     /* --app-bytes given: overrides the profile */
 	uint64_t app_bytes;
+	const struct calibration *calibration; /* measured costs, or NULL */
 };
 
 struct capacity {

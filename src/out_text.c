@@ -409,3 +409,31 @@ void text_profiles(const struct profile *profiles, size_t n, FILE *out)
 			p->conntrack ? "yes" : "no", p->description);
 	}
 }
+
+void text_calibration(const struct calibration *c, FILE *out)
+{
+	char a[FMT_MAX], b[FMT_MAX];
+
+	fprintf(out, "calibrated on Linux %s with %s loopback sockets in %llu ms\n",
+		c->kernel_release, fmt_count(a, sizeof(a), c->sockets),
+		(unsigned long long)c->elapsed_ms);
+	fprintf(out, "kernel bytes per socket       %s (growth of Slab in proc/meminfo",
+		fmt_count(a, sizeof(a), c->kernel_bytes_per_socket));
+	if (c->proc_inode_bytes)
+		fprintf(out, "; %s B of /proc readers' objects discounted",
+			fmt_count(b, sizeof(b), c->proc_inode_bytes));
+	fputs(")\n", out);
+	if (c->memcg) {
+		fprintf(out, "cgroup bytes per accepted     %s\n",
+			fmt_count(a, sizeof(a), c->memcg_bytes_per_accepted_socket));
+		fprintf(out, "cgroup bytes per opened       %s\n",
+			fmt_count(a, sizeof(a), c->memcg_bytes_per_opened_socket));
+	}
+	fprintf(out, "buffers                       %s B unread cost %s B each: overhead %llu.%03llu\n",
+		fmt_count(a, sizeof(a), c->buffer_payload_bytes),
+		fmt_count(b, sizeof(b), c->buffer_truesize_bytes),
+		(unsigned long long)(c->buffer_overhead_milli / 1000),
+		(unsigned long long)(c->buffer_overhead_milli % 1000));
+	for (unsigned i = 0; i < c->nnotes; i++)
+		fprintf(out, "note: %s\n", c->notes[i]);
+}

@@ -15,6 +15,9 @@ void text_audit(const struct report_input *in, bool color, FILE *out);
 /* The plan: capacity now and after, and every change grouped by file. */
 void text_plan(const struct report_input *in, bool color, FILE *out);
 
+/* A calibration: what a socket costs on this kernel. */
+void text_calibration(const struct calibration *c, FILE *out);
+
 /* Every fact with its status, values and path. */
 void text_facts(const struct facts *f, FILE *out);
 

@@ -400,3 +400,34 @@ cJSON *report_profiles(const struct profile *profiles, size_t n)
 		cJSON_AddItemToArray(arr, profile_object(&profiles[i]));
 	return doc;
 }
+
+cJSON *report_calibration(const struct calibration *c)
+{
+	cJSON *doc = cJSON_CreateObject(), *notes;
+	char ratio[32];
+
+	if (!doc)
+		return NULL;
+	cJSON_AddStringToObject(doc, "kind", "sockcap-calibration");
+	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	add_u64(doc, "sockets", c->sockets);
+	add_u64(doc, "kernel_bytes_per_socket", c->kernel_bytes_per_socket);
+	add_u64(doc, "proc_inode_bytes_discounted", c->proc_inode_bytes);
+	add_u64_or_null(doc, "memcg_bytes_per_accepted_socket", c->memcg,
+			c->memcg_bytes_per_accepted_socket);
+	add_u64_or_null(doc, "memcg_bytes_per_opened_socket", c->memcg,
+			c->memcg_bytes_per_opened_socket);
+	add_u64(doc, "buffer_payload_bytes", c->buffer_payload_bytes);
+	add_u64(doc, "buffer_truesize_bytes", c->buffer_truesize_bytes);
+	/* A ratio with three decimals, exactly as measured. */
+	snprintf(ratio, sizeof(ratio), "%llu.%03llu",
+		 (unsigned long long)(c->buffer_overhead_milli / 1000),
+		 (unsigned long long)(c->buffer_overhead_milli % 1000));
+	cJSON_AddItemToObject(doc, "buffer_overhead", cJSON_CreateRaw(ratio));
+	cJSON_AddStringToObject(doc, "kernel_release", c->kernel_release);
+	add_u64(doc, "elapsed_ms", c->elapsed_ms);
+	notes = cJSON_AddArrayToObject(doc, "notes");
+	for (unsigned i = 0; i < c->nnotes; i++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(c->notes[i]));
+	return doc;
+}

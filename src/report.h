@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cJSON.h"
+#include "calibrate.h"
 #include "facts.h"
 #include "model.h"
 #include "plan.h"
@@ -32,6 +33,9 @@ cJSON *report_facts(const char *root, const struct facts *f);
 
 /* The profiles document: the given profiles with every key. */
 cJSON *report_profiles(const struct profile *profiles, size_t n);
+
+/* The calibration document; also the file `calibrate --save` writes. */
+cJSON *report_calibration(const struct calibration *c);
 
 /* An exact unsigned integer item. */
 cJSON *json_u64(uint64_t v);

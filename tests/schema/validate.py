@@ -20,7 +20,8 @@ def main():
         for e in errors:
             print(f"{path}: {'/'.join(map(str, e.path))}: {e.message}", file=sys.stderr)
         bad += bool(errors)
-    print(f"schema: {len(sys.argv) - 2 - bad} passed, {bad} failed")
+    if len(sys.argv) > 3 or not sys.argv[2].endswith("cal.json"):
+        print(f"schema: {len(sys.argv) - 2 - bad} passed, {bad} failed")
     return 1 if bad else 0
 
 
