@@ -19,10 +19,14 @@ DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansi
             mandoc groff-base bsdextrautils zsh fish
 
 CFLAGS  ?= -O2 -g
+# Where objects go and what the program is called: the sanitizer build uses
+# its own (make check-sanitize).
+BUILD   ?= build
+BIN     ?= sockcap
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wpointer-arith -Wvla -Wundef \
            -Wcast-align -Wnull-dereference
-CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild
+CPPFLAGS += -D_GNU_SOURCE -Isrc -I$(BUILD)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libyaml is linked statically where Debian ships the archive: one shared
 # library fewer to load makes an audit measurably faster (tests/bench/speed.sh).
@@ -35,34 +39,35 @@ LDLIBS   = $(PKG_LIBS)
 PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
            data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  = $(patsubst src/%.c,build/%.o,$(LIB_SRC)) build/embedded.o
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
 HEADERS  = $(wildcard src/*.h) src/facts.def
 
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
-UNIT_BIN = $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check bench deps deps-test unit cli schema docs install uninstall clean
+.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
+        docs install uninstall clean
 
-all: sockcap
+all: $(BIN)
 
-sockcap: build/main.o build/libsockcap.a
-	$(CC) $(CFLAGS) -o $@ build/main.o build/libsockcap.a $(LDLIBS)
+$(BIN): $(BUILD)/main.o $(BUILD)/libsockcap.a
+	$(CC) $(CFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsockcap.a $(LDLIBS)
 
-build/libsockcap.a: $(LIB_OBJ)
+$(BUILD)/libsockcap.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-build/%.o: src/%.c $(HEADERS) | build
+$(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/embedded.c: tools/embed.sh data/objsizes.tsv $(PROFILES) | build
+$(BUILD)/embedded.c: tools/embed.sh data/objsizes.tsv $(PROFILES) | $(BUILD)
 	sh tools/embed.sh data/objsizes.tsv $(PROFILES) > $@.tmp
 	mv $@.tmp $@
 
-build/embedded.o: build/embedded.c src/embedded.h
+$(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build build/tests:
+$(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
 # Installs what is missing when run as root, else says exactly what to run.
@@ -76,9 +81,9 @@ run: deps
 	@$(MAKE) --no-print-directory sockcap
 	./sockcap audit
 
-build/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h tests/unit/host.h build/libsockcap.a | build/tests
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h tests/unit/host.h $(BUILD)/libsockcap.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $$(pkg-config --cflags $(TESTPKGS)) -Itests/unit -o $@ $< \
-		build/libsockcap.a $(LDLIBS) $$(pkg-config --libs $(TESTPKGS))
+		$(BUILD)/libsockcap.a $(LDLIBS) $$(pkg-config --libs $(TESTPKGS))
 
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
@@ -114,6 +119,34 @@ uninstall:
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
 	@$(MAKE) --no-print-directory unit cli schema docs
+
+# The unit and CLI tests again, built with AddressSanitizer and UBSan; any
+# report stops the test that made it.
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_ENV   = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SOCKCAP=$(CURDIR)/build/san/sockcap
+check-sanitize: deps-test
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/sockcap CFLAGS="$(SAN_FLAGS)" \
+		build/san/sockcap $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
+	@$(SAN_ENV) sh tests/unit/run.sh $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
+	@$(SAN_ENV) sh tests/cli/run.sh
+	@$(SAN_ENV) sh tests/cli/output.sh
+	@$(SAN_ENV) sh tests/cli/pid.sh
+	@$(SAN_ENV) sh tests/schema/run.sh
+
+# The golden CLI cases under valgrind: any error or definite leak changes
+# a case's stderr and exit status, and fails it.
+check-valgrind: $(BIN)
+	@SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		sh tests/cli/run.sh
+
+# Static analysis with the configurations in the tree.
+lint: $(BUILD)/embedded.c
+	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
+		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c
+	clang-tidy --quiet src/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
+
+-include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf build sockcap

@@ -36,11 +36,20 @@ _sockcap_value()
         [[ -e ${pids[0]} ]] || pids=()
         mapfile -t COMPREPLY < <(compgen -W "${pids[*]#/proc/}" -- "$cur")
         ;;
-    -o | --output)
+    --calibration)
+        # JSON files, and directories to descend into.
+        while IFS= read -r f; do
+            if [[ -d $f || $f == *.json ]]; then
+                COMPREPLY+=("$f")
+            fi
+        done < <(compgen -f -- "$cur")
+        compopt -o filenames 2>/dev/null
+        ;;
+    -o | --output | --save)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    -t | --target | --processes | --upstreams | --app-bytes)
+    -t | --target | --processes | --upstreams | --app-bytes | --connections)
         # A number or a size: nothing to offer.
         COMPREPLY=()
         ;;
@@ -54,10 +63,12 @@ _sockcap_value()
 _sockcap()
 {
     local cur prev prefix="" i have_command=""
-    local commands='audit plan sysctl limits systemd ansible facts profiles'
+    local commands='audit plan sysctl limits systemd ansible facts profiles calibrate'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --processes --app-bytes --upstreams -o --output --check --color -h --help
-        -V --version'
+        --processes --app-bytes --upstreams --calibration -o --output --check
+        --color -h --help -V --version'
+    # Options of calibrate alone, offered unless another command is given.
+    local calibrate_options='--connections --save'
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
@@ -87,24 +98,29 @@ _sockcap()
     fi
     [[ -n $prefix ]] && return 0
 
-    if [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
-        return 0
-    fi
-
     # One command at most, before or after the options; a word that is
     # an option's value is not a command.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        audit | plan | sysctl | limits | systemd | ansible | facts | profiles)
+        audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --processes | --upstreams | --app-bytes | =) ;;
-            *) have_command=1 ;;
+                -o | --output | --pid | --processes | --upstreams | --app-bytes | \
+                --calibration | --connections | --save | =) ;;
+            *) have_command=${COMP_WORDS[i]} ;;
             esac
             ;;
         esac
     done
+
+    if [[ $cur == -* ]]; then
+        if [[ -z $have_command || $have_command == calibrate ]]; then
+            options+=" $calibrate_options"
+        fi
+        mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
+        return 0
+    fi
+
     if [[ -z $have_command ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$commands" -- "$cur")
     fi

@@ -6,7 +6,7 @@
 complete -c sockcap -f
 
 # One command, before or after the options.
-set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles
+set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles calibrate
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a audit -d 'capacity, every limit, the binding one, live usage, warnings, advice (default)'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
@@ -23,6 +23,8 @@ complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a facts -d 'every fact read, with its source path and status'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a profiles -d 'the workload profiles, built in and from --profile FILE'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a calibrate -d 'measure what a socket costs on this kernel with loopback sockets'
 
 complete -c sockcap -s r -l root -x -a '(__fish_complete_directories)' \
     -d 'read DIR/proc and DIR/sys instead of /proc and /sys'
@@ -49,6 +51,26 @@ complete -c sockcap -l pid -x -a '(__fish_complete_pids)' \
 complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
+# Calibration files: *.json and directories to descend into.
+function __sockcap_json_files
+    set -l token (commandline -ct | string replace -r -- '^--calibration=' '')
+    for f in (complete -C "__fish_command_without_completions $token" |
+            string replace -r -- '\t.*' '' | string match -r -- '^.*(?:/|\.json)$')
+        if string match -q -- '*/' $f
+            printf '%s\tdirectory\n' $f
+        else
+            printf '%s\tcalibration file\n' $f
+        end
+    end
+end
+complete -c sockcap -l calibration -x -a '(__sockcap_json_files)' \
+    -d "use the per-socket costs measured by 'calibrate --save FILE'"
+# calibrate's own options, offered unless another command is given.
+set -l sockcap_others audit plan sysctl limits systemd ansible facts profiles
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
+    -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
+    -l save -r -F -d 'calibrate: write the calibration to FILE (JSON, atomically)'
 complete -c sockcap -s o -l output -r -F -d 'write to FILE atomically instead of standard output'
 complete -c sockcap -l check -d 'exit 1 when the capacity is below the target or changes are pending'
 complete -c sockcap -l color -x -a 'auto always never' -d 'colour the text output'

@@ -339,6 +339,10 @@ int calibrate_run(const struct source *src, const struct calibrate_options *opt,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	if (opt->pairs == 0 || opt->pairs > CALIBRATE_MAX_PAIRS) {
+		snprintf(err, errsize, "connection pairs must be from 1 to %d", CALIBRATE_MAX_PAIRS);
+		return -1;
+	}
 	if (facts_read_pid(src, (uint64_t)sysconf(_SC_PAGESIZE), 0, &f) != FACTS_OK) {
 		snprintf(err, errsize, "cannot read this host's proc");
 		return -1;
@@ -458,7 +462,7 @@ int calibration_parse(const char *text, size_t len, const char *origin, struct c
 #define FIELD(key, nullable, dst, null)                                                    \
 	if (!get_u64(doc, key, nullable, dst, null)) {                                     \
 		snprintf(err, errsize, "%s: '%s' must be a whole number%s", origin, key,    \
-			 nullable ? " or null" : "");                                       \
+			 (nullable) ? " or null" : "");                                     \
 		goto out;                                                                  \
 	}
 	FIELD("sockets", false, &out->sockets, NULL)

@@ -403,6 +403,8 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 			   parse_kernel_series(out->osrelease, &major, &minor);
 
 	out->slabinfo_status = src->read(src, "proc/slabinfo", &slab);
+	for (int c = 0; c < CACHE_COUNT; c++)
+		results[c] = PARSE_ABSENT;
 	if (out->slabinfo_status == FACT_OK)
 		parse_slabinfo_many(slab.data, slab.len, cache_names, CACHE_COUNT, rows, results);
 	for (int c = 0; c < CACHE_COUNT; c++) {

@@ -331,7 +331,7 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 		/* RAM at which tcp_mem's cap carries the target. */
 		uint64_t pages = tcp_mem_pages_needed(f, pl->target, pl->before.pc.buffer_bytes);
 		uint64_t bytes = u64_sat_mul(u64_sat_mul(pages, f->page_size),
-					     6 * TCP_MEM_MAX_DEN) / (4 * TCP_MEM_MAX_NUM);
+					     6ULL * TCP_MEM_MAX_DEN) / (4ULL * TCP_MEM_MAX_NUM);
 
 		ram_need = u64_max(ram_need, bytes);
 	}

@@ -5,7 +5,7 @@
 # and says what it could not measure.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 dir=$(mktemp -d)
 chmod 755 "$dir"

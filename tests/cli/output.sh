@@ -4,7 +4,7 @@
 # exit 3.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 host=$top/tests/fixtures/debian12-vm
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM

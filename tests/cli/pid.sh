@@ -4,7 +4,7 @@
 # descriptors and threads; a process that has gone is exit 2.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 pass=0
 fail=0

@@ -10,7 +10,7 @@
 #  - --check exits 1 while changes are pending and 0 once applied.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM

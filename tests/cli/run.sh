@@ -6,6 +6,8 @@
 #
 #   sh tests/cli/run.sh            run every case
 #   UPDATE=1 sh tests/cli/run.sh   rewrite the expected files (review the diff!)
+#   SOCKCAP=path                   test another build (a sanitizer one)
+#   SOCKCAP_WRAPPER="valgrind ..." run every case under a wrapper
 #
 # Case lines: NAME FIXTURE USER ARGS...
 #   FIXTURE  a directory under tests/fixtures, copied to a scratch directory
@@ -19,7 +21,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 pass=0
 fail=0
 scratch=$(mktemp -d)
@@ -46,7 +48,8 @@ run_case() {
 	esac
 	args=$(printf '%s\n' "$*" | sed "s|@tmp|$dir/tmp|g; s|@cli|$here|g")
 	# shellcheck disable=SC2086
-	(cd "$dir" && env -i PATH="$PATH" LC_ALL=C.UTF-8 $runner "$sockcap" $args \
+	(cd "$dir" && env -i PATH="$PATH" LC_ALL=C.UTF-8 ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
+		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} $runner ${SOCKCAP_WRAPPER:-} "$sockcap" $args \
 		>"$dir/out" 2>"$dir/err")
 	echo $? >"$dir/status"
 	# Scratch paths in messages are made stable.

@@ -9,7 +9,7 @@
 #  - every command in the man page's EXAMPLES runs against a fixture tree.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sockcap=$top/sockcap
+sockcap=${SOCKCAP:-$top/sockcap}
 man=$top/man/sockcap.8
 comp=$top/completions
 work=$(mktemp -d)

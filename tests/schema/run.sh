@@ -4,6 +4,7 @@
 # The YAML form must load to the same tree.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
+sockcap=${SOCKCAP:-$top/sockcap}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT INT TERM
 # Debian's python3 carries python3-jsonschema and python3-yaml.
@@ -12,15 +13,15 @@ n=0
 for host in "$top"/tests/fixtures/*/; do
 	for profile in idle websocket http proxy bulk; do
 		n=$((n + 1))
-		"$top/sockcap" --root "$host" --profile $profile --format json >"$out/$n.json"
-		"$top/sockcap" --root "$host" --profile $profile --format yaml >"$out/$n.yaml"
+		"$sockcap" --root "$host" --profile $profile --format json >"$out/$n.json"
+		"$sockcap" --root "$host" --profile $profile --format yaml >"$out/$n.yaml"
 		n=$((n + 1))
-		"$top/sockcap" plan --root "$host" --profile $profile --target 2M -f json >"$out/$n.json"
-		"$top/sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
+		"$sockcap" plan --root "$host" --profile $profile --target 2M -f json >"$out/$n.json"
+		"$sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
 	done
 done
 # This host: its live counters move between two runs, so only the schema.
-"$top/sockcap" audit --format json >"$out/host.json.live"
+"$sockcap" audit --format json >"$out/host.json.live"
 $py "$top/tests/schema/validate.py" "$top/data/schema/audit.schema.json" "$out"/*.json "$out/host.json.live"
 $py - "$out" <<'PY'
 import json, sys, pathlib, yaml

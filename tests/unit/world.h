@@ -86,11 +86,12 @@ static inline enum fact_status world_count(const struct source *src, const char 
 	if (!world_is_dir(src, path))
 		return FACT_MISSING;
 	for (size_t i = 0; i < w->n; i++) {
-		const char *rest = w->files[i].path + n + 1, *slash;
+		const char *rest, *slash;
 		bool seen = false;
 
 		if (strncmp(w->files[i].path, path, n) != 0 || w->files[i].path[n] != '/')
 			continue;
+		rest = w->files[i].path + n + 1;
 		slash = strchr(rest, '/');
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strncmp(w->files[j].path, w->files[i].path,
@@ -116,12 +117,14 @@ static inline enum fact_status world_list(const struct source *src, const char *
 	if (!world_is_dir(src, path))
 		return FACT_MISSING;
 	for (size_t i = 0; i < w->n && out->n < NAME_LIST_MAX; i++) {
-		const char *rest = w->files[i].path + n + 1;
-		size_t len = strcspn(rest, "/");
+		const char *rest;
+		size_t len;
 		bool seen = false;
 
 		if (strncmp(w->files[i].path, path, n) != 0 || w->files[i].path[n] != '/')
 			continue;
+		rest = w->files[i].path + n + 1;
+		len = strcspn(rest, "/");
 		for (size_t j = 0; j < out->n && !seen; j++)
 			seen = strlen(out->names[j]) == len && strncmp(out->names[j], rest, len) == 0;
 		if (!seen && len < NAME_MAX_LEN) {
