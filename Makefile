@@ -157,4 +157,7 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -r /proc/slabinfo ]; then \
 		bash tests/bench/slab-per-socket.sh --sockcap ./sockcap; \
 	else echo "bench: slab-per-socket needs root and /proc/slabinfo: skipped"; fi
+	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
+		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
+	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
 	@bash tests/bench/speed.sh --sockcap ./sockcap

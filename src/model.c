@@ -106,6 +106,52 @@ static uint64_t effective_millibytes(const struct cache_size *c, uint64_t page_s
 	return u64_muldiv(u64_sat_mul(c->pagesperslab, page_size), 1000, c->objperslab);
 }
 
+/* The bytes a memory cgroup is charged for one object of cache c: its slot
+ * (slabinfo's objsize; for a cache read from sysfs or merged away, the
+ * effective size, which is the slot for the power-of-two caches SLUB merges)
+ * plus the obj_cgroup pointer kept beside it (mm/slub.c obj_full_size). */
+static uint64_t charged(const struct facts *f, enum slab_cache c)
+{
+	const struct cache_size *cs = &f->cache[c];
+
+	if (cs->from == SIZE_ABSENT)
+		return 0;
+	if (cs->objsize)
+		return cs->objsize + 8;
+	return u64_muldiv(cs->pagesperslab * f->page_size, 1, cs->objperslab) + 8;
+}
+
+static void memcg_costs(const struct facts *f, const struct profile *p,
+			const struct model_options *opt, struct per_connection *pc)
+{
+	unsigned major = 0, minor = 0;
+	uint64_t common, in, out, inbound;
+
+	/* Since 6.12 accept() charges the child sock (kmem_cache_charge in
+	 * __inet_accept) when socket accounting is on, as it always is on v2. */
+	pc->memcg_tcp_on_accept = f->cgroup_v2 && parse_kernel_series(f->osrelease, &major, &minor) &&
+				  (major > 6 || (major == 6 && minor >= 12));
+	pc->memcg_buffers = f->cgroup_v2;
+	common = charged(f, CACHE_SOCK_INODE) + charged(f, CACHE_FILP) + charged(f, CACHE_DENTRY) +
+		 FD_SLOT_BYTES;
+	if (p->epoll)
+		common += charged(f, CACHE_EPOLL_EPI) + charged(f, CACHE_EPOLL_PWQ) +
+			  charged(f, CACHE_EP_HEAD);
+	in = common + (pc->memcg_tcp_on_accept ? charged(f, CACHE_TCP) : 0);
+	out = common + charged(f, CACHE_TCP) + charged(f, CACHE_BIND_BUCKET) +
+	      charged(f, CACHE_BIND2_BUCKET);
+	if (opt->calibration && opt->calibration->memcg) {
+		in = opt->calibration->memcg_bytes_per_accepted_socket;
+		out = opt->calibration->memcg_bytes_per_opened_socket;
+	}
+	pc->memcg_bytes_per_inbound_socket = in;
+	pc->memcg_bytes_per_outbound_socket = out;
+	inbound = u64_sat_sub(pc->sockets, pc->outbound_sockets);
+	pc->memcg_total_bytes = u64_sat_add(
+		u64_sat_add(u64_sat_mul(inbound, in), u64_sat_mul(pc->outbound_sockets, out)),
+		u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes));
+}
+
 static void per_connection(const struct facts *f, const struct profile *p,
 			   const struct model_options *opt, struct per_connection *pc)
 {
@@ -150,6 +196,7 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
 		u64_sat_add(pc->buffer_bytes, pc->app_bytes));
+	memcg_costs(f, p, opt, pc);
 }
 
 /* nofile, nofile_hard and nr_open share one formula. */
@@ -211,6 +258,9 @@ static void row_file_max(const struct facts *f, const struct profile *p, struct 
 		     f->f[F_FILE_NR].path, fact_status_name(f->f[F_FILE_NR].status));
 }
 
+/* Memory binds at whichever allows fewer connections: the host's
+ * MemAvailable at what the slab grows by, or a cgroup's room at what the
+ * cgroup is charged. */
 static void row_memory(const struct facts *f, struct capacity *c)
 {
 	struct row *r = &c->rows[ROW_MEMORY];
@@ -218,22 +268,25 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	bool cg = lim->status == FACT_OK && lim->v[0] != U64_UNLIMITED;
 	uint64_t room = cg ? u64_sat_sub(lim->v[0], f->f[F_CG_MEM_CURRENT].v[0]) : 0;
 	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
-	uint64_t per = c->pc.total_bytes;
+	uint64_t per = c->pc.total_bytes, cg_per = c->pc.memcg_total_bytes;
+	uint64_t host_conns = per ? avail / per : UINT64_MAX;
+	uint64_t cg_conns = cg_per ? room / cg_per : UINT64_MAX;
 
 	r->source = F_MEM_AVAILABLE;
 	if (!fact_ok(f, F_MEM_AVAILABLE) && !cg) {
 		unknown_unless_ok(f, F_MEM_AVAILABLE, r);
 		return;
 	}
-	if (cg && (!fact_ok(f, F_MEM_AVAILABLE) || room < avail)) {
+	if (cg && (!fact_ok(f, F_MEM_AVAILABLE) || cg_conns < host_conns)) {
 		r->source = F_CG_MEM_MAX;
-		set_ok(r, room, UNIT_BYTES, per ? room / per : UINT64_MAX);
-		note(r, "(cgroup limit %llu - usage %llu bytes) / %llu bytes per connection",
+		set_ok(r, room, UNIT_BYTES, cg_conns);
+		note(r, "(cgroup limit %llu - usage %llu bytes) / %llu bytes the cgroup is charged "
+			"per connection",
 		     (unsigned long long)lim->v[0],
-		     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)per);
+		     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)cg_per);
 		return;
 	}
-	set_ok(r, avail, UNIT_BYTES, per ? avail / per : UINT64_MAX);
+	set_ok(r, avail, UNIT_BYTES, host_conns);
 	note(r, "MemAvailable %llu bytes / %llu bytes per connection", (unsigned long long)avail,
 	     (unsigned long long)per);
 }

@@ -44,6 +44,15 @@ struct per_connection {
 	uint64_t total_bytes;
 	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
 	enum size_from object_sizes_from; /* where the TCP object's size came from */
+	/* What a memory cgroup is charged, which is not what the slab grows by:
+	 * each charged object at its slot size + 8 (its obj_cgroup pointer),
+	 * no slab slack; an accepted socket's TCP object only where socket
+	 * accounting charges it on accept; no LSM blobs. */
+	uint64_t memcg_bytes_per_inbound_socket;
+	uint64_t memcg_bytes_per_outbound_socket;
+	bool memcg_tcp_on_accept;         /* cgroup v2 on Linux 6.12 or later */
+	bool memcg_buffers;               /* socket buffers count against the limit (v2) */
+	uint64_t memcg_total_bytes;       /* per connection, as the cgroup sees it */
 	bool cache_used[CACHE_COUNT];     /* counted for every socket */
 	uint64_t cache_millibytes[CACHE_COUNT]; /* effective bytes × 1000 */
 };

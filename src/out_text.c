@@ -112,6 +112,12 @@ static void cost_line(const struct report_input *in, FILE *out)
 	if (pc->object_sizes_from == SIZE_TABLE)
 		fprintf(out, " (built-in, Linux %s series)", in->facts->table_series);
 	fputc('\n', out);
+	if (in->capacity->rows[ROW_MEMORY].source == F_CG_MEM_MAX)
+		fprintf(out, "the memory cgroup is charged %s per connection (%llu B per accepted "
+			     "socket, %llu B per opened one)\n",
+			fmt_bytes(k, sizeof(k), pc->memcg_total_bytes),
+			(unsigned long long)pc->memcg_bytes_per_inbound_socket,
+			(unsigned long long)pc->memcg_bytes_per_outbound_socket);
 	if (in->facts->container.detected)
 		fprintf(out, "in a container: %s\n", in->facts->container.why);
 }

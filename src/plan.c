@@ -304,7 +304,9 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 {
 	const struct row *mem = &pl->after.rows[ROW_MEMORY];
 	const struct row *tcp = &pl->after.rows[ROW_TCP_MEM];
-	uint64_t per = pl->before.pc.total_bytes, need = u64_sat_mul(pl->target, per);
+	uint64_t per = mem->source == F_CG_MEM_MAX ? pl->before.pc.memcg_total_bytes
+						    : pl->before.pc.total_bytes;
+	uint64_t need = u64_sat_mul(pl->target, per);
 	uint64_t ram_need = 0;
 	struct recommendation *r;
 

@@ -75,6 +75,11 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	add_u64(o, "buffer_bytes", pc->buffer_bytes);
 	add_u64(o, "app_bytes", pc->app_bytes);
 	add_u64(o, "total_bytes", pc->total_bytes);
+	add_u64(o, "memcg_bytes_per_inbound_socket", pc->memcg_bytes_per_inbound_socket);
+	add_u64(o, "memcg_bytes_per_outbound_socket", pc->memcg_bytes_per_outbound_socket);
+	cJSON_AddBoolToObject(o, "memcg_tcp_on_accept", pc->memcg_tcp_on_accept);
+	cJSON_AddBoolToObject(o, "memcg_buffers", pc->memcg_buffers);
+	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
 	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		cJSON_AddStringToObject(o, "table_series", f->table_series);

@@ -169,7 +169,8 @@ START_TEST(memory_honours_a_lower_cgroup_limit)
 	run();
 	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_CG_MEM_MAX);
 	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 500000000);
-	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 500000000 / 3990);
+	/* the cgroup is charged 1480 B a socket (slots + 8, no TCP object on accept) */
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 500000000 / 1480);
 	/* a cgroup limit above MemAvailable does not bind */
 	set(F_CG_MEM_MAX, 1ULL << 40, 0, 0);
 	run();
@@ -198,7 +199,7 @@ START_TEST(memory_unknown_without_meminfo_or_cgroup)
 	set(F_CG_MEM_CURRENT, 0, 0, 0);
 	run();
 	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_OK);
-	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 4000000 / 3990);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 4000000 / 1480);
 }
 END_TEST
 
@@ -416,6 +417,67 @@ START_TEST(limits_conf_does_not_reach_a_service)
 }
 END_TEST
 
+START_TEST(a_memory_cgroup_is_charged_slots_not_slabs)
+{
+	/* v1: an accepted socket's TCP object is allocated in softirq and not
+	 * charged; each charged object costs its slot + 8, no slack, no LSM. */
+	host_set(&f, F_CG_MEM_MAX, 16777216, 0, 0);
+	host_set(&f, F_CG_MEM_CURRENT, 520192, 0, 0);
+	snprintf(f.osrelease, sizeof(f.osrelease), "6.18.44");
+	host_cache(&f, CACHE_LSM_FILE, 24, 170, 1);
+	run();
+	/* (832+8) + (192+8) + (192+8) + 8 + (128+8) + (64+8) + (16+8) = 1480 */
+	ck_assert_uint_eq(c.pc.memcg_bytes_per_inbound_socket, 1480);
+	ck_assert(!c.pc.memcg_tcp_on_accept);
+	/* an opened one: + TCP (2368+8) + both bind buckets (128+8 each) */
+	ck_assert_uint_eq(c.pc.memcg_bytes_per_outbound_socket, 1480 + 2376 + 272);
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_CG_MEM_MAX);
+	/* measured on this kernel: 11,130-11,202 held (tests/bench/memcg-capacity.sh) */
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, (16777216 - 520192) / 1480);
+}
+END_TEST
+
+START_TEST(cgroup_v2_charges_the_accepted_sock_from_linux_6_12)
+{
+	host_set(&f, F_CG_MEM_MAX, 16777216, 0, 0);
+	host_set(&f, F_CG_MEM_CURRENT, 0, 0, 0);
+	f.cgroup_v2 = true;
+	snprintf(f.osrelease, sizeof(f.osrelease), "6.12.5");
+	run();
+	ck_assert(c.pc.memcg_tcp_on_accept);
+	ck_assert(c.pc.memcg_buffers);
+	ck_assert_uint_eq(c.pc.memcg_bytes_per_inbound_socket, 1480 + 2376);
+	snprintf(f.osrelease, sizeof(f.osrelease), "6.11.9");
+	run();
+	ck_assert(!c.pc.memcg_tcp_on_accept);
+	ck_assert_uint_eq(c.pc.memcg_bytes_per_inbound_socket, 1480);
+}
+END_TEST
+
+START_TEST(buffers_count_against_a_v2_limit_only)
+{
+	host_set(&f, F_CG_MEM_MAX, 1ULL << 30, 0, 0);
+	host_set(&f, F_CG_MEM_CURRENT, 0, 0, 0);
+	p.rx_bytes = 16384;
+	run();
+	ck_assert_uint_eq(c.pc.memcg_total_bytes, 1480);
+	f.cgroup_v2 = true;
+	run();
+	ck_assert_uint_eq(c.pc.memcg_total_bytes, 1480 + 20480);
+}
+END_TEST
+
+START_TEST(the_host_binds_when_it_allows_fewer_than_the_cgroup)
+{
+	/* a cgroup with more room than the host has memory */
+	host_set(&f, F_CG_MEM_MAX, 1ULL << 44, 0, 0);
+	host_set(&f, F_CG_MEM_CURRENT, 0, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_MEM_AVAILABLE);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 8000000ULL * 1024 / 3990);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -450,6 +512,10 @@ Suite *suite(void)
 	tcase_add_test(t, no_warnings_on_a_tuned_host);
 	tcase_add_test(t, persisted_values_that_differ_or_are_overridden_are_warned);
 	tcase_add_test(t, limits_conf_does_not_reach_a_service);
+	tcase_add_test(t, a_memory_cgroup_is_charged_slots_not_slabs);
+	tcase_add_test(t, cgroup_v2_charges_the_accepted_sock_from_linux_6_12);
+	tcase_add_test(t, buffers_count_against_a_v2_limit_only);
+	tcase_add_test(t, the_host_binds_when_it_allows_fewer_than_the_cgroup);
 	suite_add_tcase(s, t);
 	return s;
 }

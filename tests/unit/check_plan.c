@@ -194,13 +194,14 @@ START_TEST(a_cgroup_limit_below_the_target_names_the_cgroup)
 	host_set(&f, F_CG_MEM_MAX, 536870912, 0, 0);
 	host_set(&f, F_CG_MEM_CURRENT, 36870912, 0, 0);
 	f.cgroup_v2 = true;
-	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert(plan_compute(&f, &p, &opt, true, 500000, &pl));
 	r = find("memory.max", REC_HARDWARE);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_str_eq(r->current, "536870912");
 	ck_assert_int_eq(r->scope, SCOPE_CGROUP);
-	/* 250000 x 3990 = 997.5 MB, 500 MB left: limit + 1.1 x 497.5 MB -> 1.1 GB */
-	ck_assert_str_eq(r->recommended, "1100000000");
+	/* 500000 x 1480 B charged = 740 MB, 500 MB left: limit + 1.1 x 240 MB
+	 * = 800870912 -> 810000000 */
+	ck_assert_str_eq(r->recommended, "810000000");
 	ck_assert_ptr_null(find("RAM", REC_HARDWARE));
 }
 END_TEST
