@@ -94,6 +94,7 @@ cli: sockcap
 	@sh tests/cli/plan.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/calibrate.sh
+	@sh tests/badinput/run.sh
 
 schema: sockcap
 	@sh tests/schema/run.sh

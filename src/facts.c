@@ -189,6 +189,19 @@ struct cgroup_files {
  * limit binds its children. A cgroup path that does not exist under base
  * (a container without a cgroup namespace sees its own cgroup at the top of
  * the mount) simply walks up to base. */
+/* Reads one cgroup usage file into *use (status and all). */
+static void read_usage(const struct source *src, const char *file, struct fact *use)
+{
+	struct text t;
+
+	set_path(use, file);
+	use->v[0] = 0;
+	use->status = src->read(src, file, &t);
+	if (use->status == FACT_OK && parse_cgroup_value(t.data, t.len, &use->v[0]) != PARSE_OK)
+		use->status = FACT_INVALID;
+	text_free(&t);
+}
+
 static void read_cgroup_walk(const struct source *src, const char *base, const char *cgpath,
 			     const struct cgroup_files *cf, struct facts *out)
 {
@@ -199,6 +212,7 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	int n = snprintf(dir, sizeof(dir), "%s%s", base, strcmp(cgpath, "/") == 0 ? "" : cgpath);
 
 	lim->status = FACT_MISSING;
+	use->status = FACT_MISSING;
 	if (n < 0 || (size_t)n >= sizeof(dir)) {
 		lim->status = FACT_INVALID;
 		return;
@@ -207,7 +221,7 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	for (;;) {
 		struct text t;
 		enum fact_status st;
-		uint64_t limit, usage = 0;
+		uint64_t limit;
 		char *slash;
 
 		snprintf(limit_file, sizeof(limit_file), "%s/%s", dir, cf->limit);
@@ -215,6 +229,8 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 		st = src->read(src, limit_file, &t);
 		if (st == FACT_OK) {
 			enum parse_result r = parse_cgroup_value(t.data, t.len, &limit);
+			struct fact u;
+
 			text_free(&t);
 			if (r != PARSE_OK) {
 				lim->status = FACT_INVALID;
@@ -222,29 +238,32 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 				return;
 			}
 			limit = normalise_limit(limit);
-			/* Usage only matters under a limit; at the root it is costly. */
-			if (limit != U64_UNLIMITED && src->read(src, usage_file, &t) == FACT_OK) {
-				if (parse_cgroup_value(t.data, t.len, &usage) != PARSE_OK)
-					usage = 0;
-				text_free(&t);
-			}
-			if (!any || (limit != U64_UNLIMITED && u64_sat_sub(limit, usage) < best_room)) {
+			/* Usage matters under a limit; without one, the process's own
+			 * level is read once, for the record. */
+			if (limit == U64_UNLIMITED && any)
+				goto up;
+			read_usage(src, usage_file, &u);
+			if (!any || (limit != U64_UNLIMITED && u64_sat_sub(limit, u.v[0]) < best_room)) {
 				lim->v[0] = limit;
 				lim->status = FACT_OK;
 				set_path(lim, limit_file);
-				use->v[0] = usage;
-				use->status = FACT_OK;
-				set_path(use, usage_file);
+				*use = u;
 				if (limit != U64_UNLIMITED)
-					best_room = u64_sat_sub(limit, usage);
+					best_room = u64_sat_sub(limit, u.v[0]);
 				any = true;
 			}
-		} else if (st == FACT_DENIED && !any) {
-			lim->status = FACT_DENIED;
-			set_path(lim, limit_file);
-		} else if (!any && lim->status == FACT_MISSING) {
+		} else if (st != FACT_MISSING) {
+			/* A level that is there but unreadable may hold the binding limit:
+			 * the walk cannot see past it. */
+			if (!any) {
+				lim->status = st;
+				set_path(lim, limit_file);
+			}
+			return;
+		} else if (!any) {
 			set_path(lim, limit_file);
 		}
+up:
 		if (strcmp(dir, base) == 0)
 			break;
 		slash = strrchr(dir, '/');
@@ -321,6 +340,19 @@ static void detect_container(const struct source *src, struct facts *out)
 	}
 }
 
+/* The kernel shows a cgroup outside the reader's cgroup namespace as
+ * "/../..": such a path leads out of the mount (and out of --root). Its
+ * files are not visible; the namespace's root, the top of the mount, is. */
+static char *inside_namespace(char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '/' || p[2] == '\0')) {
+			snprintf(path, 2, "/");
+			break;
+		}
+	return path;
+}
+
 static void read_cgroups(const struct source *src, struct facts *out)
 {
 	static const struct cgroup_files mem_v2 = {"memory.max", "memory.current", F_CG_MEM_MAX,
@@ -346,15 +378,17 @@ static void read_cgroups(const struct source *src, struct facts *out)
 	if (src->is_dir(src, "sys/fs/cgroup/unified"))
 		v2base = "sys/fs/cgroup/unified";
 	if (parse_cgroup_path(t.data, t.len, "memory", path, sizeof(path)) == PARSE_OK) {
+		inside_namespace(path);
 		read_cgroup_walk(src, "sys/fs/cgroup/memory", path, &mem_v1, out);
 	} else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK) {
+		inside_namespace(path);
 		out->cgroup_v2 = true;
 		read_cgroup_walk(src, v2base, path, &mem_v2, out);
 	}
 	if (parse_cgroup_path(t.data, t.len, "pids", path, sizeof(path)) == PARSE_OK)
-		read_cgroup_walk(src, "sys/fs/cgroup/pids", path, &pids, out);
+		read_cgroup_walk(src, "sys/fs/cgroup/pids", inside_namespace(path), &pids, out);
 	else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK)
-		read_cgroup_walk(src, v2base, path, &pids, out);
+		read_cgroup_walk(src, v2base, inside_namespace(path), &pids, out);
 	text_free(&t);
 }
 

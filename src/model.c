@@ -59,6 +59,25 @@ static void note(struct row *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Was fact id there but unreadable (denied or invalid, not missing)? */
+static bool unreadable(const struct facts *f, enum fact_id id)
+{
+	return f->f[id].status == FACT_DENIED || f->f[id].status == FACT_INVALID;
+}
+
+/* Appends to a row's note. */
+static void note_append(struct row *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->note);
+	va_list ap;
+
+	if (n >= sizeof(r->note) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->note + n, sizeof(r->note) - n, fmt, ap);
+	va_end(ap);
+}
+
 static void set_ok(struct row *r, uint64_t value, enum unit unit, uint64_t connections)
 {
 	r->status = ROWS_OK;
@@ -252,10 +271,12 @@ static void row_file_max(const struct facts *f, const struct profile *p, struct 
 		note(r, "(fs.file-max %llu - %llu allocated) / %llu sockets",
 		     (unsigned long long)max, (unsigned long long)used,
 		     (unsigned long long)p->sockets_per_connection);
-	else
+	else {
+		r->incomplete = unreadable(f, F_FILE_NR);
 		note(r, "fs.file-max %llu / %llu sockets; allocated files unknown (%s %s)",
 		     (unsigned long long)max, (unsigned long long)p->sockets_per_connection,
 		     f->f[F_FILE_NR].path, fact_status_name(f->f[F_FILE_NR].status));
+	}
 }
 
 /* Memory binds at whichever allows fewer connections: the host's
@@ -284,11 +305,22 @@ static void row_memory(const struct facts *f, struct capacity *c)
 			"per connection",
 		     (unsigned long long)lim->v[0],
 		     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)cg_per);
+		if (!fact_ok(f, F_CG_MEM_CURRENT)) {
+			r->incomplete = true;
+			note_append(r, "; usage unknown (%s %s), taken as 0", f->f[F_CG_MEM_CURRENT].path,
+				    fact_status_name(f->f[F_CG_MEM_CURRENT].status));
+		}
 		return;
 	}
 	set_ok(r, avail, UNIT_BYTES, host_conns);
 	note(r, "MemAvailable %llu bytes / %llu bytes per connection", (unsigned long long)avail,
 	     (unsigned long long)per);
+	/* A cgroup limit that could not be read may be lower. */
+	if (unreadable(f, F_CG_MEM_MAX)) {
+		r->incomplete = true;
+		note_append(r, "; the cgroup limit is unknown (%s %s)", lim->path,
+			    fact_status_name(lim->status));
+	}
 }
 
 static void row_tcp_mem(const struct facts *f, struct capacity *c)
@@ -352,6 +384,7 @@ static void row_conntrack(const struct facts *f, const struct profile *p, struct
 		return;
 	if (fact_ok(f, F_CONNTRACK_COUNT))
 		count = f->f[F_CONNTRACK_COUNT].v[0];
+	r->incomplete = unreadable(f, F_CONNTRACK_COUNT);
 	set_ok(r, max->v[0], UNIT_COUNT,
 	       u64_sat_sub(max->v[0], count) / p->sockets_per_connection);
 	note(r, "(nf_conntrack_max %llu - %llu tracked) / %llu flows per connection",
@@ -431,6 +464,9 @@ static void row_threads(const struct facts *f, const struct profile *p, struct c
 	}
 	r->source = src;
 	set_ok(r, f->f[src].v[0], UNIT_COUNT, best);
+	r->incomplete = unreadable(f, F_THREADS_MAX) || unreadable(f, F_PID_MAX) ||
+			unreadable(f, F_NPROC) || unreadable(f, F_CG_PIDS_MAX) ||
+			unreadable(f, F_THREADS_IN_USE);
 	note(r, "%s %llu minus threads in use", fact_defs[src].name,
 	     (unsigned long long)f->f[src].v[0]);
 }
@@ -513,19 +549,6 @@ static bool same_values(const struct facts *f, enum fact_id id, const char *valu
 	if (parse_u64_fields(value, strlen(value), v, n) != PARSE_OK)
 		return false;
 	return memcmp(v, f->f[id].v, n * sizeof(v[0])) == 0;
-}
-
-/* Appends to a row's note where its limit is set for good. */
-static void note_append(struct row *r, const char *fmt, ...)
-{
-	size_t n = strlen(r->note);
-	va_list ap;
-
-	if (n >= sizeof(r->note) - 1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->note + n, sizeof(r->note) - n, fmt, ap);
-	va_end(ap);
 }
 
 static void sources_in_notes(const struct facts *f, struct capacity *c)
@@ -627,7 +650,7 @@ void model_compute(const struct facts *f, const struct profile *p,
 
 		if (!row_can_bind((enum row_id)i))
 			continue;
-		if (r->status == ROWS_UNKNOWN)
+		if (r->status == ROWS_UNKNOWN || r->incomplete)
 			out->partial = true;
 		if (r->status == ROWS_OK && (!out->known || r->connections < out->connections)) {
 			out->known = true;

@@ -31,6 +31,7 @@ struct row {
 	enum unit unit;
 	uint64_t connections;  /* when status is ROWS_OK */
 	enum fact_id source;   /* the fact the value came from */
+	bool incomplete;       /* a number, but an input it could use was unreadable */
 	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
 };
 

@@ -292,6 +292,46 @@ START_TEST(containers_are_told_by_cgroup_markers_and_capabilities)
 }
 END_TEST
 
+START_TEST(an_unreadable_cgroup_level_stops_the_walk)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/a/b\n");
+	world_fail(&w, "sys/fs/cgroup/a/b/memory.max", FACT_INVALID); /* a directory, a loop */
+	world_put(&w, "sys/fs/cgroup/a/memory.max", "1000000\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_INVALID);
+	ck_assert_str_eq(f.f[F_CG_MEM_MAX].path, "sys/fs/cgroup/a/b/memory.max");
+}
+END_TEST
+
+START_TEST(cgroup_usage_has_its_own_status)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/a\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.max", "1000000\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.current", "lots\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_OK);
+	ck_assert_int_eq(f.f[F_CG_MEM_CURRENT].status, FACT_INVALID);
+	world_put(&w, "sys/fs/cgroup/a/memory.current", "4242\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.max", "max\n");
+	read_world();
+	/* no limit: the process's own usage is still read, for the record */
+	ck_assert_uint_eq(f.f[F_CG_MEM_CURRENT].v[0], 4242);
+}
+END_TEST
+
+START_TEST(a_cgroup_outside_the_namespace_stays_inside_the_root)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/../../outside\n");
+	world_put(&w, "sys/fs/cgroup/memory.max", "536870912\n");
+	read_world();
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 536870912);
+	ck_assert_str_eq(f.f[F_CG_MEM_MAX].path, "sys/fs/cgroup/memory.max");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("facts");
@@ -317,6 +357,9 @@ Suite *suite(void)
 	tcase_add_test(t, malformed_slabinfo_is_invalid_and_falls_back);
 	tcase_add_test(t, a_process_is_read_from_its_own_proc_directory);
 	tcase_add_test(t, containers_are_told_by_cgroup_markers_and_capabilities);
+	tcase_add_test(t, an_unreadable_cgroup_level_stops_the_walk);
+	tcase_add_test(t, cgroup_usage_has_its_own_status);
+	tcase_add_test(t, a_cgroup_outside_the_namespace_stays_inside_the_root);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -478,6 +478,34 @@ START_TEST(the_host_binds_when_it_allows_fewer_than_the_cgroup)
 }
 END_TEST
 
+START_TEST(rows_with_an_unreadable_input_make_the_answer_partial)
+{
+	host_fail(&f, F_CG_MEM_MAX, FACT_INVALID);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_OK);
+	ck_assert(c.rows[ROW_MEMORY].incomplete);
+	ck_assert(c.partial);
+	setup();
+	host_set(&f, F_CG_MEM_MAX, 1000000, 0, 0);
+	host_fail(&f, F_CG_MEM_CURRENT, FACT_DENIED);
+	run();
+	ck_assert(c.rows[ROW_MEMORY].incomplete);
+	ck_assert(c.partial);
+	setup();
+	p.thread_per_connection = true;
+	host_set(&f, F_THREADS_MAX, 62000, 0, 0);
+	host_fail(&f, F_PID_MAX, FACT_INVALID);
+	run();
+	ck_assert(c.rows[ROW_THREADS].incomplete);
+	ck_assert(c.partial);
+	/* missing is not unreadable: a kernel without the file is complete */
+	setup();
+	host_fail(&f, F_FILE_NR, FACT_MISSING);
+	run();
+	ck_assert(!c.partial);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -516,6 +544,7 @@ Suite *suite(void)
 	tcase_add_test(t, cgroup_v2_charges_the_accepted_sock_from_linux_6_12);
 	tcase_add_test(t, buffers_count_against_a_v2_limit_only);
 	tcase_add_test(t, the_host_binds_when_it_allows_fewer_than_the_cgroup);
+	tcase_add_test(t, rows_with_an_unreadable_input_make_the_answer_partial);
 	suite_add_tcase(s, t);
 	return s;
 }
