@@ -62,6 +62,20 @@ static cJSON *profile_object(const struct profile *p)
 	return o;
 }
 
+/* One slab cache: its name, where its size came from, its slab geometry. */
+static cJSON *cache_object(const struct facts *f, enum slab_cache c)
+{
+	const struct cache_size *cs = &f->cache[c];
+	cJSON *x = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(x, "cache", slab_cache_name(c));
+	cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
+	add_u64_or_null(x, "objsize", cs->objsize != 0, cs->objsize);
+	add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
+	add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
+	return x;
+}
+
 static cJSON *per_connection_object(const struct facts *f, const struct per_connection *pc)
 {
 	cJSON *o = cJSON_CreateObject(), *objs;
@@ -87,14 +101,8 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 		cJSON_AddNullToObject(o, "table_series");
 	objs = cJSON_AddArrayToObject(o, "objects");
 	for (int c = 0; c < CACHE_COUNT; c++) {
-		const struct cache_size *cs = &f->cache[c];
-		cJSON *x = cJSON_CreateObject();
+		cJSON *x = cache_object(f, (enum slab_cache)c);
 
-		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
-		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
-		add_u64_or_null(x, "objsize", cs->objsize != 0, cs->objsize);
-		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
-		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
 		add_u64(x, "effective_millibytes", pc->cache_millibytes[c]);
 		cJSON_AddStringToObject(x, "counted",
 					pc->cache_used[c] ? "every socket"
@@ -379,17 +387,8 @@ cJSON *report_facts(const char *root, const struct facts *f)
 	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);
 	objs = cJSON_AddArrayToObject(doc, "object_sizes");
-	for (int c = 0; c < CACHE_COUNT; c++) {
-		const struct cache_size *cs = &f->cache[c];
-		cJSON *x = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(x, "cache", slab_cache_name((enum slab_cache)c));
-		cJSON_AddStringToObject(x, "from", size_from_name(cs->from));
-		add_u64_or_null(x, "objsize", cs->objsize != 0, cs->objsize);
-		add_u64_or_null(x, "objperslab", cs->from != SIZE_ABSENT, cs->objperslab);
-		add_u64_or_null(x, "pagesperslab", cs->from != SIZE_ABSENT, cs->pagesperslab);
-		cJSON_AddItemToArray(objs, x);
-	}
+	for (int c = 0; c < CACHE_COUNT; c++)
+		cJSON_AddItemToArray(objs, cache_object(f, (enum slab_cache)c));
 	return doc;
 }
 
