@@ -53,9 +53,18 @@ static const struct command commands[] = {
 	{"calibrate", cmd_calibrate, "measure what a socket costs on this kernel with loopback sockets"},
 };
 
+#define USAGE_LINE "usage: sockcap [options] [command]\n"
+
+/* What a usage error prints after its message: the usage line and where
+ * the rest is. */
+static void short_usage(void)
+{
+	fputs(USAGE_LINE "Try 'sockcap --help'.\n", stderr);
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: sockcap [options] [command]\n\n"
+	fprintf(out, USAGE_LINE "\n"
 		     "How many concurrent TCP connections this host can sustain, which limit\n"
 		     "binds first, and what lifts it.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -419,7 +428,8 @@ int main(int argc, char **argv)
 	enum exit_status st;
 
 	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
-		fprintf(stderr, "sockcap: %s\nTry 'sockcap --help'.\n", err);
+		fprintf(stderr, "sockcap: %s\n", err);
+		short_usage();
 		return EXIT_USAGE;
 	}
 	if (c.help || c.version) {
@@ -435,12 +445,14 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(c.command);
 	if (!cmd) {
-		fprintf(stderr, "sockcap: unknown command '%s'\nTry 'sockcap --help'.\n", c.command);
+		fprintf(stderr, "sockcap: unknown command '%s'\n", c.command);
+		short_usage();
 		return EXIT_USAGE;
 	}
 	if ((c.has_connections || c.save) && cmd->run != cmd_calibrate) {
-		fprintf(stderr, "sockcap: --%s applies to 'calibrate' only\nTry 'sockcap --help'.\n",
+		fprintf(stderr, "sockcap: --%s applies to 'calibrate' only\n",
 			c.save ? "save" : "connections");
+		short_usage();
 		return EXIT_USAGE;
 	}
 	/* Render into memory first: nothing reaches stdout or the -o file
