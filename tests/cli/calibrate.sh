@@ -54,6 +54,21 @@ echo '{"kind": "sockcap-calibration", "sockets": -1}' >"$dir/bad.json"
 check "a bad calibration file is exit 2" test $? -eq 2
 check "and the message names the file and field" grep -q "bad.json: 'sockets'" "$dir/err"
 
+# A signal in the middle: the workers and their sockets go with it.
+inuse() { awk '/^TCP:/ {print $3}' /proc/net/sockstat; }
+before=$(inuse)
+"$sockcap" calibrate --connections 20000 >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid 2>/dev/null
+rc=$?
+check "SIGTERM ends calibrate by that signal ($rc)" test $rc -eq 143
+sleep 0.5
+check "no calibration worker outlives it" test -z "$(pgrep -f 'sockcap calibrate --connections 20000')"
+after=$(inuse)
+check "its sockets are closed ($before before, $after after)" test "$after" -le $((before + 50))
+
 if [ "$(id -u)" -eq 0 ]; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$sockcap" calibrate --connections 100 -f json \
 		>"$dir/nobody.json" 2>"$dir/err"
