@@ -442,7 +442,10 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 			s = r->slot == 1 ? &p->hard[0] : &p->soft[0];
 		if (!s || !s->set)
 			continue;
-		later = strcmp(base_name(s->file), "90-sockcap.conf") > 0 ||
+		/* sysctl.d files and unit drop-ins apply in file-name order; the
+		 * unit file itself comes before every drop-in. */
+		later = (strcmp(base_name(s->file), "90-sockcap.conf") > 0 &&
+			 (r->kind == REC_SYSCTL || strstr(s->file, ".d/") != NULL)) ||
 			strcmp(s->file, "etc/sysctl.conf") == 0;
 		if (r->kind == REC_LIMITS && s->rank < 4)
 			snprintf(r->reason + n, sizeof(r->reason) - n,

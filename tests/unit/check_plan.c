@@ -290,6 +290,29 @@ START_TEST(unreadable_tunables_are_not_recommended)
 }
 END_TEST
 
+START_TEST(settings_that_would_still_win_are_named)
+{
+	const struct recommendation *r;
+
+	snprintf(f.unit, sizeof(f.unit), "web.service");
+	/* a drop-in read after 90-sockcap.conf wins; the unit file never does */
+	setting_assign(&f.persisted.unit_nofile, "4096", "usr/lib/systemd/system/web.service", 3, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	r = find("LimitNOFILE", REC_SYSTEMD);
+	ck_assert_ptr_null(strstr(r->reason, "change it there"));
+	setting_assign(&f.persisted.unit_nofile, "4096", "etc/systemd/system/web.service.d/override.conf",
+		       2, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	r = find("LimitNOFILE", REC_SYSTEMD);
+	ck_assert_ptr_nonnull(strstr(r->reason, "override.conf:2 sets 4096 and is read after"));
+	/* a sysctl.d file named after ours */
+	host_set(&f, F_FILE_MAX, 1000, 0, 0);
+	setting_assign(&f.persisted.sysctl[F_FILE_MAX], "1000", "etc/sysctl.d/99-local.conf", 1, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_nonnull(strstr(find("fs.file-max", REC_SYSCTL)->reason, "99-local.conf:1"));
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -313,6 +336,7 @@ Suite *suite(void)
 	tcase_add_test(t, ports_widen_only_for_outbound_profiles);
 	tcase_add_test(t, threads_are_planned_for_thread_per_connection);
 	tcase_add_test(t, unreadable_tunables_are_not_recommended);
+	tcase_add_test(t, settings_that_would_still_win_are_named);
 	suite_add_tcase(s, t);
 	return s;
 }
