@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "calibrate.h"
 #include "cli.h"
 #include "embedded.h"
@@ -265,7 +266,7 @@ static enum exit_status render(const struct cli *c, struct analysis *a, bool pla
 	}
 	doc = report_audit(&a->in);
 	st = emit(doc, c, out);
-	cJSON_Delete(doc);
+	/* The document's memory is the arena's: main releases it. */
 	return st == EXIT_OK ? check_status(c, a) : st;
 }
 
@@ -333,7 +334,6 @@ static enum exit_status cmd_facts(const struct cli *c, FILE *out)
 	}
 	doc = report_facts(c->root, &f);
 	st = emit(doc, c, out);
-	cJSON_Delete(doc);
 	return st;
 }
 
@@ -359,7 +359,6 @@ static enum exit_status cmd_profiles(const struct cli *c, FILE *out)
 	}
 	doc = report_profiles(list, n);
 	st = emit(doc, c, out);
-	cJSON_Delete(doc);
 	return st;
 }
 
@@ -395,7 +394,7 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 			complain("%s", json ? err : "out of memory");
 			st = EXIT_SYSTEM;
 		}
-		free(json);
+		cJSON_free(json);
 	}
 	if (st == EXIT_OK) {
 		if (c->format == FORMAT_TEXT)
@@ -403,7 +402,6 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 		else
 			st = emit(doc, c, out);
 	}
-	cJSON_Delete(doc);
 	return st;
 }
 
@@ -427,6 +425,7 @@ int main(int argc, char **argv)
 	FILE *mem;
 	enum exit_status st;
 
+	arena_use_for_json();
 	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
 		fprintf(stderr, "sockcap: %s\n", err);
 		short_usage();
@@ -477,5 +476,6 @@ int main(int argc, char **argv)
 		}
 	}
 	free(buf);
+	arena_release();
 	return (int)st;
 }

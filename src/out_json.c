@@ -1,4 +1,3 @@
-#include <stdlib.h>
 
 #include "out_doc.h"
 
@@ -10,6 +9,6 @@ int emit_json(const cJSON *doc, FILE *out)
 		return -1;
 	fputs(s, out);
 	fputc('\n', out);
-	free(s);
+	cJSON_free(s);
 	return 0;
 }

@@ -189,25 +189,29 @@ static enum parse_result slab_row(const char *line, size_t n, size_t p, struct s
 void parse_slabinfo_many(const char *text, size_t len, const char *const *names, size_t n,
 			 struct slab_entry *out, enum parse_result *results)
 {
-	size_t pos = 0, ln, found = 0;
-	const char *line;
+	size_t nlen[64], found = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		results[i] = PARSE_ABSENT;
-	if (len < 22 || memcmp(text, "slabinfo - version: 2.", 22) != 0) {
+		nlen[i] = i < 64 ? strlen(names[i]) : 0;
+	}
+	if (len < 22 || memcmp(text, "slabinfo - version: 2.", 22) != 0 || n > 64) {
 		for (size_t i = 0; i < n; i++)
 			results[i] = PARSE_INVALID;
 		return;
 	}
-	while (found < n && next_line(text, len, &pos, &line, &ln)) {
-		size_t p = 0, tn;
-		const char *tok;
+	/* A few hundred rows: find each row's name with memchr and compare it
+	 * only with names of its length. */
+	for (size_t pos = 0; pos < len && found < n;) {
+		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
+		size_t ln = nl ? (size_t)(nl - line) : len - pos, w = 0;
 
-		if (!next_token(line, ln, &p, &tok, &tn))
-			continue;
+		pos += ln + 1;
+		while (w < ln && !is_blank(line[w]))
+			w++;
 		for (size_t i = 0; i < n; i++)
-			if (results[i] == PARSE_ABSENT && token_is(tok, tn, names[i])) {
-				results[i] = slab_row(line, ln, p, &out[i]);
+			if (results[i] == PARSE_ABSENT && nlen[i] == w && memcmp(line, names[i], w) == 0) {
+				results[i] = slab_row(line, ln, w, &out[i]);
 				found++;
 				break;
 			}

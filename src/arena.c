@@ -1,0 +1,61 @@
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cJSON.h"
+
+#define BLOCK_BYTES (64u * 1024)
+#define ALIGN 16u
+
+struct block {
+	struct block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+static struct block *blocks;
+
+static void *arena_alloc(size_t n)
+{
+	struct block *b = blocks;
+
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (n == 0)
+		n = ALIGN;
+	if (!b || b->size - b->used < n) {
+		size_t size = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->size = size;
+		b->used = 0;
+		b->next = blocks;
+		blocks = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void arena_free(void *p)
+{
+	(void)p; /* everything goes at arena_release */
+}
+
+void arena_use_for_json(void)
+{
+	cJSON_Hooks hooks = {arena_alloc, arena_free};
+
+	cJSON_InitHooks(&hooks);
+}
+
+void arena_release(void)
+{
+	while (blocks) {
+		struct block *next = blocks->next;
+
+		free(blocks);
+		blocks = next;
+	}
+}
