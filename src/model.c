@@ -658,6 +658,8 @@ void model_compute(const struct facts *f, const struct profile *p,
 			out->binding = (enum row_id)i;
 		}
 	}
+	if (opt->numbers_only)
+		return;
 	warnings(f, p, out);
 	sources_in_notes(f, out);
 	persistence_warnings(f, out);

@@ -71,6 +71,7 @@ struct model_options {
 	bool app_bytes_set;     /* --app-bytes given: overrides the profile */
 	uint64_t app_bytes;
 	const struct calibration *calibration; /* measured costs, or NULL */
+	bool numbers_only;      /* skip warnings and source notes (the plan's "after") */
 };
 
 struct capacity {

@@ -206,6 +206,11 @@ static void unit_line(const char *line, size_t n, unsigned no, void *vctx)
 	const char *eq;
 	size_t klen;
 
+	/* Most of system.conf is comments: skip them before any copying. */
+	while (n > 0 && blank(*line))
+		line++, n--;
+	if (n == 0 || *line == '#' || *line == ';')
+		return;
 	fold(line, n, text, sizeof(text));
 	if (text[0] == '#' || text[0] == ';' || text[0] == '\0')
 		return;

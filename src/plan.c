@@ -508,7 +508,13 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_threads(out, f, p);
 	after = *f;
 	plan_apply(out, &after);
-	model_compute(&after, p, opt, &out->after);
+	{
+		/* The capacity after the changes; its warnings are not shown. */
+		struct model_options numbers = *opt;
+
+		numbers.numbers_only = true;
+		model_compute(&after, p, &numbers, &out->after);
+	}
 	advise_hardware(out, f);
 	masking_settings(out, f);
 	if (f->container.detected)
