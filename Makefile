@@ -119,7 +119,7 @@ uninstall:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit cli schema docs
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.

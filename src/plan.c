@@ -146,6 +146,9 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 		}
 	}
 	pair[1] = cur_h == U64_UNLIMITED ? cur_h : hard;
+	/* At the kernel's ceiling already: nothing a setting can change. */
+	if (soft <= cur_s && (cur_h == U64_UNLIMITED || hard <= cur_h))
+		return;
 	r = add(pl, REC_SYSTEMD, id, directive, NULL, pair,
 		"%s: limits.conf does not reach systemd services", why);
 	if (r) {

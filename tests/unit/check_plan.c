@@ -313,6 +313,19 @@ START_TEST(settings_that_would_still_win_are_named)
 }
 END_TEST
 
+START_TEST(a_limit_at_the_kernel_ceiling_gets_no_empty_recommendation)
+{
+	host_set(&f, F_NOFILE, NR_OPEN_MAX, NR_OPEN_MAX, 0);
+	host_set(&f, F_NR_OPEN, NR_OPEN_MAX, 0, 0);
+	host_set(&f, F_MEM_AVAILABLE, 1ULL << 45, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 3000000000ULL, &pl));
+	for (unsigned i = 0; i < pl.nrecs; i++)
+		ck_assert_str_ne(pl.recs[i].current, pl.recs[i].recommended);
+	ck_assert_ptr_null(find("LimitNOFILE", REC_SYSTEMD));
+	ck_assert(!pl.reachable);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("plan");
@@ -337,6 +350,7 @@ Suite *suite(void)
 	tcase_add_test(t, threads_are_planned_for_thread_per_connection);
 	tcase_add_test(t, unreadable_tunables_are_not_recommended);
 	tcase_add_test(t, settings_that_would_still_win_are_named);
+	tcase_add_test(t, a_limit_at_the_kernel_ceiling_gets_no_empty_recommendation);
 	suite_add_tcase(s, t);
 	return s;
 }

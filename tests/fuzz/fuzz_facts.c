@@ -1,0 +1,482 @@
+/* The whole reader and everything after it: facts_read_pid over an
+ * in-memory host built from the input, then model_compute, plan_compute (and
+ * planning again after applying the plan), report_audit and report_facts
+ * emitted as JSON and YAML, the text renderers and the config writers, all
+ * to /dev/null, checking the planner's rules (DESIGN section 4) on the way:
+ * a change never lowers a value and keeps the kernel's ceilings, and a plan
+ * applied and made again changes nothing. This reaches every parser through
+ * the paths sockcap really reads, including the cgroup walk, the slab size
+ * fallbacks, container detection and the persistent configuration
+ * (sysctl.d, limits.conf, units).
+ *
+ * Input: files separated by the byte 0x1f (ASCII unit separator). Each file
+ * is a header line, its path under the root ("proc/meminfo"), then its
+ * contents up to the next 0x1f or the end:
+ *
+ *     proc/meminfo\nMemTotal: 8000000 kB\n...<0x1f>proc/self/limits\n...
+ *
+ * A header ending in " !denied", " !invalid" or " !missing" makes the file
+ * answer with that status instead. The first file of a path wins. Directories
+ * are implied by the paths below them. Headers starting with '#' are
+ * options, their contents read as the command line would read them:
+ *   #profile    a built-in profile's name, or a profile's YAML (default idle)
+ *   #target     --target (parse_count_arg); without it, the memory ceiling
+ *   #processes  --processes, #upstreams --upstreams, #app_bytes --app-bytes
+ *   #pid        --pid: proc/PID/... instead of proc/self/...
+ *   #page_size  4096, 16384 or 65536 (default 4096)
+ *   #readonly   present: every file system is read-only
+ *   #color      present: the text renderers use colour
+ * tests/fuzz/mkseeds.sh writes seeds in this form from tests/fixtures/. */
+#include <stdbool.h>
+
+#include "facts.h"
+#include "fuzz.h"
+#include "model.h"
+#include "out_config.h"
+#include "out_doc.h"
+#include "out_text.h"
+#include "parse.h"
+#include "plan.h"
+#include "profile.h"
+#include "report.h"
+#include "u64.h"
+
+#define SEP 0x1f
+#define FILES_MAX 160
+#define PATH_MAX_LEN 256
+
+struct vfile {
+	char path[PATH_MAX_LEN];
+	const uint8_t *data;
+	size_t len;
+	enum fact_status status;
+};
+
+struct vhost {
+	struct vfile files[FILES_MAX];
+	size_t n;
+	bool readonly;
+};
+
+static const struct vfile *find(const struct vhost *h, const char *path)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->files[i].path, path) == 0)
+			return &h->files[i];
+	return NULL;
+}
+
+static enum fact_status v_read(const struct source *src, const char *path, struct text *out)
+{
+	const struct vfile *f = find(src->ctx, path);
+
+	out->data = NULL;
+	out->len = 0;
+	if (!f || f->path[0] == '#')
+		return FACT_MISSING;
+	if (f->status != FACT_OK)
+		return f->status;
+	/* NUL-terminated, as struct text promises. */
+	out->data = fuzz_cstr(f->data, f->len);
+	out->len = f->len;
+	return FACT_OK;
+}
+
+/* The length of the name of path's child that file is under, or 0. */
+static size_t child(const char *path, const char *file)
+{
+	size_t n = strlen(path);
+
+	if (strncmp(file, path, n) != 0 || file[n] != '/')
+		return 0;
+	return strcspn(file + n + 1, "/");
+}
+
+static bool v_is_dir(const struct source *src, const char *path)
+{
+	const struct vhost *h = src->ctx;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (child(path, h->files[i].path) > 0)
+			return true;
+	return false;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static enum fact_status v_list(const struct source *src, const char *path, struct name_list *out)
+{
+	const struct vhost *h = src->ctx;
+	size_t n = strlen(path);
+
+	out->n = 0;
+	if (!v_is_dir(src, path))
+		return FACT_MISSING;
+	for (size_t i = 0; i < h->n && out->n < NAME_LIST_MAX; i++) {
+		size_t len = child(path, h->files[i].path);
+		const char *name = h->files[i].path + n + 1;
+		bool seen = false;
+
+		if (len == 0 || len >= NAME_MAX_LEN)
+			continue;
+		for (size_t j = 0; j < out->n && !seen; j++)
+			seen = strlen(out->names[j]) == len && strncmp(out->names[j], name, len) == 0;
+		if (!seen) {
+			memcpy(out->names[out->n], name, len);
+			out->names[out->n++][len] = '\0';
+		}
+	}
+	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
+	return FACT_OK;
+}
+
+static enum fact_status v_count(const struct source *src, const char *path, uint64_t *count)
+{
+	static struct name_list list;
+	enum fact_status st = v_list(src, path, &list);
+
+	*count = list.n;
+	return st;
+}
+
+static bool v_readonly(const struct source *src, const char *path)
+{
+	(void)path;
+	return ((const struct vhost *)src->ctx)->readonly;
+}
+
+static void add_file(struct vhost *h, const uint8_t *p, size_t n)
+{
+	static const struct {
+		const char *suffix;
+		enum fact_status status;
+	} statuses[] = {{" !denied", FACT_DENIED}, {" !invalid", FACT_INVALID}, {" !missing", FACT_MISSING}};
+	const uint8_t *nl = memchr(p, '\n', n);
+	size_t hn = nl ? (size_t)(nl - p) : n;
+	struct vfile *f;
+
+	if (h->n == FILES_MAX || hn == 0 || hn >= PATH_MAX_LEN || memchr(p, '\0', hn))
+		return;
+	f = &h->files[h->n++];
+	memcpy(f->path, p, hn);
+	f->path[hn] = '\0';
+	f->data = nl ? nl + 1 : p + n;
+	f->len = nl ? n - hn - 1 : 0;
+	f->status = FACT_OK;
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		size_t sl = strlen(statuses[i].suffix);
+
+		if (hn > sl && strcmp(f->path + hn - sl, statuses[i].suffix) == 0) {
+			f->path[hn - sl] = '\0';
+			f->status = statuses[i].status;
+		}
+	}
+}
+
+/* An option's contents without one trailing newline, NUL-terminated (free
+ * it), or NULL when the option is not given. */
+static char *option(const struct vhost *h, const char *name)
+{
+	const struct vfile *f = find(h, name);
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = f->len > 0 && f->data[f->len - 1] == '\n' ? f->len - 1 : f->len;
+	return fuzz_cstr(f->data, n);
+}
+
+static bool option_number(const struct vhost *h, const char *name, uint64_t min, uint64_t max,
+			  uint64_t *v)
+{
+	char *s = option(h, name);
+	uint64_t n;
+	bool ok = s && u64_parse_str(s, &n) && n >= min && n <= max;
+
+	if (ok)
+		*v = n;
+	free(s);
+	return ok;
+}
+
+struct run {
+	struct profile profile;
+	struct model_options opt;
+	bool has_target, color;
+	uint64_t target, page_size;
+	unsigned pid;
+};
+
+/* What the command line would have given, from the options. */
+static void options(const struct vhost *h, struct run *r)
+{
+	char *s;
+	uint64_t v;
+
+	memset(r, 0, sizeof(*r));
+	r->opt.processes = 1;
+	r->opt.upstreams = 1;
+	r->page_size = 4096;
+	if (profile_builtin("idle", &r->profile) != 0)
+		abort();
+	if ((s = option(h, "#profile")) != NULL) {
+		const struct vfile *f = find(h, "#profile");
+		char err[256];
+
+		if (profile_builtin(s, &r->profile) != 0 &&
+		    profile_parse((const char *)f->data, f->len, "#profile", &r->profile, err,
+				  sizeof(err)) != 0 &&
+		    profile_builtin("idle", &r->profile) != 0)
+			abort();
+		free(s);
+	}
+	if ((s = option(h, "#target")) != NULL) {
+		r->has_target = parse_count_arg(s, &r->target) && r->target > 0;
+		free(s);
+	}
+	option_number(h, "#processes", 1, 1048576, &r->opt.processes);
+	option_number(h, "#upstreams", 1, 16777216, &r->opt.upstreams);
+	if ((s = option(h, "#app_bytes")) != NULL) {
+		r->opt.app_bytes_set = parse_size_arg(s, &r->opt.app_bytes) &&
+				       r->opt.app_bytes <= (1ULL << 40);
+		free(s);
+	}
+	if (option_number(h, "#pid", 1, 4194304, &v))
+		r->pid = (unsigned)v;
+	if (option_number(h, "#page_size", 4096, 65536, &v) &&
+	    (v == 4096 || v == 16384 || v == 65536))
+		r->page_size = v;
+	r->color = find(h, "#color") != NULL;
+}
+
+static void check_facts(const struct facts *f)
+{
+	for (int id = 0; id < FACT_COUNT; id++) {
+		FUZZ_CHECK(f->f[id].status <= FACT_INVALID);
+		FUZZ_CHECK(fuzz_terminated(f->f[id].path, sizeof(f->f[id].path)));
+	}
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		const struct cache_size *cs = &f->cache[c];
+
+		FUZZ_CHECK(cs->from <= SIZE_TABLE);
+		/* The model divides by these. */
+		if (cs->from != SIZE_ABSENT)
+			FUZZ_CHECK(cs->objperslab > 0 && cs->pagesperslab > 0);
+	}
+	FUZZ_CHECK(fuzz_terminated(f->osrelease, sizeof(f->osrelease)));
+	FUZZ_CHECK(fuzz_terminated(f->table_series, sizeof(f->table_series)));
+	FUZZ_CHECK(fuzz_terminated(f->unit, sizeof(f->unit)));
+	FUZZ_CHECK(fuzz_terminated(f->container.why, sizeof(f->container.why)));
+}
+
+/* struct capacity's own promises (model.h). */
+static void check_capacity(const struct capacity *c)
+{
+	FUZZ_CHECK(c->nwarnings <= WARNINGS_MAX);
+	for (unsigned i = 0; i < c->nwarnings; i++)
+		FUZZ_CHECK(fuzz_terminated(c->warnings[i].message, sizeof(c->warnings[i].message)));
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &c->rows[i];
+
+		FUZZ_CHECK(r->status <= ROWS_NA);
+		FUZZ_CHECK(fuzz_terminated(r->note, sizeof(r->note)));
+		/* connections is the minimum over the rows that can bind. */
+		if (c->known && r->status == ROWS_OK && row_can_bind((enum row_id)i))
+			FUZZ_CHECK(r->connections >= c->connections);
+	}
+	if (c->known) {
+		FUZZ_CHECK(c->binding < ROW_COUNT && row_can_bind(c->binding));
+		FUZZ_CHECK(c->rows[c->binding].status == ROWS_OK);
+		FUZZ_CHECK(c->rows[c->binding].connections == c->connections);
+	} else {
+		FUZZ_CHECK(c->binding == ROW_NONE);
+	}
+}
+
+/* What the kernel itself guarantees about the facts: soft <= hard <= nr_open
+ * <= NR_OPEN_MAX, tcp_mem min <= pressure <= max, a port range within
+ * 65535. The planner's ceilings are checked only on hosts like that. */
+static bool sane(const struct facts *f)
+{
+	const uint64_t *nofile = f->f[F_NOFILE].v, *nproc = f->f[F_NPROC].v;
+	const uint64_t *mem = f->f[F_TCP_MEM].v, *ports = f->f[F_PORT_RANGE].v;
+	uint64_t nr_open = fact_ok(f, F_NR_OPEN) ? f->f[F_NR_OPEN].v[0] : NR_OPEN_MAX;
+
+	if (nr_open > NR_OPEN_MAX)
+		return false;
+	if (fact_ok(f, F_NOFILE) && (nofile[0] > nofile[1] || nofile[1] > nr_open))
+		return false;
+	if (fact_ok(f, F_NPROC) && nproc[0] > nproc[1])
+		return false;
+	if (fact_ok(f, F_TCP_MEM) && (mem[0] > mem[1] || mem[1] > mem[2]))
+		return false;
+	if (fact_ok(f, F_PORT_RANGE) && (ports[0] > ports[1] || ports[1] > 65535))
+		return false;
+	return !fact_ok(f, F_PID_MAX) || f->f[F_PID_MAX].v[0] <= PID_MAX_LIMIT;
+}
+
+/* DESIGN section 4: a change changes something and never lowers a value
+ * (the port range widens downwards); the kernel's ceilings hold after it. */
+static void check_changes(const struct plan *pl, const struct facts *f, const struct facts *after)
+{
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *rec = &pl->recs[i];
+		const struct fact *x = &f->f[rec->fact];
+		unsigned n = fact_defs[rec->fact].nvalues ? fact_defs[rec->fact].nvalues : 1;
+
+		if (rec->kind == REC_HARDWARE)
+			continue;
+		FUZZ_CHECK(strcmp(rec->current, rec->recommended) != 0);
+		if (x->status != FACT_OK)
+			continue;
+		for (unsigned v = 0; v < n && v < 3; v++)
+			if ((rec->slot < 0 || (unsigned)rec->slot == v) &&
+			    !(rec->fact == F_PORT_RANGE && v == 0))
+				FUZZ_CHECK(rec->values[v] >= x->v[v]);
+	}
+	if (fact_ok(after, F_NR_OPEN))
+		FUZZ_CHECK(after->f[F_NR_OPEN].v[0] <= NR_OPEN_MAX);
+	if (fact_ok(after, F_NOFILE)) {
+		const uint64_t *nofile = after->f[F_NOFILE].v;
+
+		FUZZ_CHECK(nofile[0] <= nofile[1]);
+		if (fact_ok(after, F_NR_OPEN))
+			FUZZ_CHECK(nofile[1] <= after->f[F_NR_OPEN].v[0]);
+	}
+	if (fact_ok(after, F_TCP_MEM)) {
+		const uint64_t *mem = after->f[F_TCP_MEM].v;
+
+		FUZZ_CHECK(mem[0] <= mem[1] && mem[1] <= mem[2]);
+	}
+	if (fact_ok(after, F_PORT_RANGE))
+		FUZZ_CHECK(after->f[F_PORT_RANGE].v[0] <= after->f[F_PORT_RANGE].v[1] &&
+			   after->f[F_PORT_RANGE].v[1] <= 65535);
+	if (fact_ok(after, F_PID_MAX))
+		FUZZ_CHECK(after->f[F_PID_MAX].v[0] <= PID_MAX_LIMIT);
+}
+
+static void check_plan(const struct plan *pl, const struct run *r)
+{
+	check_capacity(&pl->before);
+	check_capacity(&pl->after);
+	FUZZ_CHECK(pl->nrecs <= RECS_MAX);
+	if (r->has_target)
+		FUZZ_CHECK(pl->target == r->target && !pl->target_is_ceiling);
+	FUZZ_CHECK(pl->reachable == (pl->after.known && pl->after.connections >= pl->target));
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *rec = &pl->recs[i];
+
+		FUZZ_CHECK(rec->kind <= REC_HARDWARE && rec->fact < FACT_COUNT);
+		FUZZ_CHECK(rec->nforms <= 2);
+		FUZZ_CHECK(fuzz_terminated(rec->key, sizeof(rec->key)) &&
+			   fuzz_terminated(rec->current, sizeof(rec->current)) &&
+			   fuzz_terminated(rec->recommended, sizeof(rec->recommended)) &&
+			   fuzz_terminated(rec->reason, sizeof(rec->reason)));
+	}
+}
+
+/* DESIGN section 4: applying a plan and planning again yields no changes
+ * but hardware, and none at all once the target is reached. */
+static void check_idempotent(const struct plan *pl, const struct plan *again)
+{
+	for (unsigned i = 0; i < again->nrecs; i++)
+		FUZZ_CHECK(again->recs[i].kind == REC_HARDWARE);
+	if (pl->reachable) {
+		FUZZ_CHECK(again->nrecs == 0);
+		FUZZ_CHECK(again->before.known && again->before.connections >= pl->target);
+	}
+}
+
+static FILE *devnull(void)
+{
+	static FILE *f;
+
+	if (!f && !(f = fopen("/dev/null", "w")))
+		abort();
+	return f;
+}
+
+static void emit(cJSON *doc)
+{
+	/* NULL only when memory ran out. */
+	if (!doc)
+		return;
+	FUZZ_CHECK(emit_json(doc, devnull()) == 0);
+	FUZZ_CHECK(emit_yaml(doc, devnull()) == 0);
+	cJSON_Delete(doc);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct vhost host;
+	static struct facts f, applied;
+	static struct capacity cap;
+	static struct plan pl, again;
+	struct source src = {.read = v_read,
+			     .is_dir = v_is_dir,
+			     .count = v_count,
+			     .list = v_list,
+			     .readonly = v_readonly,
+			     .root = "(fuzz)",
+			     .ctx = &host};
+	struct report_input in;
+	struct run r;
+	bool has_plan;
+	size_t start = 0;
+
+	memset(&host, 0, sizeof(host));
+	for (size_t i = 0; i <= size; i++)
+		if (i == size || data[i] == SEP) {
+			add_file(&host, data + start, i - start);
+			start = i + 1;
+		}
+	host.readonly = find(&host, "#readonly") != NULL;
+	options(&host, &r);
+
+	switch (facts_read_pid(&src, r.page_size, r.pid, &f)) {
+	case FACTS_OK:
+		break;
+	case FACTS_NO_ROOT:
+	case FACTS_NO_PID:
+		return 0;
+	default:
+		FUZZ_CHECK(!"facts_read_pid returned no facts_result");
+	}
+	check_facts(&f);
+
+	model_compute(&f, &r.profile, &r.opt, &cap);
+	check_capacity(&cap);
+	has_plan = plan_compute(&f, &r.profile, &r.opt, r.has_target, r.target, &pl);
+	/* The model is pure: the planner's "before" is the same capacity. */
+	FUZZ_CHECK(memcmp(&cap, &pl.before, sizeof(cap)) == 0);
+	if (r.has_target)
+		FUZZ_CHECK(has_plan);
+	if (has_plan) {
+		check_plan(&pl, &r);
+		/* Applied and planned again, only hardware is left to change. */
+		applied = f;
+		plan_apply(&pl, &applied);
+		if (sane(&f))
+			check_changes(&pl, &f, &applied);
+		FUZZ_CHECK(plan_compute(&applied, &r.profile, &r.opt, true, pl.target, &again));
+		check_idempotent(&pl, &again);
+	}
+
+	in = (struct report_input){"(fuzz)", &f, &r.profile, &r.opt, &pl.before,
+				   has_plan ? &pl : NULL};
+	emit(report_audit(&in));
+	emit(report_facts("(fuzz)", &f));
+	text_audit(&in, r.color, devnull());
+	text_facts(&f, devnull());
+	if (has_plan) {
+		text_plan(&in, r.color, devnull());
+		config_sysctl(&pl, &r.profile, devnull());
+		config_limits(&pl, &r.profile, devnull());
+		config_systemd(&pl, &r.profile, devnull());
+		config_ansible(&pl, &r.profile, devnull());
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Writes the seed inputs, tests/fuzz/corpus/NAME/seed-*, from the fixture
+# trees (tests/fixtures/HOST/...), the profiles (data/profiles,
+# tests/cli/profiles) and the object size table. Inputs the fuzzers found
+# (named by their SHA-1) are left alone. Identical seeds are written once.
+# usage: sh tests/fuzz/mkseeds.sh   (from anywhere)
+set -eu
+cd "$(dirname "$0")/../.."
+out=tests/fuzz/corpus
+fixtures=tests/fixtures
+
+# put NAME LABEL: stdin becomes corpus/NAME/seed-LABEL unless NAME has one
+# with the same bytes.
+put() {
+	mkdir -p "$out/$1"
+	tmp="$out/$1/.new"
+	cat >"$tmp"
+	for f in "$out/$1"/seed-*; do
+		if [ -f "$f" ] && [ "$f" != "$out/$1/seed-$2" ] && cmp -s "$f" "$tmp"; then
+			rm -f "$tmp"
+			return
+		fi
+	done
+	mv "$tmp" "$out/$1/seed-$2"
+}
+
+# from NAME PATTERN...: every fixture file whose path under its host matches
+# one of the shell patterns.
+from() {
+	name=$1
+	shift
+	for host in "$fixtures"/*/; do
+		host=${host%/}
+		(cd "$host" && find . -type f ! -name NOTES.md | sed 's|^\./||' | LC_ALL=C sort) |
+			while read -r p; do
+				for pat in "$@"; do
+					case $p in
+					$pat)
+						label="$(basename "$host")-$(printf '%s' "$p" | tr '/' '_')"
+						put "$name" "$label" <"$host/$p"
+						break ;;
+					esac
+				done
+			done
+	done
+}
+
+# archive HOST: the whole fixture tree in fuzz_facts' form, files separated
+# by 0x1f, each a path line then its bytes. Symbolic links that leave the
+# tree (proc/self/fd/N -> /dev/pts/0) are empty files.
+archive() {
+	(cd "$1" && find . \( -type f -o -type l \) ! -name NOTES.md | sed 's|^\./||' | LC_ALL=C sort) | {
+		sep=
+		while read -r p; do
+			printf '%s%s\n' "$sep" "$p"
+			sep=$(printf '\037')
+			if [ -L "$1/$p" ]; then
+				case $(readlink "$1/$p") in
+				/*) ;;
+				*) cat "$1/$p" 2>/dev/null || true ;;
+				esac
+			else
+				cat "$1/$p"
+			fi
+		done
+	}
+}
+
+# option NAME VALUE: one more fuzz_facts file, an option.
+option() {
+	printf '\037#%s\n%s' "$1" "$2"
+}
+
+from meminfo 'proc/meminfo'
+from limits 'proc/self/limits' 'proc/[0-9]*/limits'
+from cgroup 'proc/self/cgroup' 'proc/[0-9]*/cgroup' 'sys/fs/cgroup/*.max' 'sys/fs/cgroup/*.current' \
+	'sys/fs/cgroup/*_in_bytes'
+from slabinfo 'proc/slabinfo'
+from sockstat 'proc/net/sockstat*'
+from sysctl 'proc/sys/*' 'sys/kernel/slab/*'
+from loadavg 'proc/loadavg'
+from status 'proc/self/status' 'proc/[0-9]*/status'
+from args 'proc/sys/kernel/osrelease'
+from persist 'etc/sysctl.conf' 'etc/sysctl.d/*' 'etc/security/*' 'etc/systemd/*'
+
+for v in 250000 250k 1.5M 2G 8K 8KiB 1.5MiB 4096 1T 0.5k 16384B; do
+	printf '%s' "$v" | put args "$v"
+done
+for v in 65536 1024:524288 infinity 4096:infinity; do
+	printf '%s' "$v" | put persist "rlimit-$(printf '%s' "$v" | tr : _)"
+done
+for v in 0 1 4096 18446744073709551615 18446744073709551616 007; do
+	printf '%s' "$v" | put u64 "$v"
+done
+# 24 bytes and more: also the operands of the saturating arithmetic.
+printf '18446744073709551615\377\377\377\377' | put u64 max-and-operands
+
+put objsize objsizes.tsv <data/objsizes.tsv
+grep -v '^#' data/objsizes.tsv | head -n 12 | put objsize objsizes-head.tsv
+
+for f in data/profiles/*.yaml tests/cli/profiles/*.yaml; do
+	put profile "$(basename "$(dirname "$f")")-$(basename "$f")" <"$f"
+done
+
+for host in "$fixtures"/*/; do
+	host=${host%/}
+	archive "$host" | put facts "$(basename "$host")"
+done
+{ archive "$fixtures/nginx-service"; option pid 4242; option profile proxy; option target 1.5M; } |
+	put facts nginx-service-pid-proxy-target
+{ archive "$fixtures/debian12-vm"; option profile "$(cat tests/cli/profiles/chat.yaml)";
+  option processes 8; option upstreams 4; option app_bytes 64K; option color ''; } |
+	put facts debian12-vm-chat-options
+{ archive "$fixtures/k8s-pod-v2"; option readonly ''; option page_size 65536; } |
+	put facts k8s-pod-v2-readonly-64k
+{ printf 'proc/slabinfo !denied\n\037proc/meminfo !invalid\n\037'; archive "$fixtures/vm-512m"; } |
+	put facts vm-512m-denied
