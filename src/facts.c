@@ -490,11 +490,10 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	memset(fc, 0, sizeof(fc));
 	out->page_size = page_size;
 	out->pid = pid;
-	if (!src->is_dir(src, "proc"))
-		return FACTS_NO_ROOT;
+	/* No proc at all shows as nothing readable, below: no stat for it. */
 	snprintf(dir, sizeof(dir), "proc/%u", pid);
 	if (pid != 0 && !src->is_dir(src, dir))
-		return FACTS_NO_PID;
+		return src->is_dir(src, "proc") ? FACTS_NO_PID : FACTS_NO_ROOT;
 	for (int id = 0; id < FACT_COUNT; id++) {
 		enum fact_read r = fact_defs[id].read;
 		if (r != READ_CGROUP_MEMORY && r != READ_CGROUP_PIDS)

@@ -235,6 +235,9 @@ static void read_systemd(const struct source *src, struct facts *out)
 	struct text t;
 	size_t n = strlen(out->unit);
 
+	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only. */
+	if (n <= 8 || strcmp(out->unit + n - 8, ".service") != 0)
+		return;
 	if (src->read(src, "etc/systemd/system.conf", &t) == FACT_OK) {
 		persist_unit_text(t.data, t.len, "etc/systemd/system.conf", "Manager",
 				  "DefaultLimitNOFILE", &p->default_nofile);
@@ -243,7 +246,7 @@ static void read_systemd(const struct source *src, struct facts *out)
 	}
 	read_unit_setting(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager",
 			  "DefaultLimitNOFILE", &p->default_nofile, &p->files);
-	if (n > 8 && strcmp(out->unit + n - 8, ".service") == 0) {
+	{
 		char sub[UNIT_NAME_MAX + 8];
 
 		snprintf(sub, sizeof(sub), "/%s.d", out->unit);
