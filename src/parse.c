@@ -221,9 +221,10 @@ void parse_slabinfo_many(const char *text, size_t len, const char *const *names,
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
 				 struct slab_entry *out)
 {
+	const char *names[1] = {cache};
 	enum parse_result r;
 
-	parse_slabinfo_many(text, len, &cache, 1, out, &r);
+	parse_slabinfo_many(text, len, names, 1, out, &r);
 	return r;
 }
 
