@@ -5,7 +5,7 @@
 
 #include "cJSON.h"
 
-#define BLOCK_BYTES (64u * 1024)
+#define BLOCK_BYTES ((size_t)64 * 1024)
 #define ALIGN 16u
 
 struct block {
