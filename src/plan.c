@@ -179,9 +179,10 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 	if (hard > 0 && fact_ok(f, F_NR_OPEN) && hard > f->f[F_NR_OPEN].v[0]) {
 		uint64_t cur = f->f[F_NR_OPEN].v[0], rec = u64_min(plan_round_up(hard), NR_OPEN_MAX);
 
-		add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
-		    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
-		    (unsigned long long)hard);
+		if (rec > cur)
+			add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
+			    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
+			    (unsigned long long)hard);
 	}
 	sysctl_at_least(pl, f, F_FILE_MAX,
 			u64_sat_add(sockets, fact_ok(f, F_FILE_NR) ? f->f[F_FILE_NR].v[0] : 0),
