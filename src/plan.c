@@ -195,7 +195,7 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 				u64_sat_add(sockets, fact_ok(f, F_CONNTRACK_COUNT)
 							     ? f->f[F_CONNTRACK_COUNT].v[0]
 							     : 0),
-				UINT64_MAX, "tracked flows, one per socket");
+				CONNTRACK_MAX_LIMIT, "tracked flows, one per socket");
 }
 
 /* Largest tcp_mem pressure sockcap recommends: max (1.5 × pressure) at most
@@ -281,7 +281,7 @@ static void advise_threads(struct plan *pl, const struct facts *f, const struct 
 
 	if (!p->thread_per_connection)
 		return;
-	sysctl_at_least(pl, f, F_THREADS_MAX, need, UINT64_MAX, "one thread per connection");
+	sysctl_at_least(pl, f, F_THREADS_MAX, need, THREADS_MAX_LIMIT, "one thread per connection");
 	sysctl_at_least(pl, f, F_PID_MAX, need, PID_MAX_LIMIT, "one thread id per connection");
 	rlimit_at_least(pl, f, F_NPROC, need, UINT64_MAX, "nproc", "LimitNPROC",
 			"threads of the user", &hard);

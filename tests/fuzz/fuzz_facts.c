@@ -26,9 +26,13 @@
  *   #page_size  4096, 16384 or 65536 (default 4096)
  *   #readonly   present: every file system is read-only
  *   #color      present: the text renderers use colour
+ *   #calibration  --calibration: a calibration file's JSON
+ *   #arena      present: cJSON allocates from the arena, as main() makes it
  * tests/fuzz/mkseeds.sh writes seeds in this form from tests/fixtures/. */
 #include <stdbool.h>
 
+#include "arena.h"
+#include "calibrate.h"
 #include "facts.h"
 #include "fuzz.h"
 #include "model.h"
@@ -204,6 +208,7 @@ static bool option_number(const struct vhost *h, const char *name, uint64_t min,
 
 struct run {
 	struct profile profile;
+	struct calibration calibration;
 	struct model_options opt;
 	bool has_target, color;
 	uint64_t target, page_size;
@@ -213,6 +218,7 @@ struct run {
 /* What the command line would have given, from the options. */
 static void options(const struct vhost *h, struct run *r)
 {
+	const struct vfile *f;
 	char *s;
 	uint64_t v;
 
@@ -223,9 +229,9 @@ static void options(const struct vhost *h, struct run *r)
 	if (profile_builtin("idle", &r->profile) != 0)
 		abort();
 	if ((s = option(h, "#profile")) != NULL) {
-		const struct vfile *f = find(h, "#profile");
 		char err[256];
 
+		f = find(h, "#profile");
 		if (profile_builtin(s, &r->profile) != 0 &&
 		    profile_parse((const char *)f->data, f->len, "#profile", &r->profile, err,
 				  sizeof(err)) != 0 &&
@@ -250,6 +256,13 @@ static void options(const struct vhost *h, struct run *r)
 	    (v == 4096 || v == 16384 || v == 65536))
 		r->page_size = v;
 	r->color = find(h, "#color") != NULL;
+	if ((f = find(h, "#calibration")) != NULL) {
+		char err[256];
+
+		if (calibration_parse((const char *)f->data, f->len, "#calibration", &r->calibration,
+				      err, sizeof(err)) == 0)
+			r->opt.calibration = &r->calibration;
+	}
 }
 
 static void check_facts(const struct facts *f)
@@ -434,6 +447,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			start = i + 1;
 		}
 	host.readonly = find(&host, "#readonly") != NULL;
+	if (find(&host, "#arena"))
+		arena_use_for_json();
 	options(&host, &r);
 
 	switch (facts_read_pid(&src, r.page_size, r.pid, &f)) {
@@ -441,7 +456,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case FACTS_NO_ROOT:
 	case FACTS_NO_PID:
-		return 0;
+		goto out;
 	default:
 		FUZZ_CHECK(!"facts_read_pid returned no facts_result");
 	}
@@ -478,5 +493,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_systemd(&pl, &r.profile, devnull());
 		config_ansible(&pl, &r.profile, devnull());
 	}
+out:
+	/* Back to malloc and free for the next input. */
+	arena_release();
+	cJSON_InitHooks(NULL);
 	return 0;
 }

@@ -113,5 +113,8 @@ done
 	put facts debian12-vm-chat-options
 { archive "$fixtures/k8s-pod-v2"; option readonly ''; option page_size 65536; } |
 	put facts k8s-pod-v2-readonly-64k
+{ archive "$fixtures/rhel9-server"; option calibration "$(cat tests/fuzz/corpus/calibration/seed-real.json)";
+  option arena ''; option target 100k; } |
+	put facts rhel9-server-calibration-arena
 { printf 'proc/slabinfo !denied\n\037proc/meminfo !invalid\n\037'; archive "$fixtures/vm-512m"; } |
 	put facts vm-512m-denied

@@ -323,6 +323,13 @@ START_TEST(a_limit_at_the_kernel_ceiling_gets_no_empty_recommendation)
 		ck_assert_str_ne(pl.recs[i].current, pl.recs[i].recommended);
 	ck_assert_ptr_null(find("LimitNOFILE", REC_SYSTEMD));
 	ck_assert(!pl.reachable);
+	/* conntrack_max is an int, threads-max at most 0x3fffffff */
+	host_set(&f, F_CONNTRACK_MAX, 262144, 0, 0);
+	p.thread_per_connection = true;
+	host_set(&f, F_THREADS_MAX, 62000, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 3000000000ULL, &pl));
+	ck_assert_uint_le(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->values[0], 2147483647ULL);
+	ck_assert_uint_le(find("kernel.threads-max", REC_SYSCTL)->values[0], 0x3fffffffULL);
 }
 END_TEST
 
