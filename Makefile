@@ -39,7 +39,8 @@ LDLIBS   = $(PKG_LIBS)
 PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
            data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o \
+           $(BUILD)/profiles_builtin.o
 HEADERS  = $(wildcard src/*.h) src/facts.def
 
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
@@ -60,11 +61,24 @@ $(BUILD)/libsockcap.a: $(LIB_OBJ)
 $(BUILD)/%.o: src/%.c $(HEADERS) | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/embedded.c: tools/embed.sh data/objsizes.tsv $(PROFILES) | $(BUILD)
-	sh tools/embed.sh data/objsizes.tsv $(PROFILES) > $@.tmp
+$(BUILD)/embedded.c: tools/embed.sh data/objsizes.tsv | $(BUILD)
+	sh tools/embed.sh data/objsizes.tsv > $@.tmp
 	mv $@.tmp $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The built-in profiles are parsed at build time, by the parser --profile
+# uses (tools/profile_compile.c): an audit with one runs no YAML parser.
+$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o \
+		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/u64.o $(LDLIBS)
+
+$(BUILD)/profiles_builtin.c: $(BUILD)/profile_compile $(PROFILES)
+	$(BUILD)/profile_compile $(PROFILES) > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/profiles_builtin.o: $(BUILD)/profiles_builtin.c src/profile.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD) $(BUILD)/tests:

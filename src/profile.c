@@ -5,7 +5,6 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "embedded.h"
 #include "parse.h"
 #include "u64.h"
 
@@ -249,26 +248,4 @@ fail:
 out:
 	yaml_parser_delete(&parser);
 	return rc;
-}
-
-const char *profile_builtin_name(size_t i)
-{
-	return i < embedded_profile_count ? embedded_profiles[i].name : NULL;
-}
-
-int profile_builtin(const char *name, struct profile *out)
-{
-	char err[256];
-
-	for (size_t i = 0; i < embedded_profile_count; i++) {
-		const struct embedded_file *e = &embedded_profiles[i];
-
-		if (strcmp(e->name, name) != 0)
-			continue;
-		/* The built-in files are tested; a failure here is a build bug. */
-		if (profile_parse(e->text, e->len, "built-in", out, err, sizeof(err)) != 0)
-			return -1;
-		return 0;
-	}
-	return -1;
 }

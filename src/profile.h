@@ -47,6 +47,12 @@ extern const size_t profile_key_count;
 int profile_parse(const char *text, size_t len, const char *origin, struct profile *out,
 		  char *err, size_t errsize);
 
+/* The built-in profiles: data/profiles/NAME.yaml, parsed by profile_parse
+ * at build time (tools/profile_compile writes the initialisers), in the
+ * order of the built-in profile list. */
+extern const struct profile profile_builtins[];
+extern const size_t profile_builtin_count;
+
 /* Fills *out with the built-in profile called name. Returns 0, or -1 when
  * there is no such built-in profile. */
 int profile_builtin(const char *name, struct profile *out);

@@ -7,8 +7,8 @@
 #                      build/fuzz/new/NAME that reach new edges (cmin.sh)
 #   make fuzz-crashes  run the saved crashes (tests/fuzz/crashes/NAME) under the
 #                      sanitizers: which still crash, which are fixed
-# Uses CC, ALL_CFLAGS, LDLIBS, BUILD (default build) and the $(BUILD)/libsockcap.a
-# and $(BUILD)/embedded.c rules of the Makefile; everything it makes is under
+# Uses CC, ALL_CFLAGS, LDLIBS, BUILD (default build) and the $(BUILD)/libsockcap.a,
+# $(BUILD)/embedded.c and $(BUILD)/profiles_builtin.c rules of the Makefile; everything it makes is under
 # $(BUILD)/fuzz.
 
 # Targets here must not become the default goal wherever this is included.
@@ -29,7 +29,8 @@ FUZZ_CFLAGS  = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -Isrc -I$(FUZZ_B) \
 FUZZ_LIBS    = $(shell pkg-config --libs libcjson yaml-0.1 2>/dev/null)
 # The library again, instrumented: libsockcap.a is built without sanitizers.
 FUZZ_LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
-FUZZ_LIB_OBJ = $(patsubst src/%.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC)) $(FUZZ_OUT)/obj/embedded.o
+FUZZ_GEN_OBJ = $(FUZZ_OUT)/obj/embedded.o $(FUZZ_OUT)/obj/profiles_builtin.o
+FUZZ_LIB_OBJ = $(patsubst src/%.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC)) $(FUZZ_GEN_OBJ)
 FUZZ_DEPS    = $(wildcard src/*.h) src/facts.def $(FUZZ_DIR)/fuzz.h
 
 FUZZ_BIN     = $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
@@ -47,10 +48,10 @@ fuzz-clang:
 $(FUZZ_OUT) $(FUZZ_OUT)/obj:
 	mkdir -p $@
 
-$(filter-out $(FUZZ_OUT)/obj/embedded.o,$(FUZZ_LIB_OBJ)): $(FUZZ_OUT)/obj/%.o: src/%.c $(FUZZ_DEPS) | fuzz-clang $(FUZZ_OUT)/obj
+$(filter-out $(FUZZ_GEN_OBJ),$(FUZZ_LIB_OBJ)): $(FUZZ_OUT)/obj/%.o: src/%.c $(FUZZ_DEPS) | fuzz-clang $(FUZZ_OUT)/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
-$(FUZZ_OUT)/obj/embedded.o: $(FUZZ_B)/embedded.c src/embedded.h | fuzz-clang $(FUZZ_OUT)/obj
+$(FUZZ_GEN_OBJ): $(FUZZ_OUT)/obj/%.o: $(FUZZ_B)/%.c $(FUZZ_DEPS) | fuzz-clang $(FUZZ_OUT)/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
 
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_DEPS) | fuzz-clang $(FUZZ_OUT)

@@ -1,5 +1,6 @@
 /* Profiles: the built-in ones, and strict validation of user files with
  * file, line, column and key in every message. */
+#include <stdio.h>
 #include <string.h>
 
 #include "profile.h"
@@ -26,6 +27,45 @@ START_TEST(every_built_in_profile_parses)
 	}
 	ck_assert_ptr_null(profile_builtin_name(5));
 	ck_assert_int_eq(profile_builtin("nope", &p), -1);
+}
+END_TEST
+
+/* The compiled-in values are what the parser makes of data/profiles/NAME.yaml
+ * (tools/profile_compile writes them at build time): field by field, so a
+ * field the compiler forgets to write shows here. */
+START_TEST(built_in_profiles_are_their_data_files)
+{
+	for (size_t i = 0; profile_builtin_name(i); i++) {
+		char path[128], text[4096];
+		struct profile parsed;
+		size_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "data/profiles/%s.yaml", profile_builtin_name(i));
+		f = fopen(path, "r");
+		ck_assert_msg(f != NULL, "cannot open %s (run from the repository root)", path);
+		n = fread(text, 1, sizeof(text) - 1, f);
+		ck_assert(!ferror(f) && feof(f));
+		fclose(f);
+		text[n] = '\0';
+		ck_assert_int_eq(profile_parse(text, n, path, &parsed, err, sizeof(err)), 0);
+		ck_assert_int_eq(profile_builtin(profile_builtin_name(i), &p), 0);
+		ck_assert_str_eq(p.name, parsed.name);
+		ck_assert_str_eq(p.description, parsed.description);
+		ck_assert_str_eq(p.origin, "built-in");
+		ck_assert_uint_eq(p.sockets_per_connection, parsed.sockets_per_connection);
+		ck_assert_uint_eq(p.outbound_sockets, parsed.outbound_sockets);
+		ck_assert_uint_eq(p.rx_bytes, parsed.rx_bytes);
+		ck_assert_uint_eq(p.tx_bytes, parsed.tx_bytes);
+		ck_assert_int_eq(p.rx_default, parsed.rx_default);
+		ck_assert_int_eq(p.tx_default, parsed.tx_default);
+		ck_assert_uint_eq(p.app_bytes, parsed.app_bytes);
+		ck_assert_int_eq(p.epoll, parsed.epoll);
+		ck_assert_int_eq(p.conntrack, parsed.conntrack);
+		ck_assert_int_eq(p.thread_per_connection, parsed.thread_per_connection);
+		ck_assert_uint_eq(p.reserved_fds, parsed.reserved_fds);
+		ck_assert_uint_eq(p.churn_per_second, parsed.churn_per_second);
+	}
 }
 END_TEST
 
@@ -123,6 +163,7 @@ Suite *suite(void)
 	TCase *t = tcase_create("profile");
 
 	tcase_add_test(t, every_built_in_profile_parses);
+	tcase_add_test(t, built_in_profiles_are_their_data_files);
 	tcase_add_test(t, built_in_profiles_say_what_the_design_says);
 	tcase_add_test(t, a_minimal_profile_takes_defaults);
 	tcase_add_test(t, sizes_take_suffixes);
