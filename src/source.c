@@ -69,11 +69,36 @@ static bool root_path(const struct source *src, const char *relpath, char *buf, 
 	return true;
 }
 
-/* Reads to EOF: /proc files report st_size 0, so st_size is never trusted. */
+/* Appends n bytes to *buf (length *len, room *cap). The first chunk gets
+ * exactly its size: most files here are one short read, and a buffer as
+ * large as the read would touch a fresh heap page per file kept. */
+static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size_t n)
+{
+	if (*len + n > *cap) {
+		size_t want = *cap ? *cap * 2 : n;
+		char *nb;
+
+		if (want < *len + n)
+			want = *len + n;
+		nb = realloc(*buf, want + 1);
+		if (!nb)
+			return false;
+		*buf = nb;
+		*cap = want;
+	}
+	memcpy(*buf + *len, chunk, n);
+	*len += n;
+	return true;
+}
+
+/* Reads to EOF: /proc files report st_size 0, so st_size is never trusted.
+ * Reads are at most a page: /proc/sys allocates (and zeroes) a kernel buffer
+ * of the size asked for. */
 enum fact_status file_read(const char *path, struct text *out)
 {
-	size_t cap = 4096, len = 0;
-	char *buf;
+	char chunk[4096];
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
 	int fd;
 
 	out->data = NULL;
@@ -82,31 +107,9 @@ enum fact_status file_read(const char *path, struct text *out)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fact_status_from_errno(errno);
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return FACT_INVALID;
-	}
 	for (;;) {
-		ssize_t r;
+		ssize_t r = read(fd, chunk, sizeof(chunk));
 
-		if (len == cap) {
-			char *nb;
-			if (cap >= SOURCE_MAX_BYTES) {
-				free(buf);
-				close(fd);
-				return FACT_INVALID;
-			}
-			cap *= 2;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return FACT_INVALID;
-			}
-			buf = nb;
-		}
-		r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -117,9 +120,15 @@ enum fact_status file_read(const char *path, struct text *out)
 		}
 		if (r == 0)
 			break;
-		len += (size_t)r;
+		if (len + (size_t)r >= SOURCE_MAX_BYTES || !append(&buf, &len, &cap, chunk, (size_t)r)) {
+			free(buf);
+			close(fd);
+			return FACT_INVALID;
+		}
 	}
 	close(fd);
+	if (!buf && !(buf = malloc(1)))
+		return FACT_INVALID;
 	buf[len] = '\0';
 	out->data = buf;
 	out->len = len;
