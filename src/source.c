@@ -91,10 +91,11 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size
 	return true;
 }
 
-/* Reads to EOF: /proc files report st_size 0, so st_size is never trusted.
- * Reads are at most a page: /proc/sys allocates (and zeroes) a kernel buffer
- * of the size asked for. */
-enum fact_status file_read(const char *path, struct text *out)
+/* Reads path to EOF, or with one_record to its first short read.
+ * /proc files report st_size 0, so st_size is never trusted. Reads are at
+ * most a page: /proc/sys allocates (and zeroes) a kernel buffer of the size
+ * asked for. */
+static enum fact_status read_file(const char *path, bool one_record, struct text *out)
 {
 	char chunk[4096];
 	size_t cap = 0, len = 0;
@@ -125,6 +126,8 @@ enum fact_status file_read(const char *path, struct text *out)
 			close(fd);
 			return FACT_INVALID;
 		}
+		if (one_record && (size_t)r < sizeof(chunk))
+			break;
 	}
 	close(fd);
 	if (!buf && !(buf = malloc(1)))
@@ -135,6 +138,22 @@ enum fact_status file_read(const char *path, struct text *out)
 	return FACT_OK;
 }
 
+enum fact_status file_read(const char *path, struct text *out)
+{
+	return read_file(path, false, out);
+}
+
+/* A file the kernel writes as one record comes whole from one read that
+ * asks for more than it holds: a /proc/sys value, a sysfs attribute, the
+ * single_open files (meminfo, limits, status, sockstat, cgroup, loadavg),
+ * and so does a regular file; the read that would say EOF is saved (about
+ * a microsecond a file). A file of many records may stop short of a page
+ * in the middle: those are read to EOF. */
+static bool many_records(const char *relpath)
+{
+	return strcmp(relpath, "proc/slabinfo") == 0;
+}
+
 static enum fact_status root_read(const struct source *src, const char *relpath, struct text *out)
 {
 	char path[PATH_MAX];
@@ -143,7 +162,7 @@ static enum fact_status root_read(const struct source *src, const char *relpath,
 	out->len = 0;
 	if (!root_path(src, relpath, path, sizeof(path)))
 		return FACT_INVALID;
-	return file_read(path, out);
+	return read_file(path, !many_records(relpath), out);
 }
 
 static bool root_is_dir(const struct source *src, const char *relpath)

@@ -42,8 +42,11 @@ struct name_list {
 };
 
 struct source {
-	/* Reads relpath (no leading slash, e.g. "proc/meminfo") to EOF into *out.
-	 * On anything but FACT_OK, *out is empty. */
+	/* Reads relpath (no leading slash, e.g. "proc/meminfo") whole into *out:
+	 * the root source stops at the first short read, which ends a file the
+	 * kernel writes as one record and a regular file, and reads
+	 * proc/slabinfo (many records) to EOF. On anything but FACT_OK, *out is
+	 * empty. */
 	enum fact_status (*read)(const struct source *src, const char *relpath, struct text *out);
 	/* Is relpath an existing directory? */
 	bool (*is_dir)(const struct source *src, const char *relpath);

@@ -1,0 +1,167 @@
+/* The root-prefixing reader: whole files of every size, one read for a file
+ * the kernel writes as one record, proc/slabinfo to EOF. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "suite.h"
+
+static char root[64];
+
+static void make_root(void)
+{
+	char path[128];
+
+	snprintf(root, sizeof(root), "/tmp/sockcap-source.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/proc", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+static void remove_root(void)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_file(const char *rel, const char *data, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(files_of_every_size_come_whole)
+{
+	static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 8192, 12345, 70000};
+	struct source src;
+	char *data = malloc(70000);
+
+	ck_assert_ptr_nonnull(data);
+	for (size_t i = 0; i < 70000; i++)
+		data[i] = (char)('a' + i % 26);
+	make_root();
+	src = source_root(root);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct text t;
+
+		write_file("proc/meminfo", data, sizes[i]);
+		write_file("proc/slabinfo", data, sizes[i]);
+		ck_assert_int_eq(src.read(&src, "proc/meminfo", &t), FACT_OK);
+		ck_assert_uint_eq(t.len, sizes[i]);
+		ck_assert(memcmp(t.data, data, sizes[i]) == 0);
+		ck_assert_int_eq(t.data[t.len], '\0');
+		text_free(&t);
+		ck_assert_int_eq(src.read(&src, "proc/slabinfo", &t), FACT_OK);
+		ck_assert_uint_eq(t.len, sizes[i]);
+		ck_assert(memcmp(t.data, data, sizes[i]) == 0);
+		text_free(&t);
+	}
+	remove_root();
+	free(data);
+}
+END_TEST
+
+/* A FIFO whose writer stays open shows how far the reader reads: after the
+ * bytes there are, a further read fails with EAGAIN (O_NONBLOCK). */
+static int fifo_with(const char *rel, const char *bytes)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDWR | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	return fd;
+}
+
+START_TEST(a_one_record_file_ends_at_its_first_short_read)
+{
+	struct source src;
+	struct text t;
+	int fd;
+
+	make_root();
+	src = source_root(root);
+	fd = fifo_with("proc/loadavg", "0.00 0.01 0.05 1/123 4567\n");
+	ck_assert_int_eq(src.read(&src, "proc/loadavg", &t), FACT_OK);
+	ck_assert_str_eq(t.data, "0.00 0.01 0.05 1/123 4567\n");
+	text_free(&t);
+	close(fd);
+	remove_root();
+}
+END_TEST
+
+START_TEST(slabinfo_is_read_on_to_eof)
+{
+	struct source src;
+	struct text t;
+	int fd;
+
+	make_root();
+	src = source_root(root);
+	fd = fifo_with("proc/slabinfo", "slabinfo - version: 2.1\n");
+	/* It asked again after the short read: EAGAIN, so not a readable file. */
+	ck_assert_int_eq(src.read(&src, "proc/slabinfo", &t), FACT_INVALID);
+	ck_assert_ptr_null(t.data);
+	close(fd);
+	remove_root();
+}
+END_TEST
+
+START_TEST(files_named_on_the_command_line_are_read_to_eof)
+{
+	char path[256];
+	struct text t;
+	int fd;
+
+	make_root();
+	fd = fifo_with("proc/profile.yaml", "name: x\n");
+	snprintf(path, sizeof(path), "%s/proc/profile.yaml", root);
+	ck_assert_int_eq(file_read(path, &t), FACT_INVALID);
+	close(fd);
+	remove_root();
+}
+END_TEST
+
+START_TEST(a_missing_file_and_a_directory_have_their_statuses)
+{
+	struct source src;
+	struct text t;
+
+	make_root();
+	src = source_root(root);
+	ck_assert_int_eq(src.read(&src, "proc/nothing", &t), FACT_MISSING);
+	ck_assert_ptr_null(t.data);
+	ck_assert_int_eq(src.read(&src, "proc", &t), FACT_INVALID);
+	ck_assert_ptr_null(t.data);
+	remove_root();
+}
+END_TEST
+
+Suite *suite(void)
+{
+	Suite *s = suite_create("source");
+	TCase *t = tcase_create("read");
+
+	tcase_add_test(t, files_of_every_size_come_whole);
+	tcase_add_test(t, a_one_record_file_ends_at_its_first_short_read);
+	tcase_add_test(t, slabinfo_is_read_on_to_eof);
+	tcase_add_test(t, files_named_on_the_command_line_are_read_to_eof);
+	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
+	suite_add_tcase(s, t);
+	return s;
+}
