@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -633,7 +634,7 @@ static void persistence_warnings(const struct facts *f, struct capacity *c)
 void model_compute(const struct facts *f, const struct profile *p,
 		   const struct model_options *opt, struct capacity *out)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct capacity, warnings));
 	out->binding = ROW_NONE;
 	per_connection(f, p, opt, &out->pc);
 	row_nofile(f, p, opt, out);

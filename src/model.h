@@ -81,8 +81,10 @@ struct capacity {
 	enum row_id binding;    /* that row (first in table order on a tie); ROW_NONE if !known */
 	bool partial;           /* a row that can bind is unknown */
 	struct per_connection pc;
-	struct warning warnings[WARNINGS_MAX];
 	unsigned nwarnings;
+	/* Last, and not zeroed past nwarnings: most of it is never used, and
+	 * zeroing it would touch pages that nothing else does. */
+	struct warning warnings[WARNINGS_MAX];
 };
 
 /* Skb truesize of payload bytes queued on one socket (0 for 0). */

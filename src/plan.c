@@ -1,6 +1,7 @@
 #include "plan.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -497,7 +498,14 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 {
 	struct facts after;
 
-	memset(out, 0, sizeof(*out));
+	/* Field by field: a memset would touch the unused recs and warnings
+	 * (see struct plan), and model_compute sets each capacity. */
+	out->target = 0;
+	out->target_is_ceiling = false;
+	out->nrecs = 0;
+	out->reachable = false;
+	out->unit[0] = '\0';
+	memset(&out->after, 0, offsetof(struct capacity, warnings));
 	model_compute(f, p, opt, &out->before);
 	if (!has_target) {
 		if (!plan_ceiling(f, &out->before, &target))

@@ -38,10 +38,13 @@ struct plan {
 	bool target_is_ceiling;        /* no --target: what memory can carry */
 	struct capacity before;
 	struct capacity after;         /* the model over the facts with every change applied */
-	struct recommendation recs[RECS_MAX];
 	unsigned nrecs;
 	bool reachable;                /* after.connections >= target */
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
+	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
+	 * plan_compute sets each field above by name, so a new one needs a line
+	 * there. */
+	struct recommendation recs[RECS_MAX];
 };
 
 /* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
