@@ -13,9 +13,15 @@
 #   2. sockcap with soft RLIMIT_NOFILE 1024 versus the hard limit (set in the
 #      child just before exec): the cost must not grow with the limit; fails
 #      (exit 1) when high/low > 1.3.  Skipped when the hard limit is <= 1024.
+#   3. Where the time goes (informational, never fails): `sockcap --version`
+#      (a process with sockcap's libraries that reads nothing) and, when
+#      /proc/slabinfo is readable, `cat /proc/slabinfo` minus
+#      `cat /proc/loadavg` (what the kernel takes to write slabinfo, which an
+#      audit reads and sysctl does not).
 #
 # The last line is machine-readable:
-#   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N nofile_ratio=1.01 ...
+#   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N ... version_median_ns=N
+#   [slabinfo_ns=N]
 #
 # Usage: tests/bench/speed.sh [-n RUNS] [--sockcap PATH]
 #   -n RUNS          timed runs per command, at least 30 (default 40)
@@ -129,6 +135,23 @@ else
 	echo "speed: hard RLIMIT_NOFILE is $hard: RLIMIT_NOFILE check skipped"
 fi
 
-printf 'ratio=%.2f sockcap_median_ns=%s sysctl_median_ns=%s runs=%s%s\n' \
-	"$r1" "$s_ns" "$y_ns" "$runs" "$nofile_part"
+# 3. Where the time goes.
+cat_bin=$(command -v cat) || die "cat not found"
+split=(--label=version "$sockcap" --version)
+if [[ -r /proc/slabinfo ]] && "$cat_bin" /proc/slabinfo >/dev/null 2>&1; then
+	split+=(:: --label=slabinfo "$cat_bin" /proc/slabinfo :: --label=loadavg "$cat_bin" /proc/loadavg)
+fi
+"$tmp/spawntimer" -n "$runs" -o "$tmp/raw3" "${split[@]}" >"$tmp/out3" ||
+	die "timing the parts failed"
+v_ns=$(median_ns version "$tmp/out3")
+echo "sockcap --version (start and exit, nothing read): median $(ms "$v_ns")"
+split_part=" version_median_ns=$v_ns"
+if grep -q '^slabinfo ' "$tmp/out3"; then
+	sl_ns=$(($(median_ns slabinfo "$tmp/out3") - $(median_ns loadavg "$tmp/out3")))
+	echo "cat /proc/slabinfo - cat /proc/loadavg (the kernel writing slabinfo): $(ms "$sl_ns")"
+	split_part+=" slabinfo_ns=$sl_ns"
+fi
+
+printf 'ratio=%.2f sockcap_median_ns=%s sysctl_median_ns=%s runs=%s%s%s\n' \
+	"$r1" "$s_ns" "$y_ns" "$runs" "$nofile_part" "$split_part"
 exit "$rc"
