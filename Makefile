@@ -158,8 +158,8 @@ check-valgrind: $(BIN)
 # Static analysis with the configurations in the tree.
 lint: $(BUILD)/embedded.c
 	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
-		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c
-	clang-tidy --quiet src/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
+		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c
+	clang-tidy --quiet src/*.c tools/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
 
 -include tests/fuzz/fuzz.mk
 

@@ -23,7 +23,7 @@ struct out {
 
 static void put(struct out *o, const char *s, size_t n)
 {
-	if (o->failed)
+	if (o->failed || n == 0)
 		return;
 	if (n > o->cap - o->len) {
 		size_t cap = o->cap ? o->cap : sizeof(first_buffer);
@@ -39,7 +39,8 @@ static void put(struct out *o, const char *s, size_t n)
 				o->failed = true;
 				return;
 			}
-			memcpy(np, o->p, o->len);
+			if (o->len)
+				memcpy(np, o->p, o->len);
 			if (o->p != first_buffer)
 				free(o->p);
 		}
