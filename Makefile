@@ -108,6 +108,7 @@ cli: sockcap
 	@sh tests/cli/plan.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/calibrate.sh
+	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
 
 schema: sockcap
