@@ -71,11 +71,15 @@ static bool root_path(const struct source *src, const char *relpath, char *buf, 
 
 /* Appends n bytes to *buf (length *len, room *cap). The first chunk gets
  * exactly its size: most files here are one short read, and a buffer as
- * large as the read would touch a fresh heap page per file kept. */
+ * large as the read would touch a fresh heap page per file kept. A file
+ * that goes on (slabinfo: tens of kB) gets room for 64 kB at once: only the
+ * pages written are touched, and it is not copied at every doubling. */
+#define LONG_FILE_BYTES ((size_t)64 * 1024)
+
 static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size_t n)
 {
 	if (*len + n > *cap) {
-		size_t want = *cap ? *cap * 2 : n;
+		size_t want = *cap == 0 ? n : *cap < LONG_FILE_BYTES ? LONG_FILE_BYTES : *cap * 2;
 		char *nb;
 
 		if (want < *len + n)
