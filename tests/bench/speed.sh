@@ -5,7 +5,9 @@
 # Times whole processes (fork + exec + run + exit + wait) with a small C
 # driver (tests/bench/spawntimer.c, built into a temporary directory) that
 # runs the commands interleaved, output to /dev/null, and reports the median
-# of RUNS timed runs each (after 3 untimed warm-up runs):
+# of RUNS timed runs each, after WARMUP untimed ones (after the machine has
+# been idle, the first ten or so runs of both commands are slower, sockcap's
+# more, as it touches more kernel objects: the steady state is compared):
 #
 #   1. `sockcap audit --format json`  versus  one `sysctl -n KEY...` process
 #      reading the keys below (keys absent on this host are dropped first).
@@ -23,8 +25,9 @@
 #   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N ... version_median_ns=N
 #   [slabinfo_ns=N]
 #
-# Usage: tests/bench/speed.sh [-n RUNS] [--sockcap PATH]
-#   -n RUNS          timed runs per command, at least 30 (default 40)
+# Usage: tests/bench/speed.sh [-n RUNS] [-w WARMUP] [--sockcap PATH]
+#   -n RUNS          timed runs per command, at least 30 (default 60)
+#   -w WARMUP        untimed runs before them (default 20)
 #   --sockcap PATH   sockcap binary (default: $SOCKCAP, else ./sockcap at the
 #                    repository root, found from this script's location, so
 #                    the script can be run from any directory)
@@ -34,7 +37,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-runs=40
+runs=60
+warmup=20
 sockcap=${SOCKCAP:-$root/sockcap}
 max_ratio=1.5
 max_nofile_ratio=1.3
@@ -46,6 +50,7 @@ usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0
 while (($#)); do
 	case $1 in
 	-n|--runs) (($# >= 2)) || die "$1 needs a value"; runs=$2; shift 2 ;;
+	-w|--warmup) (($# >= 2)) || die "$1 needs a value"; warmup=$2; shift 2 ;;
 	--sockcap) (($# >= 2)) || die "$1 needs a value"; sockcap=$2; shift 2 ;;
 	--sockcap=*) sockcap=${1#--sockcap=}; shift ;;
 	-h|--help) usage; exit 0 ;;
@@ -53,6 +58,7 @@ while (($#)); do
 	esac
 done
 if ! [[ $runs =~ ^[0-9]+$ ]] || ! ((runs >= 30 && runs <= 10000)); then die "-n must be 30..10000"; fi
+if ! [[ $warmup =~ ^[0-9]+$ ]] || ! ((warmup >= 1 && warmup <= 1000)); then die "-w must be 1..1000"; fi
 
 if [[ $sockcap != */* ]]; then
 	sockcap=$(type -P -- "$sockcap") || die "sockcap '$sockcap' not found in PATH"
@@ -95,7 +101,7 @@ echo "speed: sysctl keys (${#keys[@]}): ${keys[*]}"
 rc=0
 
 # 1. sockcap audit vs sysctl -n, interleaved.
-"$tmp/spawntimer" -n "$runs" -o "$tmp/raw1" \
+"$tmp/spawntimer" -n "$runs" -w "$warmup" -o "$tmp/raw1" \
 	--label=sockcap "$sockcap" audit --format json :: \
 	--label=sysctl "$sysctl_bin" -n "${keys[@]}" >"$tmp/out1" ||
 	die "timing sockcap against sysctl failed"
@@ -116,7 +122,7 @@ nr_open=$(</proc/sys/fs/nr_open)
 if [[ $hard == unlimited ]] || ((hard > nr_open)); then hard=$nr_open; fi
 nofile_part=
 if ((hard > low_nofile)); then
-	"$tmp/spawntimer" -n "$runs" -o "$tmp/raw2" \
+	"$tmp/spawntimer" -n "$runs" -w "$warmup" -o "$tmp/raw2" \
 		--label=low --nofile="$low_nofile" "$sockcap" audit --format json :: \
 		--label=high --nofile="$hard" "$sockcap" audit --format json >"$tmp/out2" ||
 		die "timing sockcap under different RLIMIT_NOFILE failed"
@@ -141,7 +147,7 @@ split=(--label=version "$sockcap" --version)
 if [[ -r /proc/slabinfo ]] && "$cat_bin" /proc/slabinfo >/dev/null 2>&1; then
 	split+=(:: --label=slabinfo "$cat_bin" /proc/slabinfo :: --label=loadavg "$cat_bin" /proc/loadavg)
 fi
-"$tmp/spawntimer" -n "$runs" -o "$tmp/raw3" "${split[@]}" >"$tmp/out3" ||
+"$tmp/spawntimer" -n "$runs" -w "$warmup" -o "$tmp/raw3" "${split[@]}" >"$tmp/out3" ||
 	die "timing the parts failed"
 v_ns=$(median_ns version "$tmp/out3")
 echo "sockcap --version (start and exit, nothing read): median $(ms "$v_ns")"
