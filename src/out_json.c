@@ -1,9 +1,10 @@
-/* The report document as JSON, written straight to the stream: the layout
- * is cJSON_Print's (tabs, "key":<tab>value, arrays on one line with ", "),
- * so documents read the same whichever printed them. It is built in one
- * buffer and written at once: cJSON_Print costs as much as the rest of the
- * output path, and a stdio call per piece more (tests/bench/speed.sh: an
- * audit's document is about 9 KB). tests/unit/check_json.c compares the two byte for byte. */
+/* The report document as JSON, in cJSON_Print's layout (tabs,
+ * "key":<tab>value, arrays on one line with ", "), so a document reads the
+ * same whichever printed it; tests/unit/check_json.c compares the two byte
+ * for byte. The text is made in one buffer and written with one call:
+ * cJSON_Print grows a string of its own by doubling, and a stdio call per
+ * piece was slower still (an audit's document is about 9 KB). Not
+ * reentrant: the first buffer is static. */
 #include <float.h>
 #include <stdbool.h>
 #include <stdlib.h>
