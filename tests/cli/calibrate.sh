@@ -10,13 +10,7 @@ py=/usr/bin/python3
 dir=$(mktemp -d)
 chmod 755 "$dir"
 trap 'rm -rf "$dir"' EXIT INT TERM
-pass=0
-fail=0
-check() {
-	name=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name" >&2; fi
-}
+. "$top/tests/lib.sh"
 field() { $py -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("null" if v is None else v)' "$1" "$2"; }
 
 "$sockcap" calibrate --connections 300 --format json --save "$dir/cal.json" >"$dir/out.json" 2>"$dir/err"
@@ -75,5 +69,4 @@ if [ "$(id -u)" -eq 0 ]; then
 	check "an unprivileged calibration exits 0" test $? -eq 0
 	check "and says what it could not measure" grep -q "proc/slabinfo is not readable" "$dir/nobody.json"
 fi
-echo "calibrate: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish calibrate

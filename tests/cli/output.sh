@@ -8,14 +8,7 @@ sockcap=${SOCKCAP:-$top/sockcap}
 host=$top/tests/fixtures/debian12-vm
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT INT TERM
-pass=0
-fail=0
-
-check() { # NAME CONDITION...
-	name=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name" >&2; fi
-}
+. "$top/tests/lib.sh"
 
 "$sockcap" -r "$host" -f json >"$dir/stdout.json"
 "$sockcap" -r "$host" -f json -o "$dir/out.json"
@@ -48,5 +41,4 @@ if [ -w /dev/full ]; then
 	check "--help to a full stdout is exit 3" test $? -eq 3
 fi
 
-echo "output: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish output

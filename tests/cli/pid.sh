@@ -6,13 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
-pass=0
-fail=0
-check() {
-	name=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name" >&2; fi
-}
+. "$top/tests/lib.sh"
 
 prlimit --nofile=777:888 sleep 30 &
 pid=$!
@@ -41,5 +35,4 @@ wait $pid 2>/dev/null
 check "a process that has gone is exit 2" test $? -eq 2
 check "and the message names it" grep -q "no process '$pid'" "${TMPDIR:-/tmp}/sockcap-pid.err"
 rm -f "${TMPDIR:-/tmp}/sockcap-pid.err"
-echo "pid: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish pid

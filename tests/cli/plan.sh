@@ -14,11 +14,7 @@ sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*" >&2; }
+. "$top/tests/lib.sh"
 
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
@@ -81,5 +77,4 @@ PY
 		done
 	done
 done
-echo "plan: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish plan

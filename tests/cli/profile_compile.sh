@@ -6,13 +6,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${PROFILE_COMPILE:-$top/build/profile_compile}
-pass=0
-fail=0
-check() {
-	name=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name" >&2; fi
-}
+. "$top/tests/lib.sh"
 [ -x "$tool" ] || { echo "profile_compile: '$tool' not built (make)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/profile_compile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -30,13 +24,13 @@ check "the output compiles" cc -std=c11 -Wall -Wextra -Werror -Isrc -c -o "$tmp/
 
 # run NAME STATUS PATTERN FILE...: exit status and a line of stderr.
 run() {
-	name=$1 want=$2 pattern=$3
+	case_name=$1 want=$2 pattern=$3
 	shift 3
 	"$tool" "$@" >"$tmp/out.c" 2>"$tmp/err"
 	got=$?
-	check "$name: exit $want (got $got)" test "$got" -eq "$want"
-	check "$name: says '$pattern'" grep -q -- "$pattern" "$tmp/err"
-	check "$name: nothing on stdout" test ! -s "$tmp/out.c"
+	check "$case_name: exit $want (got $got)" test "$got" -eq "$want"
+	check "$case_name: says '$pattern'" grep -q -- "$pattern" "$tmp/err"
+	check "$case_name: nothing on stdout" test ! -s "$tmp/out.c"
 }
 
 mkdir "$tmp/p"
@@ -49,7 +43,6 @@ run "name is not the file's" 1 "names itself 'other'" "$tmp/p/mine.yaml"
 printf 'name: idle\n' >"$tmp/p/idle.yaml"
 run "a profile twice" 1 "profile 'idle' twice" data/profiles/idle.yaml "$tmp/p/idle.yaml"
 run "missing file" 1 "cannot read '$tmp/p/none.yaml'" "$tmp/p/none.yaml"
-run "no file" 2 "usage: profile_compile" 
+run "no file" 2 "usage: profile_compile"
 
-echo "profile_compile: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish profile_compile

@@ -7,13 +7,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT INT TERM
-pass=0
-fail=0
-check() {
-	name=$1
-	shift
-	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL $name" >&2; fi
-}
+. "$top/tests/lib.sh"
 
 make -s -C "$top" install DESTDIR="$stage" PREFIX=/opt/sc >/dev/null
 check "install exits 0" test $? -eq 0
@@ -36,5 +30,4 @@ make -s -C "$top" uninstall DESTDIR="$stage" PREFIX=/opt/sc >/dev/null
 make -s -C "$top" uninstall DESTDIR="$stage" BINDIR=/usr/sbin MANDIR=/usr/share/man >/dev/null
 left=$(find "$stage" -type f | wc -l)
 check "uninstall removes every file" test "$left" -eq 0
-echo "install: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish install

@@ -14,10 +14,7 @@ man=$top/man/sockcap.8
 comp=$top/completions
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*" >&2; }
+. "$top/tests/lib.sh"
 
 # Lint: both tools must print nothing.
 out=$(mandoc -Tlint -Wwarning "$man" 2>&1)
@@ -116,5 +113,4 @@ while IFS= read -r line; do
 done <"$work/examples"
 [ $n -ge 5 ] && ok || bad "EXAMPLES has only $n sockcap commands"
 
-echo "docs: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish docs
