@@ -210,20 +210,7 @@ cc -O2 -Wall -Wextra -Werror -o "$tmp/memcg-client" "$here/memcg-client.c" || di
 py_analysis=$(cat <<'PYEOF'
 import os, sys, json, statistics
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-def slabinfo(path):
-    caches = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith("slabinfo") or line.startswith("#"):
-                continue
-            p = line.split()
-            if len(p) < 6:
-                continue
-            active, num, objsize, perslab, pages = map(int, p[1:6])
-            caches[p[0]] = dict(active=active, num=num, eff=pages * PAGE / perslab if perslab else 0.0)
-    return caches
+from slabinfo import parse_slabinfo as slabinfo
 
 def slab_size(name):
     try:
@@ -317,7 +304,7 @@ def cmd_summary(args):
 globals()["cmd_" + sys.argv[1]](sys.argv[2:])
 PYEOF
 )
-py() { python3 -c "$py_analysis" "$@"; }
+py() { PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 python3 -c "$py_analysis" "$@"; }
 
 # ------------------------------------------------------------------ helpers
 

@@ -124,22 +124,7 @@ mkfifo "$tmp/ctl" "$tmp/out"
 py_analysis=$(cat <<'PYEOF'
 import os, sys, statistics
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-def parse_slabinfo(path):
-    caches = {}
-    with open(path) as f:
-        for line in f:
-            if line.startswith("slabinfo") or line.startswith("#"):
-                continue
-            p = line.split()
-            if len(p) < 6:
-                continue
-            name = p[0]
-            active, num, objsize, perslab, pages = map(int, p[1:6])
-            eff = pages * PAGE / perslab if perslab else 0.0
-            caches[name] = dict(active=active, num=num, objsize=objsize, eff=eff)
-    return caches
+from slabinfo import parse_slabinfo
 
 def slab_kb(path):
     with open(path) as f:
@@ -277,7 +262,7 @@ elif cmd == "cmp":
     print("%+.1f %d" % (diff, 1 if abs(diff) > limit else 0))
 PYEOF
 )
-py() { python3 -c "$py_analysis" "$@"; }
+py() { PYTHONPATH=$here PYTHONDONTWRITEBYTECODE=1 python3 -c "$py_analysis" "$@"; }
 
 sockets=$((2 * pairs))
 slab_before=() slab_after=() mem_before=() mem_after=()
