@@ -56,22 +56,14 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "memcg-client"
+#include "bench.h"
+
 static char *status_map;
 static char inbuf[4096], outbuf[4096];   /* stdio buffers: no malloc */
 static long total;
 static int last_errno;
 static int lo_fd = -1, hi_fd = -1;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "memcg-client: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
 
 static void status(const char *st)
 {
@@ -84,16 +76,6 @@ static void status(const char *st)
 		     st, total, last_errno, (long)getpid());
 	if (n > 0 && n < (int)sizeof(line))
 		memcpy(status_map, line, (size_t)n);
-}
-
-static long parse_long(const char *s, const char *what, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max)
-		die("bad %s '%s' (expected %ld..%ld)", what, s, min, max);
-	return v;
 }
 
 static const char *classify(int e)

@@ -70,6 +70,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "memcg-server"
+#define BENCH_OWN_DIE
+#include "bench.h"
+
 #define NEVENTS 256
 #define STATUS_LEN 192
 
@@ -126,16 +130,6 @@ static void report(int force)
 	clock_gettime(CLOCK_MONOTONIC, &last_print);
 	if (write(1, line, (size_t)n) != n)
 		_exit(3);
-}
-
-static long parse_long(const char *s, const char *what, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max)
-		die("bad %s '%s' (expected %ld..%ld)", what, s, min, max);
-	return v;
 }
 
 int main(int argc, char **argv)

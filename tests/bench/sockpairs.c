@@ -51,6 +51,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "sockpairs"
+#include "bench.h"
+
 #define FD_RESERVE 32           /* stdio, epoll, listener, pipes, slack */
 #define MAX_PAIRS 50000L        /* keep network experiments bounded */
 #define MAX_WORKERS 256
@@ -66,17 +69,6 @@ struct worker {
 static struct worker workers[MAX_WORKERS];
 static int nworkers;
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "sockpairs: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -87,16 +79,6 @@ static void usage(FILE *f)
 		"  -p N       at most N pairs per worker (default: what the hard\n"
 		"             RLIMIT_NOFILE allows)\n"
 		"Then: a line on stdin starts opening, EOF on stdin ends.\n", MAX_PAIRS);
-}
-
-static long parse_long(const char *s, const char *what, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max)
-		die("bad %s '%s' (expected %ld..%ld)", what, s, min, max);
-	return v;
 }
 
 /* ---------------------------------------------------------------- worker */

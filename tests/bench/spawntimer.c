@@ -31,6 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "spawntimer"
+#include "bench.h"
+
 #define MAX_SPECS 8
 #define MAX_RUNS 100000
 
@@ -44,28 +47,6 @@ struct spec {
 static struct spec specs[MAX_SPECS];
 static int nspecs;
 static int devnull = -1;
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("spawntimer: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static long parse_long(const char *s, const char *what, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < min || v > max)
-		die("bad %s '%s' (expected %ld..%ld)", what, s, min, max);
-	return v;
-}
 
 static uint64_t now_ns(void)
 {
