@@ -96,39 +96,13 @@ static bool looks_like_file(const char *s)
 	       (n > 4 && strcmp(s + n - 4, ".yml") == 0);
 }
 
-/* The profile named by --profile: a built-in name or a YAML file. */
-static enum exit_status load_profile(const char *spec, struct profile *p)
-{
-	char err[512];
-	struct text t;
-	enum fact_status st;
-	int rc;
+/* A file named on the command line (what: "profile", "calibration"), read
+ * and handed to its parser; an unreadable or bad file is a usage error. */
+typedef int (*file_parser)(const char *text, size_t len, const char *origin, void *out,
+			   char *err, size_t errsize);
 
-	if (!looks_like_file(spec)) {
-		if (profile_builtin(spec, p) == 0)
-			return EXIT_OK;
-		fprintf(stderr, "sockcap: unknown profile '%s'; built-in profiles:", spec);
-		for (size_t i = 0; profile_builtin_name(i); i++)
-			fprintf(stderr, " %s", profile_builtin_name(i));
-		fputc('\n', stderr);
-		return EXIT_USAGE;
-	}
-	st = file_read(spec, &t);
-	if (st != FACT_OK) {
-		fprintf(stderr, "sockcap: cannot read profile '%s': %s\n", spec,
-			fact_status_reason(st));
-		return EXIT_USAGE;
-	}
-	rc = profile_parse(t.data, t.len, spec, p, err, sizeof(err));
-	text_free(&t);
-	if (rc != 0) {
-		fprintf(stderr, "sockcap: bad profile: %s\n", err);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
-static enum exit_status load_calibration(const char *path, struct calibration *cal)
+static enum exit_status load_file(const char *what, const char *path, file_parser parse,
+				  void *out)
 {
 	char err[512];
 	struct text t;
@@ -136,17 +110,43 @@ static enum exit_status load_calibration(const char *path, struct calibration *c
 	int rc;
 
 	if (st != FACT_OK) {
-		fprintf(stderr, "sockcap: cannot read calibration '%s': %s\n", path,
+		fprintf(stderr, "sockcap: cannot read %s '%s': %s\n", what, path,
 			fact_status_reason(st));
 		return EXIT_USAGE;
 	}
-	rc = calibration_parse(t.data, t.len, path, cal, err, sizeof(err));
+	rc = parse(t.data, t.len, path, out, err, sizeof(err));
 	text_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "sockcap: bad calibration: %s\n", err);
+		fprintf(stderr, "sockcap: bad %s: %s\n", what, err);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+static int parse_profile(const char *text, size_t len, const char *origin, void *out, char *err,
+			 size_t errsize)
+{
+	return profile_parse(text, len, origin, out, err, errsize);
+}
+
+static int parse_calibration(const char *text, size_t len, const char *origin, void *out,
+			     char *err, size_t errsize)
+{
+	return calibration_parse(text, len, origin, out, err, errsize);
+}
+
+/* The profile named by --profile: a built-in name or a YAML file. */
+static enum exit_status load_profile(const char *spec, struct profile *p)
+{
+	if (looks_like_file(spec))
+		return load_file("profile", spec, parse_profile, p);
+	if (profile_builtin(spec, p) == 0)
+		return EXIT_OK;
+	fprintf(stderr, "sockcap: unknown profile '%s'; built-in profiles:", spec);
+	for (size_t i = 0; profile_builtin_name(i); i++)
+		fprintf(stderr, " %s", profile_builtin_name(i));
+	fputc('\n', stderr);
+	return EXIT_USAGE;
 }
 
 static bool want_color(const struct cli *c)
@@ -216,7 +216,9 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 
 	if ((st = load_profile(c->profile, &a->profile)) != EXIT_OK)
 		return st;
-	if (c->calibration && (st = load_calibration(c->calibration, &a->calibration)) != EXIT_OK)
+	if (c->calibration &&
+	    (st = load_file("calibration", c->calibration, parse_calibration,
+			    &a->calibration)) != EXIT_OK)
 		return st;
 	if ((st = read_host(c, &a->facts)) != EXIT_OK)
 		return st;
