@@ -44,113 +44,16 @@
 #include "profile.h"
 #include "report.h"
 #include "u64.h"
+#include "../unit/world.h"
 
 #define SEP 0x1f
-#define FILES_MAX 160
 #define PATH_MAX_LEN 256
 
-struct vfile {
-	char path[PATH_MAX_LEN];
-	const uint8_t *data;
-	size_t len;
-	enum fact_status status;
-};
-
+/* The in-memory host of the unit tests, with the paths it points to. */
 struct vhost {
-	struct vfile files[FILES_MAX];
-	size_t n;
-	bool readonly;
+	struct world w;
+	char paths[WORLD_MAX][PATH_MAX_LEN];
 };
-
-static const struct vfile *find(const struct vhost *h, const char *path)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->files[i].path, path) == 0)
-			return &h->files[i];
-	return NULL;
-}
-
-static enum fact_status v_read(const struct source *src, const char *path, struct text *out)
-{
-	const struct vfile *f = find(src->ctx, path);
-
-	out->data = NULL;
-	out->len = 0;
-	if (!f || f->path[0] == '#')
-		return FACT_MISSING;
-	if (f->status != FACT_OK)
-		return f->status;
-	/* NUL-terminated, as struct text promises. */
-	out->data = fuzz_cstr(f->data, f->len);
-	out->len = f->len;
-	return FACT_OK;
-}
-
-/* The length of the name of path's child that file is under, or 0. */
-static size_t child(const char *path, const char *file)
-{
-	size_t n = strlen(path);
-
-	if (strncmp(file, path, n) != 0 || file[n] != '/')
-		return 0;
-	return strcspn(file + n + 1, "/");
-}
-
-static bool v_is_dir(const struct source *src, const char *path)
-{
-	const struct vhost *h = src->ctx;
-
-	for (size_t i = 0; i < h->n; i++)
-		if (child(path, h->files[i].path) > 0)
-			return true;
-	return false;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-static enum fact_status v_list(const struct source *src, const char *path, struct name_list *out)
-{
-	const struct vhost *h = src->ctx;
-	size_t n = strlen(path);
-
-	out->n = 0;
-	if (!v_is_dir(src, path))
-		return FACT_MISSING;
-	for (size_t i = 0; i < h->n && out->n < NAME_LIST_MAX; i++) {
-		size_t len = child(path, h->files[i].path);
-		const char *name = h->files[i].path + n + 1;
-		bool seen = false;
-
-		if (len == 0 || len >= NAME_MAX_LEN)
-			continue;
-		for (size_t j = 0; j < out->n && !seen; j++)
-			seen = strlen(out->names[j]) == len && strncmp(out->names[j], name, len) == 0;
-		if (!seen) {
-			memcpy(out->names[out->n], name, len);
-			out->names[out->n++][len] = '\0';
-		}
-	}
-	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
-	return FACT_OK;
-}
-
-static enum fact_status v_count(const struct source *src, const char *path, uint64_t *count)
-{
-	static struct name_list list;
-	enum fact_status st = v_list(src, path, &list);
-
-	*count = list.n;
-	return st;
-}
-
-static bool v_readonly(const struct source *src, const char *path)
-{
-	(void)path;
-	return ((const struct vhost *)src->ctx)->readonly;
-}
 
 static void add_file(struct vhost *h, const uint8_t *p, size_t n)
 {
@@ -160,37 +63,41 @@ static void add_file(struct vhost *h, const uint8_t *p, size_t n)
 	} statuses[] = {{" !denied", FACT_DENIED}, {" !invalid", FACT_INVALID}, {" !missing", FACT_MISSING}};
 	const uint8_t *nl = memchr(p, '\n', n);
 	size_t hn = nl ? (size_t)(nl - p) : n;
-	struct vfile *f;
+	enum fact_status st = FACT_OK;
+	char *path;
 
-	if (h->n == FILES_MAX || hn == 0 || hn >= PATH_MAX_LEN || memchr(p, '\0', hn))
+	if (h->w.n == WORLD_MAX || hn == 0 || hn >= PATH_MAX_LEN || memchr(p, '\0', hn))
 		return;
-	f = &h->files[h->n++];
-	memcpy(f->path, p, hn);
-	f->path[hn] = '\0';
-	f->data = nl ? nl + 1 : p + n;
-	f->len = nl ? n - hn - 1 : 0;
-	f->status = FACT_OK;
+	path = h->paths[h->w.n];
+	memcpy(path, p, hn);
+	path[hn] = '\0';
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
 		size_t sl = strlen(statuses[i].suffix);
 
-		if (hn > sl && strcmp(f->path + hn - sl, statuses[i].suffix) == 0) {
-			f->path[hn - sl] = '\0';
-			f->status = statuses[i].status;
+		if (hn > sl && strcmp(path + hn - sl, statuses[i].suffix) == 0) {
+			path[hn - sl] = '\0';
+			st = statuses[i].status;
 		}
 	}
+	if (world_find(&h->w, path)) /* the first file of a path wins */
+		return;
+	if (st != FACT_OK)
+		world_fail(&h->w, path, st);
+	else /* a header alone is an empty file */
+		world_set(&h->w, path, nl ? (const char *)nl + 1 : "", nl ? n - hn - 1 : 0, st);
 }
 
 /* An option's contents without one trailing newline, NUL-terminated (free
  * it), or NULL when the option is not given. */
 static char *option(const struct vhost *h, const char *name)
 {
-	const struct vfile *f = find(h, name);
+	const struct world_file *f = world_find(&h->w, name);
 	size_t n;
 
-	if (!f)
+	if (!f || !f->text)
 		return NULL;
-	n = f->len > 0 && f->data[f->len - 1] == '\n' ? f->len - 1 : f->len;
-	return fuzz_cstr(f->data, n);
+	n = f->len > 0 && f->text[f->len - 1] == '\n' ? f->len - 1 : f->len;
+	return fuzz_cstr((const uint8_t *)f->text, n);
 }
 
 static bool option_number(const struct vhost *h, const char *name, uint64_t min, uint64_t max,
@@ -218,7 +125,7 @@ struct run {
 /* What the command line would have given, from the options. */
 static void options(const struct vhost *h, struct run *r)
 {
-	const struct vfile *f;
+	const struct world_file *f;
 	char *s;
 	uint64_t v;
 
@@ -231,9 +138,9 @@ static void options(const struct vhost *h, struct run *r)
 	if ((s = option(h, "#profile")) != NULL) {
 		char err[256];
 
-		f = find(h, "#profile");
+		f = world_find(&h->w, "#profile"); /* with text: option() found it */
 		if (profile_builtin(s, &r->profile) != 0 &&
-		    profile_parse((const char *)f->data, f->len, "#profile", &r->profile, err,
+		    profile_parse(f->text, f->len, "#profile", &r->profile, err,
 				  sizeof(err)) != 0 &&
 		    profile_builtin("idle", &r->profile) != 0)
 			abort();
@@ -255,11 +162,11 @@ static void options(const struct vhost *h, struct run *r)
 	if (option_number(h, "#page_size", 4096, 65536, &v) &&
 	    (v == 4096 || v == 16384 || v == 65536))
 		r->page_size = v;
-	r->color = find(h, "#color") != NULL;
-	if ((f = find(h, "#calibration")) != NULL) {
+	r->color = world_find(&h->w, "#color") != NULL;
+	if ((f = world_find(&h->w, "#calibration")) != NULL && f->text) {
 		char err[256];
 
-		if (calibration_parse((const char *)f->data, f->len, "#calibration", &r->calibration,
+		if (calibration_parse(f->text, f->len, "#calibration", &r->calibration,
 				      err, sizeof(err)) == 0)
 			r->opt.calibration = &r->calibration;
 	}
@@ -428,13 +335,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct facts f, applied;
 	static struct capacity cap;
 	static struct plan pl, again;
-	struct source src = {.read = v_read,
-			     .is_dir = v_is_dir,
-			     .count = v_count,
-			     .list = v_list,
-			     .readonly = v_readonly,
-			     .root = "(fuzz)",
-			     .ctx = &host};
+	struct source src = world_source(&host.w);
 	struct report_input in;
 	struct run r;
 	bool has_plan;
@@ -446,8 +347,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			add_file(&host, data + start, i - start);
 			start = i + 1;
 		}
-	host.readonly = find(&host, "#readonly") != NULL;
-	if (find(&host, "#arena"))
+	host.w.readonly = world_find(&host.w, "#readonly") != NULL;
+	if (world_find(&host.w, "#arena"))
 		arena_use_for_json();
 	options(&host, &r);
 

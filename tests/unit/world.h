@@ -1,6 +1,7 @@
-/* An in-memory host for unit tests: a struct source whose files are a table
- * of {path, content} or {path, status}. Directories are implied by the
- * paths of the files below them. */
+/* An in-memory host for unit tests and the facts fuzzer: a struct source
+ * whose files are a table of {path, bytes} or {path, status}. Directories
+ * are implied by the paths of the files below them. Paths and bytes are not
+ * copied: they must outlive the world. */
 #ifndef SOCKCAP_TEST_WORLD_H
 #define SOCKCAP_TEST_WORLD_H
 
@@ -12,10 +13,11 @@
 struct world_file {
 	const char *path;
 	const char *text;        /* NULL: the file answers with status */
+	size_t len;              /* of text, which may hold NUL bytes */
 	enum fact_status status; /* used when text is NULL */
 };
 
-#define WORLD_MAX 64
+#define WORLD_MAX 160
 
 struct world {
 	struct world_file files[WORLD_MAX];
@@ -23,45 +25,58 @@ struct world {
 	bool readonly; /* every file system read-only, as /proc/sys in a container */
 };
 
-static inline void world_put(struct world *w, const char *path, const char *text)
+static inline struct world_file *world_find(const struct world *w, const char *path)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (strcmp(w->files[i].path, path) == 0) {
-			w->files[i].text = text;
+		if (strcmp(w->files[i].path, path) == 0)
+			return (struct world_file *)&w->files[i];
+	return NULL;
+}
+
+/* Sets path's contents (len bytes), or its status when text is NULL; a
+ * path already there is replaced. A full world takes no more files. */
+static inline void world_set(struct world *w, const char *path, const char *text, size_t len,
+			     enum fact_status st)
+{
+	struct world_file *f = world_find(w, path);
+
+	if (!f) {
+		if (w->n == WORLD_MAX)
 			return;
-		}
-	w->files[w->n++] = (struct world_file){path, text, FACT_OK};
+		f = &w->files[w->n++];
+	}
+	*f = (struct world_file){path, text, text ? len : 0, st};
+}
+
+static inline void world_put(struct world *w, const char *path, const char *text)
+{
+	world_set(w, path, text, strlen(text), FACT_OK);
 }
 
 static inline void world_fail(struct world *w, const char *path, enum fact_status st)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (strcmp(w->files[i].path, path) == 0) {
-			w->files[i].text = NULL;
-			w->files[i].status = st;
-			return;
-		}
-	w->files[w->n++] = (struct world_file){path, NULL, st};
+	world_set(w, path, NULL, 0, st);
 }
 
 static inline enum fact_status world_read(const struct source *src, const char *path,
 					  struct text *out)
 {
-	const struct world *w = src->ctx;
+	const struct world_file *f = world_find(src->ctx, path);
 
 	out->data = NULL;
 	out->len = 0;
-	for (size_t i = 0; i < w->n; i++) {
-		if (strcmp(w->files[i].path, path) != 0)
-			continue;
-		if (!w->files[i].text)
-			return w->files[i].status;
-		out->len = strlen(w->files[i].text);
-		out->data = malloc(out->len + 1);
-		memcpy(out->data, w->files[i].text, out->len + 1);
-		return FACT_OK;
-	}
-	return FACT_MISSING;
+	if (!f)
+		return FACT_MISSING;
+	if (!f->text)
+		return f->status;
+	/* NUL-terminated, as struct text promises. */
+	out->data = malloc(f->len + 1);
+	if (!out->data)
+		return FACT_INVALID;
+	memcpy(out->data, f->text, f->len);
+	out->data[f->len] = '\0';
+	out->len = f->len;
+	return FACT_OK;
 }
 
 static inline bool world_is_dir(const struct source *src, const char *path)
