@@ -54,6 +54,15 @@ static int reply(int ctl, int err)
 	return write(ctl, &b, 1) == 1 ? 0 : -1;
 }
 
+/* Registers fd in ep for input, as a server does each socket it holds:
+ * 0, or an errno. */
+static int watch(int ep, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
+}
+
 /* A worker holds `pairs` loopback connections: it connects them in batches
  * of `batch` to its own listener and accepts them when told, registering
  * every socket in one epoll instance, then queues unread data on demand.
@@ -87,30 +96,24 @@ __attribute__((noreturn)) static void worker(int ctl, uint64_t pairs, uint64_t b
 
 		if (cmd == CMD_CONNECT) {
 			for (uint64_t i = 0; i < batch && nc < pairs && !err; i++) {
-				struct epoll_event ev = {.events = EPOLLIN};
 				int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 				if (c < 0 || connect(c, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
 					err = errno;
 					break;
 				}
-				ev.data.fd = c;
-				if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) != 0)
-					err = errno;
+				err = watch(ep, c);
 				cl[nc++] = c;
 			}
 		} else if (cmd == CMD_ACCEPT) {
 			while (na < nc && !err) {
-				struct epoll_event ev = {.events = EPOLLIN};
 				int s = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
 
 				if (s < 0) {
 					err = errno;
 					break;
 				}
-				ev.data.fd = s;
-				if (epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) != 0)
-					err = errno;
+				err = watch(ep, s);
 				sv[na++] = s;
 			}
 		} else if (cmd == CMD_WRITE) {
