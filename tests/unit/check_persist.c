@@ -142,9 +142,7 @@ static struct facts f;
 
 static void read_world(void)
 {
-	struct source s = world_source(&w);
-
-	ck_assert(facts_read(&s, 4096, &f));
+	ck_assert(world_facts(&w, &f));
 }
 
 START_TEST(sysctl_files_apply_in_name_order_and_mask_by_directory)

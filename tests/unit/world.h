@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "source.h"
 
 struct world_file {
@@ -167,6 +168,15 @@ static inline struct source world_source(const struct world *w)
 			   .root = "(world)",
 			   .ctx = w};
 	return s;
+}
+
+/* Reads every fact of the world into *f as sockcap reads a host (4 KiB
+ * pages); false when the world has nothing readable. */
+static inline bool world_facts(const struct world *w, struct facts *f)
+{
+	struct source s = world_source(w);
+
+	return facts_read(&s, 4096, f);
 }
 
 /* A plain host: 8 GiB, nofile 1024/524288, cgroup v2 without limits,
