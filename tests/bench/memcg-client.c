@@ -127,15 +127,8 @@ int main(int argc, char **argv)
 	if (max < 0 || max > (long)rl.rlim_cur - 64)
 		max = (long)rl.rlim_cur - 64;
 
-	if (status_path) {
-		int sfd = open(status_path, O_RDWR | O_CLOEXEC);
-		if (sfd < 0)
-			die("open %s: %s", status_path, strerror(errno));
-		status_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
-		if (status_map == MAP_FAILED)
-			die("mmap %s: %s", status_path, strerror(errno));
-		close(sfd);
-	}
+	if (status_path)
+		status_map = map_status_page(status_path);
 	if (use_epoll) {
 		epfd = epoll_create1(EPOLL_CLOEXEC);
 		if (epfd < 0)

@@ -166,15 +166,8 @@ int main(int argc, char **argv)
 		    strerror(errno));
 	nofile = (long)rl.rlim_cur;
 
-	if (status_path) {
-		int sfd = open(status_path, O_RDWR | O_CLOEXEC);
-		if (sfd < 0)
-			die("open %s: %s", status_path, strerror(errno));
-		status_map = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
-		if (status_map == MAP_FAILED)
-			die("mmap %s: %s", status_path, strerror(errno));
-		close(sfd);
-	}
+	if (status_path)
+		status_map = map_status_page(status_path);
 
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (lfd < 0)
