@@ -36,6 +36,16 @@ _sockcap_value()
         [[ -e ${pids[0]} ]] || pids=()
         mapfile -t COMPREPLY < <(compgen -W "${pids[*]#/proc/}" -- "$cur")
         ;;
+    --unit)
+        # Service units installed on this host.
+        mapfile -t COMPREPLY < <(compgen -W "$(for d in /etc/systemd/system /run/systemd/system \
+            /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+            [[ -d $d ]] && (cd "$d" && printf '%s\n' *.service)
+        done 2>/dev/null)" -- "$cur")
+        ;;
+    --user)
+        mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+        ;;
     --calibration)
         # JSON files, and directories to descend into.
         while IFS= read -r f; do
@@ -65,7 +75,7 @@ _sockcap()
     local cur prev prefix="" i have_command=""
     local commands='audit plan sysctl limits systemd ansible facts profiles calibrate'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --processes --app-bytes --upstreams --calibration -o --output --check
+        --unit --user --processes --app-bytes --upstreams --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, offered unless another command is given.
     local calibrate_options='--connections --save'
@@ -105,7 +115,7 @@ _sockcap()
         audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --processes | --upstreams | --app-bytes | \
+                -o | --output | --pid | --unit | --user | --processes | --upstreams | --app-bytes | \
                 --calibration | --connections | --save | =) ;;
             *) have_command=${COMP_WORDS[i]} ;;
             esac

@@ -229,14 +229,33 @@ static void read_unit_setting(const struct source *src, const char *const *dirs,
 	}
 }
 
+bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size)
+{
+	struct setting s;
+	unsigned files = 0;
+	char sub[UNIT_NAME_MAX + 8];
+
+	memset(&s, 0, sizeof(s));
+	snprintf(sub, sizeof(sub), "/%s.d", unit);
+	read_unit_setting(src, unit_dirs, NDIRS(unit_dirs), unit, sub, "Service", "User", &s,
+			  &files);
+	if (!s.set || !s.value[0])
+		return false;
+	snprintf(user, size, "%s", s.value);
+	return true;
+}
+
 static void read_systemd(const struct source *src, struct facts *out)
 {
 	struct persisted *p = &out->persisted;
 	struct text t;
 	size_t n = strlen(out->unit);
+	bool service = n > 8 && strcmp(out->unit + n - 8, ".service") == 0;
 
-	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only. */
-	if (n <= 8 || strcmp(out->unit + n - 8, ".service") != 0)
+	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only: to the
+	 * process's unit, or to the new service or the login a subject without
+	 * a process stands for. */
+	if (!service && out->pid != 0)
 		return;
 	if (src->read(src, "etc/systemd/system.conf", &t) == FACT_OK) {
 		persist_unit_text(t.data, t.len, "etc/systemd/system.conf", "Manager",
@@ -246,6 +265,8 @@ static void read_systemd(const struct source *src, struct facts *out)
 	}
 	read_unit_setting(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager",
 			  "DefaultLimitNOFILE", &p->default_nofile, &p->files);
+	if (!service)
+		return;
 	{
 		char sub[UNIT_NAME_MAX + 8];
 
@@ -260,4 +281,6 @@ void sources_read(const struct source *src, struct facts *out)
 	read_sysctl(src, &out->persisted);
 	read_limits(src, out);
 	read_systemd(src, out);
+	if (out->subject.kind == SUBJECT_USER && out->subject.user[0])
+		snprintf(out->persisted.user, sizeof(out->persisted.user), "%s", out->subject.user);
 }

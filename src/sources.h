@@ -11,4 +11,8 @@
  * process facts (uid, unit) already read. */
 void sources_read(const struct source *src, struct facts *out);
 
+/* User= of unit (its file and drop-ins) into user; false when it sets none
+ * (the service runs as root). */
+bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size);
+
 #endif

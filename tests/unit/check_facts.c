@@ -280,7 +280,23 @@ START_TEST(containers_are_told_by_cgroup_markers_and_capabilities)
 	world_put(&w, "proc/self/status", "Uid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");
 	read_world();
 	ck_assert(f.container.detected);
-	ck_assert_str_eq(f.container.why, ".dockerenv exists and CAP_SYS_ADMIN is missing");
+	ck_assert_str_eq(f.container.why, ".dockerenv exists and root lacks CAP_SYS_ADMIN");
+
+	/* a user other than root has no capabilities anywhere: no sign (issue 12) */
+	world_host(&w);
+	world_put(&w, ".dockerenv", "");
+	world_put(&w, "proc/self/status", "Uid:\t33\t33\t33\t33\nCapEff:\t0000000000000000\n");
+	read_world();
+	ck_assert(!f.container.detected);
+	/* a user namespace is */
+	world_put(&w, "proc/self/uid_map", "         0     100000      65536\n");
+	read_world();
+	ck_assert(f.container.detected);
+	ck_assert_str_eq(f.container.why,
+			 ".dockerenv exists and it runs in a user namespace (proc/self/uid_map)");
+	world_put(&w, "proc/self/uid_map", "         0          0 4294967295\n");
+	read_world();
+	ck_assert(!f.container.detected);
 
 	world_host(&w);
 	w.readonly = true;

@@ -411,9 +411,13 @@ START_TEST(limits_conf_does_not_reach_a_service)
 	ck_assert(!has_warning("limits_not_applied"));
 	ck_assert_ptr_nonnull(strstr(c.rows[ROW_NOFILE].note, "LimitNOFILE=4096:8192"));
 	f.unit[0] = '\0';
+	f.subject.kind = SUBJECT_USER; /* a login: pam_limits applies at the next one */
 	run();
 	ck_assert(has_warning("limits_not_applied"));
 	ck_assert(!has_warning("limits_conf_not_for_services"));
+	f.subject.kind = SUBJECT_SERVICE; /* a new service: limits.conf is not its business */
+	run();
+	ck_assert(!has_warning("limits_not_applied"));
 }
 END_TEST
 
