@@ -469,7 +469,8 @@ void subject_limits(struct facts *out)
 		}
 		if (p->hard[k].set && u64_parse_str(p->hard[k].value, &v)) {
 			x->v[1] = v;
-			snprintf(x->path, sizeof(x->path), "%s", p->hard[k].file);
+			if (!p->soft[k].set)
+				snprintf(x->path, sizeof(x->path), "%s", p->hard[k].file);
 		} else if (p->hard[k].set && strcmp(p->hard[k].value, "unlimited") == 0) {
 			x->v[1] = U64_UNLIMITED;
 		}
@@ -572,8 +573,8 @@ void subject_describe(const struct facts *f, char *buf, size_t size)
 		break;
 	case SUBJECT_UNIT:
 		if (s->active)
-			n = snprintf(buf, size, "%s (running, %u process%s)", s->unit, s->processes,
-				     s->processes == 1 ? "" : "es");
+			n = snprintf(buf, size, "%s (running, %u %sprocess%s)", s->unit, s->processes,
+				     s->processes_from[0] ? "worker " : "", s->processes == 1 ? "" : "es");
 		else
 			n = snprintf(buf, size, "%s (not running: its unit files)", s->unit);
 		break;
