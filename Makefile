@@ -107,6 +107,7 @@ cli: sockcap
 	@sh tests/cli/output.sh
 	@sh tests/cli/plan.sh
 	@sh tests/cli/pid.sh
+	@sh tests/cli/subject.sh
 	@sh tests/cli/calibrate.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
@@ -148,6 +149,7 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/cli/run.sh
 	@$(SAN_ENV) sh tests/cli/output.sh
 	@$(SAN_ENV) sh tests/cli/pid.sh
+	@$(SAN_ENV) sh tests/cli/subject.sh
 	@$(SAN_ENV) sh tests/schema/run.sh
 
 # The golden CLI cases under valgrind: any error or definite leak changes
