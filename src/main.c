@@ -155,7 +155,7 @@ static bool want_color(const struct cli *c)
 
 	if (c->color != COLOR_AUTO)
 		return c->color == COLOR_ALWAYS;
-	return !c->output && isatty(STDOUT_FILENO) && !(no && *no) &&
+	return (!c->output || strcmp(c->output, "-") == 0) && isatty(STDOUT_FILENO) && !(no && *no) &&
 	       !(term && strcmp(term, "dumb") == 0);
 }
 
