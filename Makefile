@@ -70,9 +70,9 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 
 # The built-in profiles are parsed at build time, by the parser --profile
 # uses (tools/profile_compile.c): an audit with one runs no YAML parser.
-$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o \
+$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o \
 		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/u64.o $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o $(BUILD)/u64.o $(LDLIBS)
 
 $(BUILD)/profiles_builtin.c: $(BUILD)/profile_compile $(PROFILES)
 	$(BUILD)/profile_compile $(PROFILES) > $@.tmp

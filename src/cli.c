@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "safe.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -31,7 +32,7 @@ const unsigned option_count = sizeof(option_defs) / sizeof(option_defs[0]);
 
 static int bad(char *err, size_t size, const char *opt, const char *value, const char *why)
 {
-	snprintf(err, size, "invalid --%s value '%s': %s", opt, value, why);
+	snprintf(err, size, "invalid --%s value %s: %s", opt, QUOTED(value), why);
 	return -1;
 }
 
@@ -155,7 +156,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
 		if (ch == -1) {
 			if (out->command) {
-				snprintf(err, errsize, "unexpected argument '%s'", argv[optind]);
+				snprintf(err, errsize, "unexpected argument %s", QUOTED(argv[optind]));
 				return -1;
 			}
 			out->command = argv[optind++];
@@ -165,11 +166,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 			if (optopt)
 				snprintf(err, errsize, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+				snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch == ':') {
-			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
+			snprintf(err, errsize, "option %s needs a value", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch != 0)
@@ -177,7 +178,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 				if (option_defs[i].short_name == ch)
 					idx = (int)i;
 		if (idx < 0 || (unsigned)idx >= option_count) {
-			snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (apply(out, option_defs[idx].long_name, optarg ? optarg : "", err, errsize) != 0)
