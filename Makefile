@@ -105,6 +105,7 @@ unit: $(UNIT_BIN)
 cli: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
+	@sh tests/cli/safety.sh
 	@sh tests/cli/plan.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/calibrate.sh
@@ -147,6 +148,7 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/unit/run.sh $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
 	@$(SAN_ENV) sh tests/cli/run.sh
 	@$(SAN_ENV) sh tests/cli/output.sh
+	@$(SAN_ENV) sh tests/cli/safety.sh
 	@$(SAN_ENV) sh tests/cli/pid.sh
 	@$(SAN_ENV) sh tests/schema/run.sh
 
