@@ -16,7 +16,11 @@ TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            $(DEB_MONITOR)
+# The monitoring engines the tests run for real (make monitor).
+DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
+            libmonitoring-plugin-perl monitoring-plugins strace
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -47,7 +51,7 @@ UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
-        docs install uninstall clean
+        docs monitor install uninstall clean
 
 all: $(BIN)
 
@@ -118,6 +122,12 @@ docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
 
+# Prometheus, node_exporter, systemd, the monitoring-plugins libraries and
+# Ansible, run for real over the outputs.
+monitor: sockcap
+	@sh tests/monitor/prometheus.sh
+	@sh tests/monitor/contrib.sh
+
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
@@ -134,7 +144,7 @@ uninstall:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs monitor
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.
