@@ -127,6 +127,7 @@ docs: sockcap
 monitor: sockcap
 	@sh tests/monitor/prometheus.sh
 	@sh tests/monitor/contrib.sh
+	@sh tests/monitor/nagios.sh
 
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \

@@ -173,7 +173,8 @@ void plugin_arm_timeout(unsigned seconds)
 	struct sigaction sa;
 
 	timeout_len = (size_t)snprintf(timeout_line, sizeof(timeout_line),
-				       "SOCKCAP UNKNOWN - timed out after %u seconds\n", seconds);
+				       "SOCKCAP UNKNOWN - timed out after %u second%s\n", seconds,
+				       seconds == 1 ? "" : "s");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
