@@ -18,7 +18,11 @@ TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            $(DEB_MONITOR)
+# The monitoring engines the tests run for real (make monitor).
+DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
+            libmonitoring-plugin-perl monitoring-plugins strace
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -61,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
-        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test
+        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test monitor
 
 all: $(BIN)
 
@@ -144,6 +148,13 @@ docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
 
+# Prometheus, node_exporter, systemd, the monitoring-plugins libraries and
+# Ansible, run for real over the outputs.
+monitor: sockcap
+	@sh tests/monitor/prometheus.sh
+	@sh tests/monitor/contrib.sh
+	@sh tests/monitor/nagios.sh
+
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SCHEMADIR)
@@ -163,7 +174,7 @@ uninstall:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor
 
 # What `make check` runs that works inside a package build (debian/rules):
 # installs nothing, needs no root and only the build dependencies in

@@ -7,16 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "calibrate.h"
+#include "plugin.h"
 #include "cli.h"
 #include "embedded.h"
 #include "facts.h"
 #include "fmt.h"
 #include "model.h"
 #include "out_doc.h"
+#include "out_prom.h"
 #include "out_text.h"
 #include "out_config.h"
 #include "output.h"
@@ -44,6 +47,7 @@ static enum exit_status cmd_ansible(const struct cli *c, FILE *out);
 static enum exit_status cmd_facts(const struct cli *c, FILE *out);
 static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
 static enum exit_status cmd_calibrate(const struct cli *c, FILE *out);
+static enum exit_status cmd_nagios(const struct cli *c, FILE *out);
 
 /* The first command is the default. */
 static const struct command commands[] = {
@@ -56,6 +60,7 @@ static const struct command commands[] = {
 	{"facts", cmd_facts, "every fact read, with its source path and status"},
 	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
 	{"calibrate", cmd_calibrate, "measure what a socket costs on this kernel with loopback sockets"},
+	{"nagios", cmd_nagios, "a monitoring-plugins check: status line, perfdata, exit 0-3 (-w, -c)"},
 };
 
 #define USAGE_LINE "usage: sockcap [options] [command]\n"
@@ -67,8 +72,16 @@ static void short_usage(void)
 	fputs(USAGE_LINE "Try 'sockcap --help'.\n", stderr);
 }
 
-static void usage(FILE *out)
+static void usage(FILE *out, bool plugin)
 {
+	if (plugin) {
+		fprintf(out, "usage: " PLUGIN_NAME " [options]\n\n"
+			     "sockcap's nagios command as a monitoring plugin: the connections in use\n"
+			     "against the capacity, and the capacity against --target.\n\noptions:\n");
+		cli_print_options(out, true);
+		fprintf(out, "\nexit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n");
+		return;
+	}
 	fprintf(out, USAGE_LINE "\n"
 		     "How many concurrent TCP connections this host can sustain, which limit\n"
 		     "binds first, and what lifts it.\n\ncommands:\n");
@@ -76,7 +89,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
 			i == 0 ? " (default)" : "");
 	fprintf(out, "\noptions:\n");
-	cli_print_options(out);
+	cli_print_options(out, plugin);
 	fprintf(out, "\nexit status: 0 success, 1 --check failed, 2 usage error, 3 the host or "
 		     "the output could not be read or written\n");
 }
@@ -346,6 +359,14 @@ static enum exit_status render(const struct cli *c, struct analysis *a, bool pla
 			text_audit(&a->in, want_color(c), out);
 		return check_status(c, a);
 	}
+	if (c->format == FORMAT_PROMETHEUS) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		prom_audit(&a->in, c->has_target, (uint64_t)now.tv_sec * 1000 +
+						      (uint64_t)now.tv_nsec / 1000000, out);
+		return check_status(c, a);
+	}
 	doc = report_audit(&a->in);
 	st = emit(doc, c, out);
 	/* The document's memory is the arena's: main releases it. */
@@ -487,6 +508,48 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 	return st;
 }
 
+/* The check mode: never exit 2 (CRITICAL) for a usage error, always one
+ * status line on stdout. */
+static enum exit_status cmd_nagios(const struct cli *c, FILE *out)
+{
+	static struct analysis a;
+	struct plugin_options o = {
+		.warning_text = c->warning ? c->warning : PLUGIN_DEFAULT_WARNING,
+		.critical_text = c->critical ? c->critical : PLUGIN_DEFAULT_CRITICAL,
+		.has_target = c->has_target,
+		.target = c->target,
+	};
+	char err[128];
+	enum exit_status st;
+
+	plugin_arm_timeout(c->timeout ? c->timeout : 10);
+	if (c->warning)
+		o.warning = c->warning_range;
+	else
+		range_parse(PLUGIN_DEFAULT_WARNING, &o.warning, err, sizeof(err));
+	if (c->critical)
+		o.critical = c->critical_range;
+	else
+		range_parse(PLUGIN_DEFAULT_CRITICAL, &o.critical, err, sizeof(err));
+	if ((st = analyse(c, false, &a)) != EXIT_OK) {
+		plugin_unknown(st == EXIT_USAGE ? "usage error (see standard error)"
+					       : "the host could not be read (see standard error)",
+			      out);
+		return (enum exit_status)PLUGIN_UNKNOWN;
+	}
+	return (enum exit_status)plugin_report(&a.in, &o, out);
+}
+
+/* A usage error of the check mode is UNKNOWN: the command may come after
+ * the bad option, which the parser never reached. */
+static bool names_nagios(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "nagios") == 0)
+			return true;
+	return false;
+}
+
 static const struct command *find_command(const char *name)
 {
 	if (!name)
@@ -511,11 +574,15 @@ int main(int argc, char **argv)
 	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
 		complain("%s", err);
 		short_usage();
+		if (c.plugin || names_nagios(argc, argv)) {
+			plugin_unknown(err, stdout);
+			return (int)PLUGIN_UNKNOWN;
+		}
 		return EXIT_USAGE;
 	}
 	if (c.help || c.version) {
 		if (c.help)
-			usage(stdout);
+			usage(stdout, c.plugin);
 		else
 			printf("sockcap %s\n", SOCKCAP_VERSION);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -536,6 +603,17 @@ int main(int argc, char **argv)
 		short_usage();
 		return EXIT_USAGE;
 	}
+	if ((c.warning || c.critical || c.timeout) && cmd->run != cmd_nagios) {
+		fprintf(stderr, "sockcap: --%s applies to 'nagios' only\n",
+			c.warning ? "warning" : c.critical ? "critical" : "timeout");
+		short_usage();
+		return EXIT_USAGE;
+	}
+	if (c.format == FORMAT_PROMETHEUS && cmd->run != cmd_audit && cmd->run != cmd_plan) {
+		fprintf(stderr, "sockcap: --format prometheus applies to 'audit' and 'plan' only\n");
+		short_usage();
+		return cmd->run == cmd_nagios ? (int)PLUGIN_UNKNOWN : EXIT_USAGE;
+	}
 	/* Render into memory first: nothing reaches stdout or the -o file
 	 * unless the whole document was made. */
 	mem = open_memstream(&buf, &len);
@@ -549,7 +627,8 @@ int main(int argc, char **argv)
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
-	if (st == EXIT_OK || st == EXIT_CHECK) {
+	/* A check's every state has its status line. */
+	if (st == EXIT_OK || st == EXIT_CHECK || cmd->run == cmd_nagios) {
 		int rc;
 
 		/* Whatever the format, no control character but the colours
