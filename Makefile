@@ -106,6 +106,7 @@ cli: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
 	@sh tests/cli/plan.sh
+	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/calibrate.sh
 	@sh tests/cli/profile_compile.sh
