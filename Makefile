@@ -137,6 +137,7 @@ cli-build: sockcap
 	@sh tests/cli/output.sh
 	@sh tests/cli/safety.sh
 	@sh tests/cli/plan.sh
+	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh

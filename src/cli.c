@@ -19,6 +19,7 @@ const struct option_def option_defs[] = {
 	{0, "processes", "N", "worker processes sharing the connections (default 1)", 0},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
+	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
 	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'", 0},
 	{0, "connections", "N", "calibrate: connection pairs to open (default 4000)", 0},
 	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)", 0},
@@ -108,6 +109,13 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (!parse_size_arg(v, &c->app_bytes) || c->app_bytes > (1ULL << 40))
 			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
 		c->app_bytes_set = true;
+	} else if (strcmp(name, "reserve") == 0) {
+		c->reserve_set = true;
+		c->reserve_is_share = strchr(v, '%') != NULL;
+		if (c->reserve_is_share ? !parse_share_arg(v, &c->reserve) || c->reserve > 900
+					: !parse_size_arg(v, &c->reserve))
+			return bad(err, size, name, v,
+				   "must be a size (2G, 512MiB) or a share up to 90% (15%, 12.5%)");
 	} else if (strcmp(name, "output") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");

@@ -27,6 +27,9 @@ struct cli {
 	bool has_target;
 	uint64_t target;
 	bool check;
+	bool reserve_set;    /* --reserve */
+	bool reserve_is_share; /* reserve is permille of the memory, else bytes */
+	uint64_t reserve;
 	bool has_connections;
 	uint64_t connections; /* calibrate: connection pairs */
 	const char *save;     /* calibrate: where to write the calibration */

@@ -282,13 +282,16 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.app_bytes_set = c->app_bytes_set,
 		.app_bytes = c->app_bytes,
 		.calibration = c->calibration ? &a->calibration : NULL,
+		.reserve_set = c->reserve_set,
+		.reserve_is_share = c->reserve_is_share,
+		.reserve = c->reserve,
 	};
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);
 	if (!a->has_plan && need_plan) {
 		complain("no target: the memory ceiling is unknown (%s is %s); give --target N",
-			 a->facts.f[F_MEM_AVAILABLE].path,
-			 fact_status_name(a->facts.f[F_MEM_AVAILABLE].status));
+			 a->facts.f[F_MEM_TOTAL].path,
+			 fact_status_name(a->facts.f[F_MEM_TOTAL].status));
 		return EXIT_USAGE;
 	}
 	a->in = (struct report_input){c->root, &a->facts, &a->profile, &a->options,

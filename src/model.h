@@ -72,6 +72,12 @@ struct model_options {
 	uint64_t app_bytes;
 	const struct calibration *calibration; /* measured costs, or NULL */
 	bool numbers_only;      /* skip warnings and source notes (the plan's "after") */
+	/* --reserve: memory the default plan leaves to the system and the
+	 * application; reserve is in bytes, or in permille of the memory when
+	 * reserve_is_share. Without it the planner's default applies. */
+	bool reserve_set;
+	bool reserve_is_share;
+	uint64_t reserve;
 };
 
 struct capacity {

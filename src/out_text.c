@@ -312,6 +312,15 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 	fprintf(out, "%splan for %s concurrent connections%s; profile %s%s\n", s.bold,
 		fmt_count(n, sizeof(n), pl->target),
 		pl->target_is_ceiling ? " (what memory can carry)" : "", in->profile->name, s.reset);
+	if (pl->target_is_ceiling) {
+		char m[FMT_MAX], r[FMT_MAX];
+
+		fprintf(out, "ceiling %s %s less a reserve of %s (--reserve) for the system and the "
+			     "application\n",
+			pl->ceiling_from == F_CG_MEM_MAX ? "the cgroup limit" : "MemTotal",
+			fmt_bytes(m, sizeof(m), pl->ceiling_memory_bytes),
+			fmt_bytes(r, sizeof(r), pl->reserve_bytes));
+	}
 	capacity_line("now", &pl->before, out);
 	capacity_line("after", &pl->after, out);
 	if (pl->reachable)

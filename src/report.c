@@ -284,6 +284,15 @@ static cJSON *plan_object(const struct plan *pl)
 	add_u64(o, "target", pl->target);
 	cJSON_AddBoolToObject(o, "target_is_ceiling", pl->target_is_ceiling);
 	cJSON_AddBoolToObject(o, "reachable", pl->reachable);
+	if (pl->target_is_ceiling) {
+		cJSON *c = cJSON_AddObjectToObject(o, "ceiling");
+
+		cJSON_AddStringToObject(c, "from", fact_defs[pl->ceiling_from].name);
+		add_u64(c, "memory_bytes", pl->ceiling_memory_bytes);
+		add_u64(c, "reserve_bytes", pl->reserve_bytes);
+	} else {
+		cJSON_AddNullToObject(o, "ceiling");
+	}
 	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
 	return o;
 }
