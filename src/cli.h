@@ -28,6 +28,7 @@ struct cli {
 	bool has_connections;
 	uint64_t connections; /* calibrate: connection pairs */
 	const char *save;     /* calibrate: where to write the calibration */
+	const char *send;     /* calibrate --pid: what each connection sends */
 	const char *calibration; /* a calibration file for the model */
 	bool help;
 	bool version;
