@@ -15,13 +15,14 @@ const struct option_def option_defs[] = {
 	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)", 0},
 	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)", '-'},
 	{'f', "format", "FORMAT", "output format: text, json, yaml or prometheus (default text)", 0},
-	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own", 0},
+	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own; calibrate: measure that server", 0},
 	{0, "processes", "N", "worker processes sharing the connections (default 1)", 0},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
 	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
 	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'", 0},
-	{0, "connections", "N", "calibrate: connection pairs to open (default 4000)", 0},
+	{0, "connections", "N", "calibrate: connection pairs to open (default 4000; with --pid, idle connections, default 1000)", 0},
+	{0, "send", "TEXT", "calibrate --pid: text each connection sends and leaves unanswered, as a slow client", 0},
 	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)", 0},
 	{'o', "output", "FILE", "write to FILE atomically instead of standard output", 0},
 	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending", 0},
@@ -82,6 +83,10 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (number_in(v, 10, 50000, &c->connections) != 0)
 			return bad(err, size, name, v, "must be a whole number from 10 to 50000");
 		c->has_connections = true;
+	} else if (strcmp(name, "send") == 0) {
+		if (*v == '\0' || strlen(v) > 4096)
+			return bad(err, size, name, v, "must be text of 1 to 4096 bytes");
+		c->send = v;
 	} else if (strcmp(name, "save") == 0 || strcmp(name, "calibration") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");

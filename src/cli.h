@@ -33,6 +33,7 @@ struct cli {
 	bool has_connections;
 	uint64_t connections; /* calibrate: connection pairs */
 	const char *save;     /* calibrate: where to write the calibration */
+	const char *send;     /* calibrate --pid: what each connection sends */
 	const char *calibration; /* a calibration file for the model */
 	bool plugin;          /* run as check_sockcap: the plugin's letters, nagios by default */
 	const char *warning;  /* nagios: -w RANGE as given, NULL for the default */

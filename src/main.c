@@ -473,7 +473,11 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 {
 	static struct calibration cal;
 	struct calibrate_options opt = {
-		.pairs = c->has_connections ? c->connections : CALIBRATE_DEFAULT_PAIRS,
+		.pairs = c->has_connections ? c->connections
+			 : c->pid	    ? CALIBRATE_DEFAULT_CONNECTIONS
+					    : CALIBRATE_DEFAULT_PAIRS,
+		.pid = c->pid,
+		.send = c->send,
 		.progress = isatty(STDERR_FILENO) != 0,
 	};
 	struct source src = source_root("/");
@@ -485,12 +489,27 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 		complain("%s", "calibrate measures this host: --root does not apply");
 		return EXIT_USAGE;
 	}
-	if (calibrate_run(&src, &opt, &cal, err, sizeof(err)) != 0) {
+	if (c->send && !c->pid) {
+		complain("%s", "--send applies to 'calibrate --pid' only");
+		return EXIT_USAGE;
+	}
+	switch (calibrate_run(&src, &opt, &cal, err, sizeof(err))) {
+	case CALIBRATE_OK:
+		break;
+	case CALIBRATE_REFUSED:
+		complain("calibration refused: %s", err);
+		return EXIT_USAGE;
+	case CALIBRATE_FAILED:
 		complain("calibration failed: %s", err);
 		return EXIT_SYSTEM;
 	}
 	doc = report_calibration(&cal);
-	if (c->save) {
+	/* An untrusted figure is shown with its uncertainty, never saved. */
+	if (c->save && !cal.trusted) {
+		complain("not saved to '%s': %s", c->save,
+			 cal.nnotes ? cal.notes[cal.nnotes - 1] : "the measurement is not trusted");
+		st = EXIT_USAGE;
+	} else if (c->save) {
 		char *json = doc ? cJSON_Print(doc) : NULL;
 		size_t len = json ? strlen(json) : 0;
 
@@ -502,11 +521,12 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 		}
 		cJSON_free(json);
 	}
-	if (st == EXIT_OK) {
-		if (c->format == FORMAT_TEXT)
-			text_calibration(&cal, out);
-		else
-			st = emit(doc, c, out);
+	if (c->format == FORMAT_TEXT) {
+		text_calibration(&cal, out);
+	} else {
+		enum exit_status e = emit(doc, c, out);
+
+		st = st == EXIT_OK ? e : st;
 	}
 	return st;
 }
@@ -600,9 +620,9 @@ int main(int argc, char **argv)
 		short_usage();
 		return EXIT_USAGE;
 	}
-	if ((c.has_connections || c.save) && cmd->run != cmd_calibrate) {
+	if ((c.has_connections || c.save || c.send) && cmd->run != cmd_calibrate) {
 		complain("--%s applies to 'calibrate' only",
-			c.save ? "save" : "connections");
+			 c.save ? "save" : c.send ? "send" : "connections");
 		short_usage();
 		return EXIT_USAGE;
 	}
@@ -630,8 +650,10 @@ int main(int argc, char **argv)
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
-	/* A check's every state has its status line. */
-	if (st == EXIT_OK || st == EXIT_CHECK || cmd->run == cmd_nagios) {
+	/* A check's every state has its status line; a refused save still
+	 * shows the measurement it did not save. */
+	if (st == EXIT_OK || st == EXIT_CHECK || cmd->run == cmd_nagios ||
+	    (st == EXIT_USAGE && cmd->run == cmd_calibrate && len)) {
 		int rc;
 
 		/* Whatever the format, no control character but the colours
