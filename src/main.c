@@ -307,8 +307,7 @@ static const char *check_failure(const struct analysis *a, char *buf, size_t siz
 	const struct capacity *b = &a->plan.before;
 	char n[FMT_MAX], t[FMT_MAX];
 
-	if (!a->has_plan)
-		return "there is no target: the memory ceiling is unknown";
+	/* plan_compute made the capacity before it looked for a target. */
 	for (int i = 0; i < ROW_COUNT; i++)
 		if (row_can_bind((enum row_id)i) && b->rows[i].status == ROWS_UNKNOWN) {
 			snprintf(buf, size, "the %s row could bind and is unknown: %s",
@@ -320,6 +319,8 @@ static const char *check_failure(const struct analysis *a, char *buf, size_t siz
 			 b->known ? row_name(b->binding) : "nothing known");
 		return buf;
 	}
+	if (!a->has_plan)
+		return "there is no target: the memory ceiling is unknown";
 	if (b->connections < a->plan.target) {
 		snprintf(buf, size, "the capacity, %s connections (bound by %s), is below the "
 				    "target of %s",
