@@ -176,6 +176,19 @@ static void notes(const struct report_input *in, const struct style *s, FILE *ou
 			c->rows[i].note, in->facts->f[c->rows[i].source].path);
 }
 
+/* ": N connections of M <what> capacity (P%, row)" and the line's end;
+ * whole percent, rounded down. */
+static void usage_against(const struct usage_view *v, const char *what, FILE *out)
+{
+	char a[FMT_MAX], b[FMT_MAX];
+
+	if (v->known)
+		fprintf(out, ": %s connections of %s %s capacity (%llu%%, %s)",
+			fmt_count(a, sizeof(a), v->connections), fmt_approx(b, sizeof(b), v->capacity),
+			what, (unsigned long long)v->percent, row_name(v->row));
+	fputc('\n', out);
+}
+
 static void live(const struct report_input *in, FILE *out)
 {
 	const struct facts *f = in->facts;
@@ -205,12 +218,7 @@ static void live(const struct report_input *in, FILE *out)
 
 		fprintf(out, "  its sockets         %s socket descriptors",
 			fmt_count(a, sizeof(a), v->sockets));
-		if (v->known)
-			fprintf(out, ": %s connections of %s per-process capacity (%llu%%, %s)",
-				fmt_count(a, sizeof(a), v->connections),
-				fmt_approx(b, sizeof(b), v->capacity), (unsigned long long)v->percent,
-				row_name(v->row));
-		fputc('\n', out);
+		usage_against(v, "per-process", out);
 	}
 	if (fact_ok(f, F_SOCK_TCP_INUSE)) {
 		uint64_t v6 = fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0;
@@ -219,14 +227,8 @@ static void live(const struct report_input *in, FILE *out)
 
 		fprintf(out, "  TCP sockets in use  %s (IPv4 %llu, IPv6 %llu)", fmt_count(a, sizeof(a), all),
 			(unsigned long long)f->f[F_SOCK_TCP_INUSE].v[0], (unsigned long long)v6);
-		/* The host's sockets (both ends of a local connection) against the
-		 * host's rows; whole percent, rounded down. */
-		if (v->known)
-			fprintf(out, ": %s connections of %s host capacity (%llu%%, %s)",
-				fmt_count(a, sizeof(a), v->connections),
-				fmt_approx(b, sizeof(b), v->capacity), (unsigned long long)v->percent,
-				row_name(v->row));
-		fputc('\n', out);
+		/* Both ends of a local connection count: they are the host's. */
+		usage_against(v, "host", out);
 		if (fact_ok(f, F_SOCK_TCP_TW) && fact_ok(f, F_SOCK_TCP_ORPHAN))
 			fprintf(out, "  TIME_WAIT           %s, orphans %llu\n",
 				fmt_count(a, sizeof(a), f->f[F_SOCK_TCP_TW].v[0]),
