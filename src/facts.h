@@ -190,6 +190,7 @@ enum facts_result {
 	FACTS_ZOMBIE,  /* the PID has exited and not been reaped */
 	FACTS_GONE,    /* the process went away while it was read */
 	FACTS_NO_USER, /* --user names no user of etc/passwd */
+	FACTS_NO_UNIT, /* --unit names a unit with no file and no cgroup */
 };
 
 /* Reads every fact of the subject of an audit through src. page_size is

@@ -252,6 +252,11 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 		complain("no user %s: %s has no such user in etc/passwd", QUOTED(c->user),
 			 QUOTED(c->root));
 		return EXIT_USAGE;
+	case FACTS_NO_UNIT:
+		complain("no unit %s: %s has neither its unit file (etc/systemd/system, "
+			 "usr/lib/systemd/system, ...) nor its cgroup", QUOTED(f->subject.unit),
+			 QUOTED(c->root));
+		return EXIT_USAGE;
 	default:
 		break;
 	}

@@ -229,6 +229,25 @@ static void read_unit_setting(const struct source *src, const char *const *dirs,
 	}
 }
 
+bool sources_unit_exists(const struct source *src, const char *unit)
+{
+	char path[SETTING_FILE_MAX];
+	struct text t;
+
+	for (size_t d = 0; d < NDIRS(unit_dirs); d++) {
+		enum fact_status st;
+
+		snprintf(path, sizeof(path), "%s/%s", unit_dirs[d], unit);
+		st = src->read(src, path, &t);
+		text_free(&t);
+		/* A unit masked with a link to /dev/null is there too. */
+		snprintf(path, sizeof(path), "%s/%s.d", unit_dirs[d], unit);
+		if (st != FACT_MISSING || src->is_dir(src, path))
+			return true;
+	}
+	return false;
+}
+
 bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size)
 {
 	struct setting s;

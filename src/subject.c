@@ -310,6 +310,8 @@ enum facts_result subject_resolve(const struct source *src, const struct subject
 				s->processes = (unsigned)members.n;
 		}
 		free(members.v);
+		if (!s->active && !sources_unit_exists(src, s->unit))
+			return src->is_dir(src, "proc") ? FACTS_NO_UNIT : FACTS_NO_ROOT;
 		break;
 	case SUBJECT_PID:
 		s->pid = req->pid;

@@ -260,6 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case FACTS_ZOMBIE:
 		case FACTS_GONE:
 		case FACTS_NO_USER:
+		case FACTS_NO_UNIT:
 			goto out;
 		default:
 			FUZZ_CHECK(!"facts_read_subject returned no facts_result");

@@ -336,6 +336,8 @@ START_TEST(a_stopped_unit_gets_its_files)
 	ck_assert(f.subject.cap_known && !f.subject.cap_sys_admin);
 	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 1000000);
 	ck_assert_str_eq(f.unit, "web.service");
+	/* a unit with no file and no cgroup is no subject */
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "nosuch"), FACTS_NO_UNIT);
 }
 END_TEST
 
