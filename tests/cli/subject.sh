@@ -109,7 +109,7 @@ check "and the message says it is a zombie" grep -q "process '$zombie' is a zomb
 # 5. Kernel threads: kthreadd and one of its children.
 kworker=$(cut -d' ' -f1 /proc/2/task/2/children)
 for k in 2 $kworker; do
-	"$sockcap" --pid $k >/dev/null 2>"$work/kthread.err"
+	"$sockcap" --pid "$k" >/dev/null 2>"$work/kthread.err"
 	check "kernel thread $k is exit 2" test $? -eq 2
 	check "and the message says it is a kernel thread" \
 		grep -q "process '$k' is a kernel thread" "$work/kthread.err"

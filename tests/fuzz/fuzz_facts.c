@@ -79,13 +79,15 @@ static void check_capacity(const struct capacity *c)
 
 		FUZZ_CHECK(r->status <= ROWS_NA);
 		FUZZ_CHECK(fuzz_terminated(r->note, sizeof(r->note)));
-		/* connections is the minimum over the rows that can bind. */
-		if (c->known && r->status == ROWS_OK && row_can_bind((enum row_id)i))
+		/* connections is the minimum over the rows that can bind, for the
+		 * subject's credentials (file_max passes CAP_SYS_ADMIN). */
+		FUZZ_CHECK(!r->exempt || i == ROW_FILE_MAX);
+		if (c->known && r->status == ROWS_OK && row_can_bind((enum row_id)i) && !r->exempt)
 			FUZZ_CHECK(r->connections >= c->connections);
 	}
 	if (c->known) {
 		FUZZ_CHECK(c->binding < ROW_COUNT && row_can_bind(c->binding));
-		FUZZ_CHECK(c->rows[c->binding].status == ROWS_OK);
+		FUZZ_CHECK(c->rows[c->binding].status == ROWS_OK && !c->rows[c->binding].exempt);
 		FUZZ_CHECK(c->rows[c->binding].connections == c->connections);
 	} else {
 		FUZZ_CHECK(c->binding == ROW_NONE);

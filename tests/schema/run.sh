@@ -20,6 +20,17 @@ for host in "$top"/tests/fixtures/*/; do
 		"$sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
 	done
 done
+# Every subject kind (DESIGN section 8).
+for subject in "nginx-service --pid 4242" "nginx-service --pid 4243" "nginx-service --unit nginx" \
+	"nginx-service --unit haproxy" "session-limits --user alice"; do
+	# shellcheck disable=SC2086
+	set -- $subject
+	host=$1
+	shift
+	n=$((n + 1))
+	"$sockcap" --root "$top/tests/fixtures/$host" "$@" --format json >"$out/$n.json"
+	"$sockcap" --root "$top/tests/fixtures/$host" "$@" --format yaml >"$out/$n.yaml"
+done
 # This host: its live counters move between two runs, so only the schema.
 "$sockcap" audit --format json >"$out/host.json.live"
 $py "$top/tests/schema/validate.py" "$top/data/schema/audit.schema.json" "$out"/*.json "$out/host.json.live"
