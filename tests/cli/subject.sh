@@ -5,7 +5,8 @@
 #  - a process in another network namespace (unshare -n) is audited with
 #    that namespace's facts, and as a user who may not enter it those facts
 #    are denied, never sockcap's own;
-#  - a zombie and a kernel thread are exit 2 with a message saying so.
+#  - a zombie and a kernel thread are exit 2 with a message saying so, a
+#    process that exits during the run exit 3.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=${SOCKCAP:-$top/sockcap}
@@ -114,5 +115,16 @@ for k in 2 $kworker; do
 	check "and the message says it is a kernel thread" \
 		grep -q "process '$k' is a kernel thread" "$work/kthread.err"
 done
+
+# 6. A process that exits while it is read: strace holds sockcap's open of
+#    its limits for 1.5 s, and the process is killed meanwhile.
+sleep 60 &
+short=$!
+pids="$pids $short"
+(sleep 0.7; kill $short) &
+strace -f -o /dev/null -P /proc/$short/limits -e trace=openat -e inject=openat:delay_enter=1500000 \
+	"$sockcap" --pid $short >/dev/null 2>"$work/gone.err"
+check "a process that exits mid-run is exit 3" test $? -eq 3
+check "and the message names it" grep -q "process '$short' exited during the run" "$work/gone.err"
 
 finish subject
