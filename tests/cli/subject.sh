@@ -1,7 +1,8 @@
 #!/bin/sh
 # The subject of an audit on real processes of this machine (issue 12):
 #  - without a subject, the limits are a new service's, not the shell's;
-#  - a master's workers are audited: their limits, sockets and number;
+#  - a master's workers are audited: their limits, sockets and number (a
+#    Python master, and nginx from Debian's package);
 #  - a process in another network namespace (unshare -n) is audited with
 #    that namespace's facts, and as a user who may not enter it those facts
 #    are denied, never sockcap's own;
@@ -116,7 +117,48 @@ for k in 2 $kworker; do
 		grep -q "process '$k' is a kernel thread" "$work/kthread.err"
 done
 
-# 6. A process that exits while it is read: strace holds sockcap's open of
+# 6. nginx from Debian's package, as the issue found it: the master has the
+#    20000 descriptors prlimit gave it, its 2 workers the 19000 of
+#    worker_rlimit_nofile and hold the connections; they run as nobody.
+mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
+chmod 755 "$work/nginx"
+for attempt in 1 2 3 4 5; do
+	port=$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	t=$work/nginx/tmp
+	cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 2;
+worker_rlimit_nofile 19000;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $t; proxy_temp_path $t; fastcgi_temp_path $t; uwsgi_temp_path $t; scgi_temp_path $t;
+	server { listen 127.0.0.1:$port; return 204; }
+}
+EOF
+	prlimit --nofile=20000:20000 /usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" \
+		2>"$work/nginx/err" &
+	nginx_pid=$!
+	pids="$pids $nginx_pid"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.2; done
+	[ -s "$work/nginx/nginx.pid" ] && break
+	wait $nginx_pid 2>/dev/null # the port was taken meanwhile: another one
+done
+check "nginx started (attempt $attempt)" test -s "$work/nginx/nginx.pid"
+sleep 0.5
+master=$(cat "$work/nginx/nginx.pid")
+"$sockcap" --pid "$master" -f json >"$work/nginx.json"
+check "--pid of nginx's master exits 0" test $? -eq 0
+check "nginx's 2 workers are counted" test "$(field "$work/nginx.json" 'd["processes"]')" = 2
+check "their worker_rlimit_nofile, not the master's 20000" \
+	test "$(field "$work/nginx.json" 'rows["nofile"]["value"]')" = 19000
+check "file_max binds for workers without CAP_SYS_ADMIN" \
+	test "$(field "$work/nginx.json" 'rows["file_max"]["binds_for_subject"]')" = True
+kill "$master" 2>/dev/null
+
+# 7. A process that exits while it is read: strace holds sockcap's open of
 #    its limits for 1.5 s, and the process is killed meanwhile.
 sleep 60 &
 short=$!
