@@ -616,6 +616,9 @@ enum facts_result facts_read_subject(const struct source *src, uint64_t page_siz
 		return FACTS_NO_ROOT;
 	subject_identity(src, out);
 	sources_read(src, out);
+	/* Whom limits.conf lines were matched for: the subject's user. */
+	if (!out->subject.user[0])
+		snprintf(out->subject.user, sizeof(out->subject.user), "%s", out->persisted.user);
 	subject_limits(out);
 	subject_netns(src, out);
 	return FACTS_OK;

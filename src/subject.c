@@ -191,8 +191,13 @@ static enum facts_result check_process(const struct source *src, unsigned pid)
 		return src->is_dir(src, "proc") ? FACTS_NO_PID : FACTS_NO_ROOT;
 	if (read_pid_file(src, pid, "status", &t) != FACT_OK)
 		return src->is_dir(src, dir) ? FACTS_OK : FACTS_GONE;
-	state = strstr(t.data, "\nState:");
-	if (state && strchr(" \t", state[7]) && strchr("ZX", state[8 + strspn(state + 8, " \t")]))
+	/* "State:\tZ (zombie)", or X (dead) on its way out. */
+	state = strncmp(t.data, "State:", 6) == 0 ? t.data + 6 : strstr(t.data, "\nState:");
+	if (state && state != t.data + 6)
+		state += 7;
+	if (state)
+		state += strspn(state, " \t");
+	if (state && (*state == 'Z' || *state == 'X'))
 		r = FACTS_ZOMBIE;
 	/* Kthread: since Linux 6.0; before it, kthreadd and its children. */
 	else if ((parse_status_field(t.data, t.len, "Kthread", 10, &kthread) == PARSE_OK && kthread) ||

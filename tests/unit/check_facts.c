@@ -390,6 +390,8 @@ START_TEST(kernel_threads_and_zombies_are_no_subject)
 	world_host(&w);
 	world_put(&w, "proc/5/status", "Name:\tweb\nState:\tZ (zombie)\nPPid:\t1\n");
 	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_ZOMBIE);
+	world_put(&w, "proc/5/status", "State:\tX (dead)\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_ZOMBIE);
 	world_put(&w, "proc/5/status", "Name:\tkworker/0:1\nState:\tI (idle)\nPPid:\t2\nKthread:\t1\n");
 	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_KTHREAD);
 	/* before Linux 6.0 there is no Kthread: line: kthreadd's children */
