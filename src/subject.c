@@ -237,9 +237,11 @@ static void workers_of(const struct source *src, unsigned pid, const struct pids
 	struct subject *s = &out->subject;
 	struct pids w = {NULL, 0};
 	char path[64];
+	bool master;
 
 	same_program_children(src, pid, &w);
-	if (w.n > 0) {
+	master = w.n > 0;
+	if (master) {
 		snprintf(s->processes_from, sizeof(s->processes_from), "proc/%u/task/%u/children", pid,
 			 pid);
 	} else if (members && members->n > 0) {
@@ -252,7 +254,10 @@ static void workers_of(const struct source *src, unsigned pid, const struct pids
 
 		for (size_t i = 0; i < w.n; i++)
 			in = in || w.v[i] == pid;
-		out->pid = in ? pid : w.v[0];
+		/* A master's workers stand for it; a process asked for by --pid
+		 * that is not their master is read itself. */
+		if (!in && (s->kind == SUBJECT_UNIT || master))
+			out->pid = w.v[0];
 		s->processes = (unsigned)w.n;
 	}
 	/* The subject's sockets: every worker's socket descriptors. */
@@ -458,9 +463,9 @@ void subject_limits(struct facts *out)
 	/* The kernel gives init RLIMIT_NPROC = threads-max / 2; systemd keeps it. */
 	if (fact_ok(out, F_THREADS_MAX))
 		set_fact(nproc, out->f[F_THREADS_MAX].v[0] / 2, out->f[F_THREADS_MAX].v[0] / 2,
-			 "kernel default (threads-max / 2)");
+			 out->f[F_THREADS_MAX].path);
 	else
-		set_status(nproc, FACT_MISSING, out->f[F_THREADS_MAX].path);
+		set_status(nproc, out->f[F_THREADS_MAX].status, out->f[F_THREADS_MAX].path);
 	if (s->kind != SUBJECT_USER)
 		return;
 	for (int k = 0; k < 2; k++) {
