@@ -486,6 +486,9 @@ void subject_limits(struct facts *out)
 		} else if (p->hard[k].set && strcmp(p->hard[k].value, "unlimited") == 0) {
 			x->v[1] = U64_UNLIMITED;
 		}
+		/* pam_limits lowers a soft limit above the hard one to it. */
+		if (x->v[0] > x->v[1])
+			x->v[0] = x->v[1];
 	}
 }
 

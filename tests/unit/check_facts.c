@@ -378,6 +378,11 @@ START_TEST(a_login_gets_what_pam_limits_gives_its_user)
 	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 65536);
 	ck_assert_uint_eq(f.f[F_PROC_UID].v[0], 1000);
 	ck_assert(!f.subject.cap_sys_admin);
+	/* a hard limit below the soft one brings the soft one down */
+	world_put(&w, "etc/security/limits.conf", "*  soft  nofile  4096\nalice  hard  nofile  2048\n");
+	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "alice"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 2048);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 2048);
 	/* '*' never applies to root */
 	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "root"), FACTS_OK);
 	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 1024);
