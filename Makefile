@@ -171,12 +171,11 @@ check-build: sockcap $(UNIT_BIN)
 	@echo "check-build: skipped here, run by make check and CI:" \
 		"tests/cli/calibrate.sh (measures sockets on this machine)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
-		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
-		"package (dpkg-parsechangelog)"
-	@$(MAKE) --no-print-directory unit fuzz-replay schema
+		"plan.sh's ansible-playbook --syntax-check (the ansible collections)"
+	@$(MAKE) --no-print-directory unit fuzz-replay schema package
 	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
 
-# The Debian package tests: the version agrees with debian/changelog.
+# The version agrees with debian/changelog (dpkg-parsechangelog).
 package: sockcap
 	@sh tests/package/version.sh
 
