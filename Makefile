@@ -18,7 +18,11 @@ TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            $(DEB_MONITOR)
+# The monitoring engines the tests run for real (make monitor).
+DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
+            libmonitoring-plugin-perl monitoring-plugins strace
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -61,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
-        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test
+        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test monitor
 
 all: $(BIN)
 
@@ -84,9 +88,9 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 
 # The built-in profiles are parsed at build time, by the parser --profile
 # uses (tools/profile_compile.c): an audit with one runs no YAML parser.
-$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o \
+$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o \
 		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/u64.o $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o $(BUILD)/u64.o $(LDLIBS)
 
 $(BUILD)/profiles_builtin.c: $(BUILD)/profile_compile $(PROFILES)
 	$(BUILD)/profile_compile $(PROFILES) > $@.tmp
@@ -131,7 +135,9 @@ cli: cli-build
 cli-build: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
+	@sh tests/cli/safety.sh
 	@sh tests/cli/plan.sh
+	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
@@ -142,6 +148,13 @@ schema: sockcap
 docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
+
+# Prometheus, node_exporter, systemd, the monitoring-plugins libraries and
+# Ansible, run for real over the outputs.
+monitor: sockcap
+	@sh tests/monitor/prometheus.sh
+	@sh tests/monitor/contrib.sh
+	@sh tests/monitor/nagios.sh
 
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -162,7 +175,7 @@ uninstall:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor
 
 # What `make check` runs that works inside a package build (debian/rules):
 # installs nothing, needs no root and only the build dependencies in
@@ -171,7 +184,8 @@ check-build: sockcap $(UNIT_BIN)
 	@echo "check-build: skipped here, run by make check and CI:" \
 		"tests/cli/calibrate.sh (measures sockets on this machine)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
-		"plan.sh's ansible-playbook --syntax-check (the ansible collections)"
+		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
+		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
 	@$(MAKE) --no-print-directory unit fuzz-replay schema package
 	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
 
@@ -208,6 +222,7 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/unit/run.sh $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
 	@$(SAN_ENV) sh tests/cli/run.sh
 	@$(SAN_ENV) sh tests/cli/output.sh
+	@$(SAN_ENV) sh tests/cli/safety.sh
 	@$(SAN_ENV) sh tests/cli/pid.sh
 	@$(SAN_ENV) sh tests/schema/run.sh
 
