@@ -185,11 +185,11 @@ check-build: sockcap $(UNIT_BIN)
 		"tests/cli/calibrate.sh (measures sockets on this machine)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
 		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
-		"package (dpkg-parsechangelog)"
-	@$(MAKE) --no-print-directory unit fuzz-replay schema
+		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
+	@$(MAKE) --no-print-directory unit fuzz-replay schema package
 	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
 
-# The Debian package tests: the version agrees with debian/changelog.
+# The version agrees with debian/changelog (dpkg-parsechangelog).
 package: sockcap
 	@sh tests/package/version.sh
 
@@ -205,10 +205,11 @@ deps-deb:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_PACKAGING) $$(sh tools/builddeps.sh)
 
 # As root: installs the package with apt-get, runs debian/tests against the
-# installed sockcap, checks man -w and the bash completion, and removes it,
-# leaving nothing behind (tests/package/install.sh).
+# installed sockcap, checks man -w, the bash, zsh and fish completions and
+# the examples, and removes it, leaving nothing behind
+# (tests/package/install.sh).
 deb-test: deb
-	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema
+	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema python3-yaml
 	@sh tests/package/install.sh $(DEBDIR)
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
