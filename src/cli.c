@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "safe.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -14,12 +15,14 @@ const struct option_def option_defs[] = {
 	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)", 0},
 	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)", '-'},
 	{'f', "format", "FORMAT", "output format: text, json, yaml or prometheus (default text)", 0},
-	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own", 0},
+	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own; calibrate: measure that server", 0},
 	{0, "processes", "N", "worker processes sharing the connections (default 1)", 0},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
+	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
 	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'", 0},
-	{0, "connections", "N", "calibrate: connection pairs to open (default 4000)", 0},
+	{0, "connections", "N", "calibrate: connection pairs to open (default 4000; with --pid, idle connections, default 1000)", 0},
+	{0, "send", "TEXT", "calibrate --pid: text each connection sends and leaves unanswered, as a slow client", 0},
 	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)", 0},
 	{'o', "output", "FILE", "write to FILE atomically instead of standard output", 0},
 	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending", 0},
@@ -34,7 +37,7 @@ const unsigned option_count = sizeof(option_defs) / sizeof(option_defs[0]);
 
 static int bad(char *err, size_t size, const char *opt, const char *value, const char *why)
 {
-	snprintf(err, size, "invalid --%s value '%s': %s", opt, value, why);
+	snprintf(err, size, "invalid --%s value %s: %s", opt, QUOTED(value), why);
 	return -1;
 }
 
@@ -80,6 +83,10 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (number_in(v, 10, 50000, &c->connections) != 0)
 			return bad(err, size, name, v, "must be a whole number from 10 to 50000");
 		c->has_connections = true;
+	} else if (strcmp(name, "send") == 0) {
+		if (*v == '\0' || strlen(v) > 4096)
+			return bad(err, size, name, v, "must be text of 1 to 4096 bytes");
+		c->send = v;
 	} else if (strcmp(name, "save") == 0 || strcmp(name, "calibration") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");
@@ -107,6 +114,13 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (!parse_size_arg(v, &c->app_bytes) || c->app_bytes > (1ULL << 40))
 			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
 		c->app_bytes_set = true;
+	} else if (strcmp(name, "reserve") == 0) {
+		c->reserve_set = true;
+		c->reserve_is_share = strchr(v, '%') != NULL;
+		if (c->reserve_is_share ? !parse_share_arg(v, &c->reserve) || c->reserve > 900
+					: !parse_size_arg(v, &c->reserve))
+			return bad(err, size, name, v,
+				   "must be a size (2G, 512MiB) or a share up to 90% (15%, 12.5%)");
 	} else if (strcmp(name, "output") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");
@@ -194,7 +208,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
 		if (ch == -1) {
 			if (out->command) {
-				snprintf(err, errsize, "unexpected argument '%s'", argv[optind]);
+				snprintf(err, errsize, "unexpected argument %s", QUOTED(argv[optind]));
 				return -1;
 			}
 			out->command = argv[optind++];
@@ -204,11 +218,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 			if (optopt)
 				snprintf(err, errsize, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+				snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch == ':') {
-			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
+			snprintf(err, errsize, "option %s needs a value", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch != 0)
@@ -216,7 +230,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 				if (option_short(&option_defs[i], out->plugin) == ch)
 					idx = (int)i;
 		if (idx < 0 || (unsigned)idx >= option_count) {
-			snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (apply(out, option_defs[idx].long_name, optarg ? optarg : "", err, errsize) != 0)

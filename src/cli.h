@@ -27,9 +27,13 @@ struct cli {
 	bool has_target;
 	uint64_t target;
 	bool check;
+	bool reserve_set;    /* --reserve */
+	bool reserve_is_share; /* reserve is permille of the memory, else bytes */
+	uint64_t reserve;
 	bool has_connections;
 	uint64_t connections; /* calibrate: connection pairs */
 	const char *save;     /* calibrate: where to write the calibration */
+	const char *send;     /* calibrate --pid: what each connection sends */
 	const char *calibration; /* a calibration file for the model */
 	bool plugin;          /* run as check_sockcap: the plugin's letters, nagios by default */
 	const char *warning;  /* nagios: -w RANGE as given, NULL for the default */
