@@ -210,8 +210,7 @@ static int read_counters(const struct source *src, const char *memcg_file, uint6
 		return -1;
 	}
 	text_free(&t);
-	if (src->read(src, "proc/slabinfo", &t) == FACT_OK) {
-		parse_slabinfo_many(t.data, t.len, caches, 2, e, r);
+	if (slabinfo_read(src, caches, 2, e, r) == FACT_OK) {
 		if (r[0] == PARSE_OK && r[1] == PARSE_OK) {
 			c->inodes = true;
 			c->proc_inodes = e[0].active_objs;
@@ -219,7 +218,6 @@ static int read_counters(const struct source *src, const char *memcg_file, uint6
 			d->dentry_milli = u64_muldiv(e[1].pagesperslab * page_size, 1000, e[1].objperslab);
 		}
 	}
-	text_free(&t);
 	if (src->read(src, "proc/net/sockstat", &t) == FACT_OK)
 		parse_sockstat(t.data, t.len, "TCP:", "mem", &c->tcp_mem_pages);
 	text_free(&t);

@@ -95,6 +95,13 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size
 	return true;
 }
 
+/* Opens path for reading; -1 with errno. */
+static int open_file(const char *path)
+{
+	/* O_NONBLOCK: a FIFO planted in a fixture must not hang us. */
+	return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+}
+
 /* Reads path to EOF, or with one_record to its first short read.
  * /proc files report st_size 0, so st_size is never trusted. Reads are at
  * most a page: /proc/sys allocates (and zeroes) a kernel buffer of the size
@@ -108,8 +115,7 @@ static enum fact_status read_file(const char *path, bool one_record, struct text
 
 	out->data = NULL;
 	out->len = 0;
-	/* O_NONBLOCK: a FIFO planted in a fixture must not hang us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open_file(path);
 	if (fd < 0)
 		return fact_status_from_errno(errno);
 	for (;;) {
@@ -169,6 +175,89 @@ static enum fact_status root_read(const struct source *src, const char *relpath,
 	return read_file(path, !many_records(relpath), out);
 }
 
+/* Holds at most two lines' worth: the kernel hands out whole lines of
+ * slabinfo, so a read rarely leaves more than a line's tail behind. */
+static enum fact_status root_lines(const struct source *src, const char *relpath,
+				   bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	char path[PATH_MAX], buf[2 * SOURCE_LINE_MAX];
+	size_t have = 0;
+	enum fact_status st = FACT_OK;
+	int fd;
+
+	if (!root_path(src, relpath, path, sizeof(path)))
+		return FACT_INVALID;
+	if ((fd = open_file(path)) < 0)
+		return fact_status_from_errno(errno);
+	for (bool more = true; more;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		size_t start = 0;
+		const char *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = errno == EISDIR ? FACT_INVALID : fact_status_from_errno(errno);
+			break;
+		}
+		if (r == 0) {
+			if (have > SOURCE_LINE_MAX)
+				st = FACT_INVALID;
+			else if (have > 0)
+				line(ctx, buf, have);
+			break;
+		}
+		have += (size_t)r;
+		while (more && (nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			size_t n = (size_t)(nl - buf - start);
+
+			if (n > SOURCE_LINE_MAX) {
+				st = FACT_INVALID;
+				more = false;
+				break;
+			}
+			more = line(ctx, buf + start, n);
+			start = (size_t)(nl - buf) + 1;
+		}
+		if (st != FACT_OK)
+			break;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		if (more && have > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+	}
+	close(fd);
+	return st;
+}
+
+enum fact_status source_lines(const struct source *src, const char *relpath,
+			      bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	struct text t;
+	enum fact_status st;
+
+	if (src->lines)
+		return src->lines(src, relpath, line, ctx);
+	if ((st = src->read(src, relpath, &t)) != FACT_OK)
+		return st;
+	for (size_t pos = 0; pos < t.len;) {
+		const char *nl = memchr(t.data + pos, '\n', t.len - pos);
+		size_t n = nl ? (size_t)(nl - t.data - pos) : t.len - pos;
+
+		if (n > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+		if (!line(ctx, t.data + pos, n))
+			break;
+		pos += n + 1;
+	}
+	text_free(&t);
+	return st;
+}
+
 static bool root_is_dir(const struct source *src, const char *relpath)
 {
 	char path[PATH_MAX];
@@ -197,9 +286,62 @@ static enum fact_status root_count(const struct source *src, const char *relpath
 	return FACT_OK;
 }
 
-static int by_name(const void *a, const void *b)
+bool name_list_add(struct name_list *l, const char *name, size_t len)
 {
-	return strcmp(a, b);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		size_t *off = realloc(l->off, cap * sizeof(*off));
+
+		if (!off)
+			return false;
+		l->off = off;
+		l->cap = cap;
+	}
+	if (l->used + len + 1 > l->room) {
+		size_t room = l->room ? l->room * 2 : 4096;
+		char *pool;
+
+		while (room < l->used + len + 1)
+			room *= 2;
+		if (!(pool = realloc(l->pool, room)))
+			return false;
+		l->pool = pool;
+		l->room = room;
+	}
+	memcpy(l->pool + l->used, name, len);
+	l->pool[l->used + len] = '\0';
+	l->off[l->n++] = l->used;
+	l->used += len + 1;
+	return true;
+}
+
+static int by_offset(const void *a, const void *b, void *pool)
+{
+	return strcmp((const char *)pool + *(const size_t *)a, (const char *)pool + *(const size_t *)b);
+}
+
+bool name_list_sort(struct name_list *l)
+{
+	free(l->names);
+	l->names = NULL;
+	if (l->n == 0)
+		return true;
+	qsort_r(l->off, l->n, sizeof(l->off[0]), by_offset, l->pool);
+	/* The pool is final: the names may point into it now. */
+	l->names = malloc(l->n * sizeof(l->names[0]));
+	if (!l->names)
+		return false;
+	for (size_t i = 0; i < l->n; i++)
+		l->names[i] = l->pool + l->off[i];
+	return true;
+}
+
+void name_list_free(struct name_list *l)
+{
+	free(l->names);
+	free(l->off);
+	free(l->pool);
+	memset(l, 0, sizeof(*l));
 }
 
 static enum fact_status root_list(const struct source *src, const char *relpath,
@@ -207,20 +349,23 @@ static enum fact_status root_list(const struct source *src, const char *relpath,
 {
 	char path[PATH_MAX];
 	struct dirent *e;
+	bool ok = true;
 	DIR *d;
 
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (!root_path(src, relpath, path, sizeof(path)))
 		return FACT_INVALID;
 	d = opendir(path);
 	if (!d)
 		return fact_status_from_errno(errno);
-	while ((e = readdir(d)) != NULL && out->n < NAME_LIST_MAX)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strlen(e->d_name) < NAME_MAX_LEN)
-			memcpy(out->names[out->n++], e->d_name, strlen(e->d_name) + 1);
+	while (ok && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			ok = name_list_add(out, e->d_name, strlen(e->d_name));
 	closedir(d);
-	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
+	if (!ok || !name_list_sort(out)) {
+		name_list_free(out);
+		return FACT_INVALID;
+	}
 	return FACT_OK;
 }
 
@@ -236,6 +381,7 @@ static bool root_readonly(const struct source *src, const char *relpath)
 struct source source_root(const char *root)
 {
 	struct source s = {.read = root_read,
+			   .lines = root_lines,
 			   .is_dir = root_is_dir,
 			   .count = root_count,
 			   .list = root_list,
