@@ -159,7 +159,7 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 	path = f->path;
 	if (d->read == READ_FD_COUNT) {
 		/* sockcap's own descriptors say nothing: counted for --pid only. */
-		f->status = out->pid ? src->count(src, path, &f->v[0]) : FACT_MISSING;
+		f->status = out->pid ? src->count(src, path, &f->v[0], &out->fds_from) : FACT_MISSING;
 		return;
 	}
 	t = cached(src, fc, nfc, path, &st);

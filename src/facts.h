@@ -154,6 +154,7 @@ struct facts {
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
+	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	struct persisted persisted;

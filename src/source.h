@@ -51,6 +51,15 @@ bool name_list_add(struct name_list *l, const char *name, size_t len);
 bool name_list_sort(struct name_list *l);
 void name_list_free(struct name_list *l);
 
+/* How a directory's entries were counted. */
+enum count_from {
+	COUNT_NONE,      /* not counted */
+	COUNT_STAT_SIZE, /* st_size of a procfs directory that keeps its count there */
+	COUNT_READDIR,   /* by reading the directory */
+};
+
+const char *count_from_name(enum count_from c);
+
 struct source {
 	/* Reads relpath (no leading slash, e.g. "proc/meminfo") whole into *out:
 	 * the root source stops at the first short read, which ends a file the
@@ -67,9 +76,12 @@ struct source {
 				  bool (*line)(void *ctx, const char *s, size_t n), void *ctx);
 	/* Is relpath an existing directory? */
 	bool (*is_dir)(const struct source *src, const char *relpath);
-	/* How many entries the directory relpath holds (not . and ..); reads
-	 * the directory, so it costs what is there, not what could be. */
-	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n);
+	/* How many entries the directory relpath holds (not . and ..), and
+	 * *from how that was learnt: a procfs directory that states its count
+	 * in its size (proc/PID/fd since Linux 6.2) costs one stat whatever it
+	 * holds; any other is read, and costs what is there. */
+	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n,
+				  enum count_from *from);
 	/* Every name in directory relpath (not . and ..), sorted; *out is
 	 * empty on anything but FACT_OK, and is the caller's to free. Running
 	 * out of memory is FACT_INVALID, never a shorter list. */

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "facts.h"
@@ -219,6 +221,55 @@ START_TEST(a_slabinfo_line_too_long_is_a_note)
 }
 END_TEST
 
+/* This process's descriptors, counted by the root source of "/": by one
+ * stat on Linux 6.2+ (and then as many as reading the directory finds),
+ * by reading it before. A copied tree is always read. */
+START_TEST(descriptors_are_counted_by_stat_where_procfs_keeps_the_count)
+{
+	struct source host = source_root("/"), tree;
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	uint64_t n = 0, listed = 0;
+	enum count_from from;
+	struct dirent *e;
+	int extra[3];
+	DIR *d;
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_ge(extra[i] = dup(2), 0);
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_eq(sscanf(u.release, "%u.%u", &major, &minor), 2);
+	ck_assert_int_eq(host.count(&host, "proc/self/fd", &n, &from), FACT_OK);
+	ck_assert_int_eq(from, major > 6 || (major == 6 && minor >= 2) ? COUNT_STAT_SIZE : COUNT_READDIR);
+	d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		listed += e->d_name[0] != '.';
+	closedir(d);
+	/* a reader of the directory holds one more descriptor while it lists */
+	ck_assert_uint_eq(n + (from == COUNT_STAT_SIZE), listed);
+	for (int i = 0; i < 3; i++)
+		close(extra[i]);
+
+	make_root();
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/proc/42", root);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		snprintf(path, sizeof(path), "%s/proc/42/fd", root);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	write_file("proc/42/fd/0", "", 0);
+	write_file("proc/42/fd/1", "", 0);
+	tree = source_root(root);
+	ck_assert_int_eq(tree.count(&tree, "proc/42/fd", &n, &from), FACT_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(from, COUNT_READDIR);
+	remove_root();
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("source");
@@ -231,6 +282,7 @@ Suite *suite(void)
 	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
 	tcase_add_test(t, a_slabinfo_over_a_mebibyte_is_parsed_whole);
 	tcase_add_test(t, a_slabinfo_line_too_long_is_a_note);
+	tcase_add_test(t, descriptors_are_counted_by_stat_where_procfs_keeps_the_count);
 	suite_add_tcase(s, t);
 	return s;
 }

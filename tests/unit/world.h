@@ -93,12 +93,13 @@ static inline bool world_is_dir(const struct source *src, const char *path)
 
 /* Direct children of a directory: distinct next path components. */
 static inline enum fact_status world_count(const struct source *src, const char *path,
-					   uint64_t *count)
+					   uint64_t *count, enum count_from *from)
 {
 	const struct world *w = src->ctx;
 	size_t n = strlen(path);
 
 	*count = 0;
+	*from = COUNT_READDIR;
 	if (!world_is_dir(src, path))
 		return FACT_MISSING;
 	for (size_t i = 0; i < w->n; i++) {
