@@ -195,6 +195,10 @@ enum fact_status slabinfo_read(const struct source *src, const char *const *name
 /* Records a note (printf format) in out->notes: see struct facts_notes. */
 void facts_note(struct facts *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* True when the /proc of src is mounted with hidepid (other users'
+ * processes hidden); option gets the mount option ("hidepid=invisible"). */
+bool facts_proc_hides_pids(const struct source *src, char *option, size_t size);
+
 /* True when fact id was read and parsed. */
 bool fact_ok(const struct facts *f, enum fact_id id);
 
