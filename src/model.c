@@ -674,8 +674,15 @@ void model_compute(const struct facts *f, const struct profile *p,
 			out->binding = (enum row_id)i;
 		}
 	}
+	/* Something the facts could not cover may hold what binds. */
+	if (f->notes.n > 0)
+		out->partial = true;
 	if (opt->numbers_only)
 		return;
+	for (unsigned i = 0; i < f->notes.n; i++)
+		warn(out, "incomplete", "%s", f->notes.text[i]);
+	if (f->notes.dropped > 0)
+		warn(out, "incomplete", "%u more like these", f->notes.dropped);
 	warnings(f, p, out);
 	sources_in_notes(f, out);
 	persistence_warnings(f, out);

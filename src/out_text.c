@@ -379,6 +379,10 @@ void text_facts(const struct facts *f, FILE *out)
 		}
 		fprintf(out, "%-36s %-8s %-32s %s\n", d->name, fact_status_name(x->status), v, x->path);
 	}
+	if (f->fds_from != COUNT_NONE)
+		fprintf(out, "process.fds counted by %s\n",
+			f->fds_from == COUNT_STAT_SIZE ? "stat (the size of the fd directory, Linux 6.2+)"
+						       : "reading the fd directory");
 	fprintf(out, "\n%-20s %-9s %8s %10s %12s %s\n", "slab cache", "from", "objsize",
 		"objperslab", "pagesperslab", "");
 	for (int c = 0; c < CACHE_COUNT; c++) {

@@ -399,6 +399,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 			cJSON_AddNullToObject(o, "text");
 		cJSON_AddItemToArray(arr, o);
 	}
+	cJSON_AddStringToObject(doc, "fds_counted_by", count_from_name(f->fds_from));
 	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);
 	objs = cJSON_AddArrayToObject(doc, "object_sizes");
