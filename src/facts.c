@@ -10,8 +10,8 @@
 #include "u64.h"
 
 const struct fact_def fact_defs[FACT_COUNT] = {
-#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) \
-	[id] = {name, read, path, arg, n, unit, scope, lifts, pod},
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod, min, max) \
+	[id] = {name, read, path, arg, n, unit, scope, lifts, pod, min, max},
 #include "facts.def"
 #undef X
 };
@@ -509,8 +509,9 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 		out->unit[0] = '\0';
 	sources_read(src, out);
 	/* A proc directory in which nothing at all can be read is no host. */
+	/* A fact from sys (a module's state) alone does not make a host. */
 	for (int id = 0; id < FACT_COUNT; id++)
-		if (out->f[id].status == FACT_OK)
+		if (out->f[id].status == FACT_OK && strncmp(fact_defs[id].path, "sys/", 4) != 0)
 			return FACTS_OK;
 	return out->slabinfo_status == FACT_OK ? FACTS_OK : FACTS_NO_ROOT;
 }

@@ -108,31 +108,59 @@ add(struct plan *pl, enum rec_kind kind, enum fact_id fact, const char *key, con
 	return r;
 }
 
+/* v kept inside the kernel's range of fact id (the tunables table);
+ * *clamped says whether it had to be. */
+static uint64_t in_range(enum fact_id id, uint64_t v, bool *clamped)
+{
+	const struct fact_def *d = &fact_defs[id];
+
+	*clamped = v > d->max;
+	return u64_max(u64_min(v, d->max), d->min);
+}
+
+/* Says in r's reason that its value is the kernel's maximum. */
+static void say_clamped(struct recommendation *r, enum fact_id id)
+{
+	size_t n;
+
+	if (!r)
+		return;
+	n = strlen(r->reason);
+	snprintf(r->reason + n, sizeof(r->reason) - n, "; clamped to the kernel's maximum %llu",
+		 (unsigned long long)fact_defs[id].max);
+}
+
 /* A single-valued sysctl raised to at least need (with headroom), never
- * lowered, capped at cap. */
-static void sysctl_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
-			    uint64_t need, uint64_t cap, const char *why)
+ * lowered, kept inside the kernel's range. */
+static struct recommendation *sysctl_at_least(struct plan *pl, const struct facts *f,
+					      enum fact_id id, uint64_t need, const char *why)
 {
 	uint64_t cur, rec;
+	struct recommendation *r;
+	bool clamped;
 
 	if (!fact_ok(f, id))
-		return;
+		return NULL;
 	cur = f->f[id].v[0];
-	rec = u64_min(with_headroom(need), cap);
+	rec = in_range(id, with_headroom(need), &clamped);
 	if (rec <= cur || need <= cur)
-		return;
-	add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec, "%s: %llu needed, +10%% headroom",
-	    why, (unsigned long long)need);
+		return NULL;
+	r = add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec,
+		"%s: %llu needed, +10%% headroom", why, (unsigned long long)need);
+	if (clamped)
+		say_clamped(r, id);
+	return r;
 }
 
 /* soft and hard RLIMIT_NOFILE (or NPROC): limits.d lines and LimitNOFILE=. */
 static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
-			    uint64_t need, uint64_t cap, const char *item, const char *directive,
+			    uint64_t need, const char *item, const char *directive,
 			    const char *why, uint64_t *hard_out)
 {
 	uint64_t cur_s, cur_h, soft, hard, pair[2], cur[2];
 	struct recommendation *r;
 	char key[REC_TEXT];
+	bool clamped;
 
 	*hard_out = 0;
 	if (!fact_ok(f, id))
@@ -141,7 +169,7 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 	cur_h = f->f[id].v[1];
 	if (need <= cur_s || cur_s == U64_UNLIMITED)
 		return;
-	soft = u64_min(with_headroom(need), cap);
+	soft = in_range(id, with_headroom(need), &clamped);
 	hard = cur_h == U64_UNLIMITED ? soft : u64_max(cur_h, soft);
 	*hard_out = hard;
 	/* Both values travel together (the fact holds soft and hard); the
@@ -159,6 +187,8 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 			snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)soft);
 			r->slot = 0;
 		}
+		if (clamped)
+			say_clamped(r, id);
 	}
 	if (hard > cur_h && cur_h != U64_UNLIMITED) {
 		snprintf(key, sizeof(key), "hard %s", item);
@@ -198,27 +228,31 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 	uint64_t per_process = u64_sat_add(ceil_div(sockets, opt->processes), p->reserved_fds);
 	uint64_t hard = 0;
 
-	rlimit_at_least(pl, f, F_NOFILE, per_process, NR_OPEN_MAX, "nofile", "LimitNOFILE",
+	rlimit_at_least(pl, f, F_NOFILE, per_process, "nofile", "LimitNOFILE",
 			"descriptors per process", &hard);
 	/* The hard limit cannot exceed fs.nr_open. */
 	if (hard > 0 && fact_ok(f, F_NR_OPEN) && hard > f->f[F_NR_OPEN].v[0]) {
-		uint64_t cur = f->f[F_NR_OPEN].v[0], rec = u64_min(plan_round_up(hard), NR_OPEN_MAX);
+		bool clamped;
+		uint64_t cur = f->f[F_NR_OPEN].v[0];
+		uint64_t rec = in_range(F_NR_OPEN, plan_round_up(hard), &clamped);
 
-		if (rec > cur)
-			add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
-			    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
-			    (unsigned long long)hard);
+		if (rec > cur) {
+			struct recommendation *r =
+				add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
+				    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
+				    (unsigned long long)hard);
+			if (clamped)
+				say_clamped(r, F_NR_OPEN);
+		}
 	}
-	sysctl_at_least(pl, f, F_FILE_MAX,
-			u64_sat_add(sockets, allowance_of(f, F_FILE_NR)), UINT64_MAX,
+	sysctl_at_least(pl, f, F_FILE_MAX, u64_sat_add(sockets, allowance_of(f, F_FILE_NR)),
 			"open files of every process on the host (allocated now, rounded up)");
 	if (p->epoll)
-		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets, UINT64_MAX,
+		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets,
 				"epoll watches of the user the server runs as");
 	if (p->conntrack && fact_ok(f, F_CONNTRACK_MAX))
 		sysctl_at_least(pl, f, F_CONNTRACK_MAX,
 				u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
-				CONNTRACK_MAX_LIMIT,
 				"tracked flows, one per socket, and those tracked now (rounded up)");
 }
 
@@ -304,18 +338,23 @@ static void advise_threads(struct plan *pl, const struct facts *f, const struct 
 
 	if (!p->thread_per_connection)
 		return;
-	sysctl_at_least(pl, f, F_THREADS_MAX, need, THREADS_MAX_LIMIT, "one thread per connection");
-	sysctl_at_least(pl, f, F_PID_MAX, need, PID_MAX_LIMIT, "one thread id per connection");
-	rlimit_at_least(pl, f, F_NPROC, need, UINT64_MAX, "nproc", "LimitNPROC",
+	sysctl_at_least(pl, f, F_THREADS_MAX, need, "one thread per connection");
+	sysctl_at_least(pl, f, F_PID_MAX, need, "one thread id per connection");
+	rlimit_at_least(pl, f, F_NPROC, need, "nproc", "LimitNPROC",
 			"threads of the user", &hard);
 	if (fact_ok(f, F_CG_PIDS_MAX) && f->f[F_CG_PIDS_MAX].v[0] != U64_UNLIMITED) {
 		uint64_t cur = f->f[F_CG_PIDS_MAX].v[0];
 		uint64_t cgneed = u64_sat_add(pl->target, allowance_of(f, F_CG_PIDS_CURRENT));
-		uint64_t rec = with_headroom(cgneed);
+		bool clamped;
+		uint64_t rec = in_range(F_CG_PIDS_MAX, with_headroom(cgneed), &clamped);
 
-		if (cgneed > cur)
-			add(pl, REC_SYSTEMD, F_CG_PIDS_MAX, "TasksMax", &cur, &rec,
-			    "the cgroup's pids.max counts every thread");
+		if (cgneed > cur && rec > cur) {
+			struct recommendation *r =
+				add(pl, REC_SYSTEMD, F_CG_PIDS_MAX, "TasksMax", &cur, &rec,
+				    "the cgroup's pids.max counts every thread");
+			if (clamped)
+				say_clamped(r, F_CG_PIDS_MAX);
+		}
 	}
 }
 

@@ -54,15 +54,6 @@ struct plan {
 	struct recommendation recs[RECS_MAX];
 };
 
-/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
-#define NR_OPEN_MAX 2147483584ULL
-/* nf_conntrack_max is an int (net/netfilter/nf_conntrack_standalone.c). */
-#define CONNTRACK_MAX_LIMIT 2147483647ULL
-/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
-#define THREADS_MAX_LIMIT 0x3fffffffULL
-/* PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX_LIMIT 4194304ULL
-
 /* The default reserve out of total bytes of memory: the larger of 10% and
  * 1 GiB, but at most a quarter of it (small machines). */
 uint64_t plan_default_reserve(uint64_t total_bytes);
