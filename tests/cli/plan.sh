@@ -6,7 +6,8 @@
 #  - sysctl.d output passes `sysctl --dry-run -p` (procps);
 #  - limits.d output has soft and hard nofile lines for '*' and for root,
 #    never 'unlimited';
-#  - the Ansible task list passes `ansible-playbook --syntax-check`;
+#  - the Ansible task list passes `ansible-playbook --syntax-check`
+#    (SOCKCAP_NO_ANSIBLE=REASON skips it and says so: a package build);
 #  - --check exits 1 while changes are pending and 0 once applied.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,6 +17,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 . "$top/tests/lib.sh"
 
+[ -z "${SOCKCAP_NO_ANSIBLE:-}" ] ||
+	echo "plan: ansible-playbook --syntax-check skipped ($SOCKCAP_NO_ANSIBLE)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
 	for profile in idle http proxy; do
@@ -55,10 +58,12 @@ for fixture in "$top"/tests/fixtures/*/; do
 
 			# shellcheck disable=SC2086
 			"$sockcap" ansible -r "$work/root" -p $profile $t >"$work/tasks.yml"
+			if [ -z "${SOCKCAP_NO_ANSIBLE:-}" ]; then
 			printf -- '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ansible.builtin.include_tasks: tasks.yml\n    - ansible.builtin.import_tasks: tasks.yml\n' >"$work/play.yml"
 			if (cd "$work" && ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 				ansible-playbook --syntax-check play.yml >"$work/ansible.log" 2>&1); then ok
 			else bad "$case: ansible-playbook --syntax-check: $(tail -5 "$work/ansible.log")"; fi
+			fi
 
 			$py "$top/tests/cli/apply_plan.py" "$work/plan.json" "$work/root"
 			# shellcheck disable=SC2086
