@@ -41,6 +41,7 @@ static const char *const cache_names[CACHE_COUNT] = {
 	[CACHE_LSM_INODE] = "lsm_inode_cache",
 	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",
 	[CACHE_BIND2_BUCKET] = "tcp_bind2_bucket",
+	[CACHE_NF_CONNTRACK] = "nf_conntrack",
 };
 
 const char *slab_cache_name(enum slab_cache c)

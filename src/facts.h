@@ -104,6 +104,7 @@ enum slab_cache {
 	CACHE_LSM_INODE,
 	CACHE_BIND_BUCKET,
 	CACHE_BIND2_BUCKET,
+	CACHE_NF_CONNTRACK, /* struct nf_conn: one per tracked flow */
 	CACHE_COUNT
 };
 

@@ -15,7 +15,8 @@
 
 const char *rec_kind_name(enum rec_kind k)
 {
-	static const char *const names[] = {"sysctl", "limits", "systemd", "hardware"};
+	static const char *const names[] = {"sysctl", "limits", "systemd", "modules-load",
+					    "modprobe", "hardware"};
 	return names[k];
 }
 
@@ -250,10 +251,79 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 	if (p->epoll)
 		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets,
 				"epoll watches of the user the server runs as");
-	if (p->conntrack && fact_ok(f, F_CONNTRACK_MAX))
-		sysctl_at_least(pl, f, F_CONNTRACK_MAX,
-				u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
-				"tracked flows, one per socket, and those tracked now (rounded up)");
+}
+
+/* nf_conntrack_max / nf_conntrack_buckets as the kernel sizes them by
+ * default: 1 since Linux 5.15 ("sanitize table size default settings":
+ * average chains of two, each entry hashed twice), 4 before. */
+static uint64_t conntrack_ratio(const struct facts *f)
+{
+	unsigned major = 0, minor = 0;
+
+	if (parse_kernel_series(f->osrelease, &major, &minor) &&
+	    (major < 5 || (major == 5 && minor < 15)))
+		return 4;
+	return 1;
+}
+
+/* nf_conntrack_max for every tracked flow (only where conntrack tracks:
+ * the row is n/a otherwise), its hash table in the kernel's ratio, and what
+ * makes both stick at boot where nf_conntrack is a module. */
+static void advise_conntrack(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	uint64_t sockets = u64_sat_mul(pl->target, p->sockets_per_connection);
+	const struct recommendation *max_rec, *buckets_rec = NULL;
+	struct recommendation *r;
+	uint64_t max;
+
+	if (!p->conntrack || pl->before.rows[ROW_CONNTRACK].status != ROWS_OK)
+		return;
+	max_rec = sysctl_at_least(pl, f, F_CONNTRACK_MAX,
+				  u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
+				  "tracked flows, one per socket, and those tracked now (rounded up)");
+	max = max_rec ? max_rec->values[0] : f->f[F_CONNTRACK_MAX].v[0];
+	if (fact_ok(f, F_CONNTRACK_BUCKETS)) {
+		uint64_t cur = f->f[F_CONNTRACK_BUCKETS].v[0], ratio = conntrack_ratio(f);
+		bool clamped;
+		uint64_t rec = in_range(F_CONNTRACK_BUCKETS, ceil_div(max, ratio), &clamped);
+
+		if (rec > cur) {
+			r = add(pl, REC_SYSCTL, F_CONNTRACK_BUCKETS, fact_defs[F_CONNTRACK_BUCKETS].name,
+				&cur, &rec,
+				"the hash table for %llu entries, in the kernel's own ratio (%s): "
+				"chains would average %llu when full; lifts no row, keeps lookups short",
+				(unsigned long long)max,
+				ratio == 1 ? "a bucket per entry since Linux 5.15"
+					   : "a bucket per 4 entries before Linux 5.15",
+				(unsigned long long)ceil_div(u64_sat_mul(2, max), cur));
+			if (clamped)
+				say_clamped(r, F_CONNTRACK_BUCKETS);
+			buckets_rec = r;
+		}
+	}
+	/* A module loaded after systemd-sysctl ran never sees sysctl.d's
+	 * net.netfilter lines: load it at boot, size its table when it loads.
+	 * A built-in nf_conntrack has no refcnt file and needs neither. */
+	if ((!max_rec && !buckets_rec) || !fact_ok(f, F_NF_CONNTRACK_REFCNT))
+		return;
+	r = add(pl, REC_MODULES_LOAD, F_NF_CONNTRACK_REFCNT, "nf_conntrack", NULL, NULL,
+		"loaded at boot by systemd-modules-load, before systemd-sysctl applies the "
+		"net.netfilter lines; loaded later, the module starts with its defaults");
+	if (r) {
+		r->scope = SCOPE_NODE;
+		r->lifts = ROW_CONNTRACK;
+		snprintf(r->current, sizeof(r->current), "loaded now");
+		snprintf(r->recommended, sizeof(r->recommended), "nf_conntrack");
+	}
+	if (!buckets_rec)
+		return;
+	r = add(pl, REC_MODPROBE, F_CONNTRACK_BUCKETS, "options nf_conntrack hashsize", NULL,
+		&buckets_rec->values[0],
+		"the module sizes its hash table when it loads: no resize at boot");
+	if (r) {
+		r->lifts = ROW_NONE;
+		snprintf(r->current, sizeof(r->current), "%s", buckets_rec->current);
+	}
 }
 
 /* Largest tcp_mem pressure sockcap recommends: max (1.5 × pressure) at most
@@ -470,6 +540,10 @@ static void container_forms(struct plan *pl)
 				form(r, "docker run --pids-limit %s", r->recommended);
 			}
 			break;
+		case REC_MODULES_LOAD:
+		case REC_MODPROBE:
+			form(r, "node-level: the host's kernel loads modules, not the container");
+			break;
 		case REC_HARDWARE:
 			if (r->scope == SCOPE_CGROUP) {
 				form(r, "docker run --memory %s", r->recommended);
@@ -580,7 +654,8 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		const struct recommendation *r = &pl->recs[i];
 		struct fact *x = &f->f[r->fact];
 
-		if (r->kind == REC_HARDWARE)
+		/* Files for the next boot: nothing live changes. */
+		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD || r->kind == REC_MODPROBE)
 			continue;
 		if (r->slot >= 0)
 			x->v[r->slot] = r->values[r->slot];
@@ -640,6 +715,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_tcp_mem(out, f);
 	advise_ports(out, f, p, opt);
 	advise_threads(out, f, p);
+	advise_conntrack(out, f, p);
 	after = *f;
 	plan_apply(out, &after);
 	{

@@ -11,7 +11,9 @@
 #include "model.h"
 #include "profile.h"
 
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE };
+/* modules-load.d and modprobe.d: what makes net.netfilter settings stick
+ * at boot where nf_conntrack is a module. */
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE };
 
 const char *rec_kind_name(enum rec_kind k);
 
