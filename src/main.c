@@ -673,7 +673,7 @@ int main(int argc, char **argv)
 
 		/* Whatever the format, no control character but the colours
 		 * reaches a terminal or a file. */
-		safe_terminal(buf, &len);
+		safe_terminal(buf, len);
 		rc = c.output ? output_to_file(c.output, buf, len, err, sizeof(err))
 				  : output_to_stdout(buf, len, err, sizeof(err));
 		if (rc != 0) {

@@ -107,11 +107,11 @@ static size_t sgr_len(const char *s, size_t left)
 	return i < left && s[i] == 'm' ? i + 1 : 0;
 }
 
-void safe_terminal(char *data, size_t *len)
+void safe_terminal(char *data, size_t len)
 {
 	size_t i = 0;
 
-	while (i < *len) {
+	while (i < len) {
 		unsigned char c = (unsigned char)data[i];
 		size_t n;
 
@@ -119,13 +119,13 @@ void safe_terminal(char *data, size_t *len)
 			i++;
 			continue;
 		}
-		if ((n = sgr_len(data + i, *len - i)) > 0) {
+		if ((n = sgr_len(data + i, len - i)) > 0) {
 			i += n;
 			continue;
 		}
 		/* A NUL inside the document ends char_len's view: a control. */
 		n = c ? char_len((const unsigned char *)data + i) : 0;
-		if (n == 0 || i + n > *len) {
+		if (n == 0 || i + n > len) {
 			data[i++] = '?';
 			continue;
 		}

@@ -8,6 +8,9 @@
 #    never 'unlimited';
 #  - the Ansible task list passes `ansible-playbook --syntax-check`
 #    (SOCKCAP_NO_ANSIBLE=REASON skips it and says so: a package build);
+#  - modprobe.d output is parsed by kmod (`modprobe -C DIR --showconfig`)
+#    without a complaint and shows every options line; modules-load.d
+#    output holds module names only;
 #  - --check exits 1 while changes are pending (or a row is unknown) and 0
 #    once applied.
 set -u
@@ -34,13 +37,12 @@ for fixture in "$top"/tests/fixtures/*/; do
 				{ bad "$case: plan failed"; continue; }
 			reachable=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["reachable"])' "$work/plan.json")
 			pending=$($py -c 'import json,sys; print(sum(r["kind"] != "hardware" for r in json.load(open(sys.argv[1]))["recommendations"]))' "$work/plan.json")
-			# shellcheck disable=SC2086
-			"$sockcap" plan -r "$work/root" -p $profile $t --check >/dev/null
-			rc=$?
-			# A row that could bind and is unknown fails --check too (DESIGN 9).
 			partial=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["capacity"]["partial"])' "$work/plan.json")
+			# shellcheck disable=SC2086
+			"$sockcap" plan -r "$work/root" -p $profile $t --check >/dev/null 2>&1
+			rc=$?
 			if [ "$pending" -gt 0 ] || [ "$reachable" = False ] || [ "$partial" = True ]; then
-				[ $rc -eq 1 ] && ok || bad "$case: --check exits $rc with changes pending"
+				[ $rc -eq 1 ] && ok || bad "$case: --check exits $rc with changes pending or a row unknown"
 			else
 				[ $rc -eq 0 ] && ok || bad "$case: --check exits $rc with nothing to do"
 			fi

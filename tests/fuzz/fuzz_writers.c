@@ -220,7 +220,7 @@ static void check_text(void (*write)(const struct report_input *, bool, FILE *),
 		abort();
 	if (!color && !injected)
 		no_controls(buf, len);
-	safe_terminal(buf, &len);
+	safe_terminal(buf, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 

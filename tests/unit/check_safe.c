@@ -58,8 +58,7 @@ START_TEST(the_terminal_gets_colours_and_newlines_only)
 	char doc[] = "\x1b[1mbold\x1b[0m\ttab\nnext\x1b]0;title\x07\r\x1b[2J";
 	size_t len = strlen(doc);
 
-	safe_terminal(doc, &len);
-	ck_assert_uint_eq(len, strlen(doc));
+	safe_terminal(doc, len);
 	ck_assert_str_eq(doc, "\x1b[1mbold\x1b[0m\ttab\nnext?]0;title???[2J");
 }
 END_TEST
