@@ -24,7 +24,7 @@ TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind kmod \
             $(DEB_MONITOR)
 # The monitoring engines the tests run for real (make monitor).
 DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
