@@ -690,8 +690,8 @@ static void judge(struct calibration *out)
 
 /* What the slab says per socket over steps [from, to) of snapshots c[]:
  * the figure, its spread over the steps, its uncertainty (one slab per CPU
- * per cache that grew, over the sockets) and the Slab total's growth as a
- * cross-check. sockets[i] is how many sockets step i added. */
+ * per cache that grew, over the sockets, or the steps' scatter, whichever
+ * is more) and the Slab total's growth as a cross-check. sockets[i] is how many sockets step i added. */
 static void kernel_figures(const struct counters *c, const uint64_t *sockets, size_t steps,
 			   uint64_t ps, struct calibration *out)
 {
@@ -740,6 +740,10 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	}
 	if (out->kernel_bytes_min == UINT64_MAX)
 		out->kernel_bytes_min = 0;
+	/* The steps' own scatter counts too: half their range over the square
+	 * root of their number (2 for 4 or 5 steps), when that is more. */
+	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
+						(out->kernel_bytes_max - out->kernel_bytes_min) / 4);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;

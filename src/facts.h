@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "persist.h"
+#include "servercfg.h"
 #include "source.h"
 
 enum row_id {
@@ -20,6 +21,7 @@ enum row_id {
 	ROW_CONNTRACK,
 	ROW_PORTS,
 	ROW_THREADS,
+	ROW_APP,
 	ROW_COUNT,
 	ROW_NONE = ROW_COUNT,
 };
@@ -140,6 +142,8 @@ struct facts {
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	struct persisted persisted;
+	struct server_conf server;        /* --pid: the server it is (section 11), if known */
+	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
 };
 
 enum facts_result {

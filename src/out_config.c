@@ -29,6 +29,7 @@ const char *config_file_of(const struct plan *pl, const struct recommendation *r
 	case REC_LIMITS: return LIMITS_D_PATH;
 	case REC_SYSTEMD: return dropin_path(pl);
 	case REC_HARDWARE: return "hardware";
+	case REC_APP: return r->file;
 	}
 	return "";
 }

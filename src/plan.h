@@ -11,7 +11,9 @@
 #include "model.h"
 #include "profile.h"
 
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE };
+/* REC_APP: a directive of the server's own configuration (section 11); sockcap
+ * names it and its file, and rewrites nothing. */
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE, REC_APP };
 
 const char *rec_kind_name(enum rec_kind k);
 
@@ -30,6 +32,7 @@ struct recommendation {
 	enum row_id lifts;
 	char reason[256];
 	char forms[2][192];            /* in a container: how to apply it there */
+	char file[CFG_FILE_MAX];       /* REC_APP: the configuration file it belongs in */
 	unsigned nforms;
 };
 

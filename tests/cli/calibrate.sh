@@ -13,11 +13,11 @@ trap 'rm -rf "$dir"' EXIT INT TERM
 . "$top/tests/lib.sh"
 field() { $py -c 'import json,sys; v=json.load(open(sys.argv[1]))[sys.argv[2]]; print("null" if v is None else v)' "$1" "$2"; }
 
-"$sockcap" calibrate --connections 300 --format json --save "$dir/cal.json" >"$dir/out.json" 2>"$dir/err"
+"$sockcap" calibrate --connections 1000 --format json --save "$dir/cal.json" >"$dir/out.json" 2>"$dir/err"
 check "calibrate exits 0" test $? -eq 0
 check "no progress on a non-terminal stderr" test ! -s "$dir/err"
 check "stdout and the saved file agree" cmp -s "$dir/out.json" "$dir/cal.json"
-check "it counts both ends of 300 pairs" test "$(field "$dir/cal.json" sockets)" = 600
+check "it counts both ends of 1000 pairs" test "$(field "$dir/cal.json" sockets)" = 2000
 k=$(field "$dir/cal.json" kernel_bytes_per_socket)
 check "kernel bytes per socket are plausible ($k)" test "$k" -ge 1024 -a "$k" -le 20000
 check "a saved calibration is trusted" test "$(field "$dir/cal.json" trusted)" = True
