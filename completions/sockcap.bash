@@ -49,7 +49,7 @@ _sockcap_value()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    -t | --target | --processes | --upstreams | --app-bytes | --connections)
+    -t | --target | --processes | --upstreams | --app-bytes | --connections | --send)
         # A number or a size: nothing to offer.
         COMPREPLY=()
         ;;
@@ -68,7 +68,7 @@ _sockcap()
         --processes --app-bytes --upstreams --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, offered unless another command is given.
-    local calibrate_options='--connections --save'
+    local calibrate_options='--connections --save --send'
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
