@@ -398,7 +398,11 @@ static void advise_app(struct plan *pl, const struct facts *f, const struct prof
 		 cap.from ? "" : " (default)");
 	snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)r->values[0]);
 	file = cap.from ? cap.from->file : s->npaths ? s->paths[0] : "cmdline";
-	snprintf(r->file, sizeof(r->file), "%s", file);
+	if (strcmp(file, "cmdline") == 0)
+		snprintf(r->file, sizeof(r->file), "the command line of %s (%s)",
+			 server_kind_name(s->kind), s->cmdline);
+	else
+		snprintf(r->file, sizeof(r->file), "%s", file);
 	if (strcmp(cap.directive, "maxclients") == 0 && want <= cap.value)
 		snprintf(r->reason, sizeof(r->reason),
 			 "redis lowers maxclients to RLIMIT_NOFILE - 32 (%llu): raise the process's "
@@ -419,10 +423,11 @@ static void advise_app(struct plan *pl, const struct facts *f, const struct prof
 		else
 			snprintf(loc, sizeof(loc), "%.80s", file);
 		snprintf(r->reason, sizeof(r->reason),
-			 "%s: '%.30s %llu;' in %.20s of %s; %llu connections needed, +10%% headroom; "
+			 "%s: '%.30s %llu%s' in %.20s of %s; %llu connections needed, +10%% headroom; "
 			 "sockcap rewrites no file",
 			 server_kind_name(s->kind), cap.directive, (unsigned long long)r->values[0],
-			 cap.where, loc, (unsigned long long)pl->target);
+			 s->kind == SERVER_NGINX ? ";" : "", cap.where, loc,
+			 (unsigned long long)pl->target);
 	}
 }
 

@@ -284,9 +284,11 @@ void nginx_conf_text(const char *text, size_t len, const char *file, struct serv
 {
 	struct nginx_state s = {text, len, 0, 1};
 	char words[NGINX_WORDS][CFG_FILE_MAX], block[NGINX_BLOCK_DEPTH][16];
-	unsigned nwords = 0, depth = 0, line = 1;
+	/* an included file continues the block it is included in */
+	unsigned nwords = 0, depth = c->nginx_depth, line = 1;
 	int t;
 
+	snprintf(block[0], sizeof(block[0]), "%s", depth ? c->nginx_block : "");
 	c->files++;
 	while ((t = nginx_token(&s, words[nwords < NGINX_WORDS ? nwords : NGINX_WORDS - 1],
 				sizeof(words[0]))) != TOK_END) {
@@ -318,8 +320,18 @@ void nginx_conf_text(const char *text, size_t len, const char *file, struct serv
 			bool main_ctx = depth == 0;
 			bool events = depth == 1 && strcmp(block[0], "events") == 0;
 
-			if (strcmp(name, "include") == 0 && include)
+			if (strcmp(name, "include") == 0 && include) {
+				unsigned saved_depth = c->nginx_depth;
+				char saved_block[sizeof(c->nginx_block)];
+
+				memcpy(saved_block, c->nginx_block, sizeof(saved_block));
+				c->nginx_depth = depth;
+				snprintf(c->nginx_block, sizeof(c->nginx_block), "%s",
+					 depth ? block[0] : "");
 				include(arg, ctx);
+				c->nginx_depth = saved_depth;
+				memcpy(c->nginx_block, saved_block, sizeof(saved_block));
+			}
 			else if (main_ctx && strcmp(name, "worker_processes") == 0 && !c->workers.set) {
 				if (strcmp(arg, "auto") == 0)
 					set_value(&c->workers, 0, true, file, line);

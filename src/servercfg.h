@@ -43,6 +43,8 @@ struct server_conf {
 	unsigned files;          /* configuration files read */
 	char missing[CFG_FILE_MAX]; /* a file named that could not be read, or "" */
 	bool truncated;          /* includes nested deeper than sockcap follows */
+	unsigned nginx_depth;    /* nginx: the block depth an include is read at, */
+	char nginx_block[16];    /* and the outermost block ("events", "http") */
 	char cmdline[48];        /* the proc/PID/cmdline it was recognised from */
 	bool assumed;            /* the command line names no file: the distribution's is read */
 };
