@@ -16,7 +16,10 @@ TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            $(DEB_SERVERS)
+# The real servers tests/realsrv starts on loopback (never as services).
+DEB_SERVERS = nginx-light haproxy redis-server memcached
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -46,7 +49,7 @@ HEADERS  = $(wildcard src/*.h) src/facts.def
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
+.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema realsrv \
         docs install uninstall clean
 
 all: $(BIN)
@@ -114,6 +117,12 @@ cli: sockcap
 schema: sockcap
 	@sh tests/schema/run.sh
 
+# nginx, haproxy, redis and memcached from Debian's packages, each in a
+# memory cgroup of its own (root; skipped otherwise): the app row and
+# calibrate --pid against what the servers really do.
+realsrv: sockcap
+	@python3 tests/realsrv/run.py --sockcap ./sockcap
+
 docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
@@ -134,7 +143,7 @@ uninstall:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs realsrv
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.
