@@ -185,5 +185,6 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
+	@python3 tests/bench/servers.py --sockcap ./sockcap
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
 		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }
