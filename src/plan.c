@@ -408,7 +408,7 @@ static void advise_app(struct plan *pl, const struct facts *f, const struct prof
 			 "redis lowers maxclients to RLIMIT_NOFILE - 32 (%llu): raise the process's "
 			 "nofile (LimitNOFILE=) above %llu",
 			 (unsigned long long)cap.connections,
-			 (unsigned long long)(cap.value + 32));
+			 (unsigned long long)cap.value + 32);
 	else if (strcmp(file, "cmdline") == 0)
 		snprintf(r->reason, sizeof(r->reason),
 			 "%s: %s %llu on its command line (where it is started); %llu connections "
