@@ -45,6 +45,27 @@ struct slab_entry {
 	uint64_t pagesperslab;
 };
 
+/* proc/slabinfo a line at a time, for files of any size: begin, then
+ * slabinfo_scan_line for each line (without its newline) while it returns
+ * true (false: every cache found, or not slabinfo), then end. results[i]
+ * and out[i] as parse_slabinfo gives them for names[i]; more than
+ * SLABINFO_SCAN_MAX names are PARSE_INVALID. names, out and results must
+ * outlive the scan. */
+#define SLABINFO_SCAN_MAX 64
+
+struct slabinfo_scan {
+	const char *const *names;
+	size_t n, found, lines;
+	size_t nlen[SLABINFO_SCAN_MAX];
+	struct slab_entry *out;
+	enum parse_result *results;
+};
+
+void slabinfo_scan_begin(struct slabinfo_scan *s, const char *const *names, size_t n,
+			 struct slab_entry *out, enum parse_result *results);
+bool slabinfo_scan_line(struct slabinfo_scan *s, const char *line, size_t len);
+void slabinfo_scan_end(struct slabinfo_scan *s);
+
 /* The row of proc/slabinfo (version 2.x) named `cache`. */
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
 				 struct slab_entry *out);
@@ -81,13 +102,18 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
  * characters. */
 void text_printable(char *s);
 
-/* A command-line count: "250000", "250k", "1.5M", "2G" (powers of 1000). The
- * result must be a whole number. */
+/* A command-line count: "250000", "250k", "1.5M" or "1.5m", "2G" or "2g"
+ * (powers of 1000). The result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);
 
-/* A command-line size in bytes: "4096", "8K", "8KiB", "1.5MiB", "2G" (powers
- * of 1024, as ulimit and systemd read them). The result must be whole. */
+/* A command-line size in bytes: "4096", "8K", "8k", "8KiB", "1.5MiB", "1.5m",
+ * "2G", "2g" (powers of 1024, as ulimit and systemd read them). The result
+ * must be whole. */
 bool parse_size_arg(const char *s, uint64_t *out);
+
+/* A command-line share: "10%", "12.5%" as permille (100, 125); whole
+ * permille only. */
+bool parse_share_arg(const char *s, uint64_t *permille);
 
 /* "6.1.0-18-amd64" -> 6, 1. */
 bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor);

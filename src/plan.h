@@ -13,7 +13,10 @@
 
 /* REC_APP: a directive of the server's own configuration (section 11); sockcap
  * names it and its file, and rewrites nothing. */
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE, REC_APP };
+/* modules-load.d and modprobe.d: what makes net.netfilter settings stick
+ * at boot where nf_conntrack is a module. */
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE,
+	       REC_APP };
 
 const char *rec_kind_name(enum rec_kind k);
 
@@ -42,7 +45,14 @@ struct plan {
 	struct capacity before;
 	struct capacity after;         /* the model over the facts with every change applied */
 	unsigned nrecs;
-	bool reachable;                /* after.connections >= target */
+	bool reachable;                /* after.connections >= target (without --target:
+					* every row but memory, which the target is) */
+	/* Without --target: the memory the ceiling is carved from (MemTotal, or
+	 * the cgroup limit when that carries fewer connections), in bytes, and
+	 * the reserve left out of it. */
+	enum fact_id ceiling_from;
+	uint64_t ceiling_memory_bytes;
+	uint64_t reserve_bytes;
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
 	 * plan_compute sets each field above by name, so a new one needs a line
@@ -50,18 +60,18 @@ struct plan {
 	struct recommendation recs[RECS_MAX];
 };
 
-/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
-#define NR_OPEN_MAX 2147483584ULL
-/* nf_conntrack_max is an int (net/netfilter/nf_conntrack_standalone.c). */
-#define CONNTRACK_MAX_LIMIT 2147483647ULL
-/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
-#define THREADS_MAX_LIMIT 0x3fffffffULL
-/* PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX_LIMIT 4194304ULL
+/* The default reserve out of total bytes of memory: the larger of 10% and
+ * 1 GiB, but at most a quarter of it (small machines). */
+uint64_t plan_default_reserve(uint64_t total_bytes);
 
-/* The default target: the connections memory can carry, with tcp_mem at the
- * largest value sockcap will recommend. False when memory is unknown. */
-bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target);
+/* The default target: the connections that memory (MemTotal, or the cgroup
+ * limit) less the reserve can carry at c's per-connection bytes, with
+ * tcp_mem at the largest value sockcap will recommend, rounded down to two
+ * significant digits. Only quantities that do not move between runs enter
+ * it (never MemAvailable or usage). Sets pl's ceiling_from,
+ * ceiling_memory_bytes and reserve_bytes. False when memory is unknown. */
+bool plan_ceiling(const struct facts *f, const struct capacity *c,
+		  const struct model_options *opt, struct plan *pl, uint64_t *target);
 
 /* Plans for target connections (has_target) or for the ceiling. Returns
  * false only when there is no target: no --target and memory unknown. */
@@ -74,5 +84,11 @@ void plan_apply(const struct plan *pl, struct facts *f);
 
 /* Rounds v up to two significant digits (288358 -> 290000). */
 uint64_t plan_round_up(uint64_t v);
+/* Rounds v down to two significant digits (6078263 -> 6000000). */
+uint64_t plan_round_down(uint64_t v);
+/* Live usage as the planner counts it: rounded up to a power of ten (1234
+ * -> 10000), so that usage drifting by a few percent between runs leaves
+ * the recommended values alone (unless it crosses a power of ten). */
+uint64_t plan_usage_allowance(uint64_t used);
 
 #endif

@@ -100,6 +100,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	cJSON_AddBoolToObject(o, "memcg_tcp_on_accept", pc->memcg_tcp_on_accept);
 	cJSON_AddBoolToObject(o, "memcg_buffers", pc->memcg_buffers);
 	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
+	add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
 	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		cJSON_AddStringToObject(o, "table_series", f->table_series);
@@ -114,6 +115,8 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 					pc->cache_used[c] ? "every socket"
 					: c == CACHE_BIND_BUCKET || c == CACHE_BIND2_BUCKET
 						? "outbound sockets"
+					: c == CACHE_NF_CONNTRACK && pc->conntrack_bytes > 0
+						? "tracked flows"
 						: "no");
 		cJSON_AddItemToArray(objs, x);
 	}
@@ -285,6 +288,15 @@ static cJSON *plan_object(const struct plan *pl)
 	add_u64(o, "target", pl->target);
 	cJSON_AddBoolToObject(o, "target_is_ceiling", pl->target_is_ceiling);
 	cJSON_AddBoolToObject(o, "reachable", pl->reachable);
+	if (pl->target_is_ceiling) {
+		cJSON *c = cJSON_AddObjectToObject(o, "ceiling");
+
+		cJSON_AddStringToObject(c, "from", fact_defs[pl->ceiling_from].name);
+		add_u64(c, "memory_bytes", pl->ceiling_memory_bytes);
+		add_u64(c, "reserve_bytes", pl->reserve_bytes);
+	} else {
+		cJSON_AddNullToObject(o, "ceiling");
+	}
 	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
 	return o;
 }
@@ -390,6 +402,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 			cJSON_AddNullToObject(o, "text");
 		cJSON_AddItemToArray(arr, o);
 	}
+	cJSON_AddStringToObject(doc, "fds_counted_by", count_from_name(f->fds_from));
 	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);
 	objs = cJSON_AddArrayToObject(doc, "object_sizes");

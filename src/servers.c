@@ -45,7 +45,7 @@ static void include_cb(const char *pattern, void *ctx)
 	struct reader *r = ctx;
 	char path[CFG_FILE_MAX * 2], dir[CFG_FILE_MAX * 2];
 	const char *slash, *last;
-	struct name_list *names;
+	struct name_list names;
 
 	if (r->depth >= INCLUDE_DEPTH) {
 		r->c->truncated = true;
@@ -59,25 +59,21 @@ static void include_cb(const char *pattern, void *ctx)
 		return;
 	}
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 0, path);
-	names = malloc(sizeof(*names));
-	if (!names || r->src->list(r->src, dir[0] ? dir : ".", names) != FACT_OK) {
-		free(names);
+	/* every entry, sorted (the source reads the whole directory) */
+	if (r->src->list(r->src, dir[0] ? dir : ".", &names) != FACT_OK)
 		return;
-	}
-	if (names->n >= NAME_LIST_MAX)
-		r->c->truncated = true;
-	for (size_t i = 0; i < names->n; i++) {
+	for (size_t i = 0; i < names.n; i++) {
 		char file[CFG_FILE_MAX * 3];
 
-		if (names->names[i][0] == '.' && last[0] != '.')
+		if (names.names[i][0] == '.' && last[0] != '.')
 			continue;
-		if (fnmatch(last, names->names[i], 0) != 0)
+		if (fnmatch(last, names.names[i], 0) != 0)
 			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, names->names[i]);
+		snprintf(file, sizeof(file), "%s/%s", dir, names.names[i]);
 		if (!r->src->is_dir(r->src, file))
 			parse_file(r, file);
 	}
-	free(names);
+	name_list_free(&names);
 }
 
 static void parse_file(struct reader *r, const char *relpath)

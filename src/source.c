@@ -8,7 +8,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 const char *fact_status_name(enum fact_status st)
@@ -54,19 +57,168 @@ enum fact_status fact_status_from_errno(int err)
 	}
 }
 
-static bool root_path(const struct source *src, const char *relpath, char *buf, size_t size)
+/* Opens relpath (no leading slash) resolved inside the root: every
+ * symbolic link, absolute or relative, and every ".." stays under it, as if
+ * the root were "/" (RESOLVE_IN_ROOT), and no magic link (/proc/PID/fd/N)
+ * is followed. The host's root "/" is opened plainly: everything is inside
+ * it. Returns a descriptor or -1 with errno set. */
+static int root_open(const struct source *src, const char *relpath, int flags)
 {
-	size_t rl = strlen(src->root), pl = strlen(relpath);
-	bool slash = rl > 0 && src->root[rl - 1] == '/';
+	char path[PATH_MAX];
+	size_t pl = strlen(relpath);
 
-	/* Called for every file read: joined by hand, not with snprintf. */
-	if (rl + !slash + pl + 1 > size)
-		return false;
-	memcpy(buf, src->root, rl);
-	if (!slash)
-		buf[rl++] = '/';
-	memcpy(buf + rl, relpath, pl + 1);
-	return true;
+	if (src->root_errno) {
+		errno = src->root_errno;
+		return -1;
+	}
+	if (src->root_fd < 0) {
+		if (pl + 2 > sizeof(path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		path[0] = '/';
+		memcpy(path + 1, relpath, pl + 1);
+		return open(path, flags | O_CLOEXEC | O_NOCTTY);
+	}
+	return in_root_open(src->root_fd, relpath, flags);
+}
+
+#ifndef RESOLVE_IN_ROOT
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
+struct how {
+	uint64_t flags, mode, resolve;
+};
+
+static int walk_open(int root_fd, const char *relpath, int flags);
+
+int in_root_open(int root_fd, const char *relpath, int flags)
+{
+	static bool no_openat2;
+	/* openat2 refuses O_NOCTTY beside O_PATH. */
+	struct how how = {.flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
+			  .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+
+	if (!no_openat2) {
+		long fd = syscall(SYS_openat2, root_fd, relpath, &how, sizeof(how));
+
+		if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+			return (int)fd;
+		/* ENOSYS before Linux 5.6; EPERM from a seccomp filter that does
+		 * not know the call. */
+		no_openat2 = true;
+	}
+	return walk_open(root_fd, relpath, flags);
+}
+
+/* Symbolic links followed in one lookup at most, as the kernel's MAXSYMLINKS. */
+#define WALK_MAX_LINKS 40
+
+/* Drops the last component of a path relative to the root: ".." at the
+ * root stays at the root. */
+static void walk_up(char *resolved)
+{
+	char *slash = strrchr(resolved, '/');
+
+	if (slash)
+		*slash = '\0';
+	else
+		resolved[0] = '\0';
+}
+
+/* dst = a "/" b (just b when a is empty); false when it does not fit. */
+static bool join(char *dst, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(dst, size, "%s%s%s", a, *a ? "/" : "", b);
+
+	return n >= 0 && (size_t)n < size;
+}
+
+int in_root_walk_open(int root_fd, const char *relpath, int flags)
+{
+	return walk_open(root_fd, relpath, flags);
+}
+
+/* The same resolution as RESOLVE_IN_ROOT, one component at a time, for
+ * kernels without openat2: a symbolic link's target is read and walked in
+ * its place (an absolute one from the root), ".." never climbs above the
+ * root, and the final path, free of links but the last, is opened with
+ * O_NOFOLLOW. Unlike openat2 this is not atomic against a tree that changes
+ * while it is walked; the trees sockcap reads under --root are copies. */
+static int walk_open(int root_fd, const char *relpath, int flags)
+{
+	char resolved[PATH_MAX] = "", todo[PATH_MAX], step[PATH_MAX];
+	unsigned links = 0;
+	size_t n = strlen(relpath);
+
+	if (n >= sizeof(todo)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(todo, relpath, n + 1);
+	for (;;) {
+		char *rest = todo, *comp;
+		struct stat st;
+
+		while (*rest == '/')
+			rest++;
+		if (!*rest)
+			break;
+		comp = rest;
+		rest = strchr(comp, '/');
+		if (rest)
+			*rest++ = '\0';
+		else
+			rest = comp + strlen(comp);
+		if (strcmp(comp, ".") == 0) {
+			memmove(todo, rest, strlen(rest) + 1);
+			continue;
+		}
+		if (strcmp(comp, "..") == 0) {
+			walk_up(resolved);
+			memmove(todo, rest, strlen(rest) + 1);
+			continue;
+		}
+		if (!join(step, sizeof(step), resolved, comp)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (fstatat(root_fd, step, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno != ENOENT || *rest)
+				return -1;
+			/* The last component may be created by the open (it never is
+			 * here, but the walk does not assume it). */
+			memcpy(resolved, step, strlen(step) + 1);
+			memmove(todo, rest, strlen(rest) + 1);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t tl = readlinkat(root_fd, step, target, sizeof(target) - 1);
+
+			if (++links > WALK_MAX_LINKS) {
+				errno = ELOOP;
+				return -1;
+			}
+			if (tl < 0)
+				return -1;
+			target[tl] = '\0';
+			if (target[0] == '/')
+				resolved[0] = '\0';
+			if (!join(step, sizeof(step), target, rest)) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			memcpy(todo, step, strlen(step) + 1);
+			continue;
+		}
+		memcpy(resolved, step, strlen(step) + 1);
+		memmove(todo, rest, strlen(rest) + 1);
+	}
+	return openat(root_fd, resolved[0] ? resolved : ".",
+		      flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 }
 
 /* Appends n bytes to *buf (length *len, room *cap). The first chunk gets
@@ -95,23 +247,35 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size
 	return true;
 }
 
-/* Reads path to EOF, or with one_record to its first short read.
- * /proc files report st_size 0, so st_size is never trusted. Reads are at
- * most a page: /proc/sys allocates (and zeroes) a kernel buffer of the size
- * asked for. */
-static enum fact_status read_file(const char *path, bool one_record, struct text *out)
+/* Reads the open file fd to EOF, or with one_record to its first short
+ * read, and closes it. Only a regular file is read (procfs and sysfs files
+ * are regular files too), and, when fifo_ok, a FIFO or pipe named on the
+ * command line: never a device, a socket or a directory, which are
+ * FACT_INVALID before the first read. /proc files report st_size 0, so
+ * st_size is never trusted. Reads are at most a page: /proc/sys allocates
+ * (and zeroes) a kernel buffer of the size asked for. */
+/* A regular file (procfs and sysfs files are), or when fifo_ok a FIFO. */
+static bool readable_type(int fd, bool fifo_ok)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || (fifo_ok && S_ISFIFO(st.st_mode)));
+}
+
+enum fact_status read_fd(int fd, bool one_record, bool fifo_ok, struct text *out)
 {
 	char chunk[4096];
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
-	int fd;
 
 	out->data = NULL;
 	out->len = 0;
-	/* O_NONBLOCK: a FIFO planted in a fixture must not hang us. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fact_status_from_errno(errno);
+	if (!readable_type(fd, fifo_ok)) {
+		close(fd);
+		return FACT_INVALID;
+	}
 	for (;;) {
 		ssize_t r = read(fd, chunk, sizeof(chunk));
 
@@ -144,7 +308,11 @@ static enum fact_status read_file(const char *path, bool one_record, struct text
 
 enum fact_status file_read(const char *path, struct text *out)
 {
-	return read_file(path, false, out);
+	/* O_NONBLOCK: opening a FIFO without a writer must not hang, nor a
+	 * read from one whose writer waits. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	return read_fd(fd, false, true, out);
 }
 
 /* A file the kernel writes as one record comes whole from one read that
@@ -160,87 +328,283 @@ static bool many_records(const char *relpath)
 
 static enum fact_status root_read(const struct source *src, const char *relpath, struct text *out)
 {
-	char path[PATH_MAX];
+	/* O_NONBLOCK: a FIFO planted in a tree must not hang the open. */
+	return read_fd(root_open(src, relpath, O_RDONLY | O_NONBLOCK), !many_records(relpath),
+		       false, out);
+}
 
-	out->data = NULL;
-	out->len = 0;
-	if (!root_path(src, relpath, path, sizeof(path)))
+/* Holds at most two lines' worth: the kernel hands out whole lines of
+ * slabinfo, so a read rarely leaves more than a line's tail behind. */
+static enum fact_status root_lines(const struct source *src, const char *relpath,
+				   bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	char buf[2 * SOURCE_LINE_MAX];
+	size_t have = 0;
+	enum fact_status st = FACT_OK;
+	int fd = root_open(src, relpath, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return fact_status_from_errno(errno);
+	if (!readable_type(fd, false)) {
+		close(fd);
 		return FACT_INVALID;
-	return read_file(path, !many_records(relpath), out);
+	}
+	for (bool more = true; more;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		size_t start = 0;
+		const char *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = errno == EISDIR ? FACT_INVALID : fact_status_from_errno(errno);
+			break;
+		}
+		if (r == 0) {
+			if (have > SOURCE_LINE_MAX)
+				st = FACT_INVALID;
+			else if (have > 0)
+				line(ctx, buf, have);
+			break;
+		}
+		have += (size_t)r;
+		while (more && (nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			size_t n = (size_t)(nl - buf - start);
+
+			if (n > SOURCE_LINE_MAX) {
+				st = FACT_INVALID;
+				more = false;
+				break;
+			}
+			more = line(ctx, buf + start, n);
+			start = (size_t)(nl - buf) + 1;
+		}
+		if (st != FACT_OK)
+			break;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		if (more && have > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+	}
+	close(fd);
+	return st;
+}
+
+enum fact_status source_lines(const struct source *src, const char *relpath,
+			      bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	struct text t;
+	enum fact_status st;
+
+	if (src->lines)
+		return src->lines(src, relpath, line, ctx);
+	if ((st = src->read(src, relpath, &t)) != FACT_OK)
+		return st;
+	for (size_t pos = 0; pos < t.len;) {
+		const char *nl = memchr(t.data + pos, '\n', t.len - pos);
+		size_t n = nl ? (size_t)(nl - t.data - pos) : t.len - pos;
+
+		if (n > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+		if (!line(ctx, t.data + pos, n))
+			break;
+		pos += n + 1;
+	}
+	text_free(&t);
+	return st;
 }
 
 static bool root_is_dir(const struct source *src, const char *relpath)
 {
-	char path[PATH_MAX];
-	struct stat st;
+	int fd = root_open(src, relpath, O_PATH | O_DIRECTORY);
 
-	return root_path(src, relpath, path, sizeof(path)) && stat(path, &st) == 0 &&
-	       S_ISDIR(st.st_mode);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
-static enum fact_status root_count(const struct source *src, const char *relpath, uint64_t *n)
+/* The directory relpath, open for reading its entries, or NULL (errno). */
+static DIR *root_opendir(const struct source *src, const char *relpath)
 {
-	char path[PATH_MAX];
+	int fd = root_open(src, relpath, O_RDONLY | O_DIRECTORY);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+const char *count_from_name(enum count_from c)
+{
+	static const char *const names[] = {"none", "stat", "readdir"};
+	return names[c];
+}
+
+/* Since Linux 6.2, stat of proc/PID/fd gives the number of open
+ * descriptors in st_size; before, st_size is 0, and a copied tree's
+ * directory is no procfs. A directory that holds nothing reads in one
+ * getdents anyway. */
+static bool procfs_count(int fd, uint64_t *n)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC || fstat(fd, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || st.st_size <= 0)
+		return false;
+	*n = (uint64_t)st.st_size;
+	return true;
+}
+
+static enum fact_status root_count(const struct source *src, const char *relpath, uint64_t *n,
+				   enum count_from *from)
+{
 	struct dirent *e;
+	int fd = root_open(src, relpath, O_RDONLY | O_DIRECTORY);
 	DIR *d;
 
 	*n = 0;
-	if (!root_path(src, relpath, path, sizeof(path)))
-		return FACT_INVALID;
-	d = opendir(path);
-	if (!d)
+	*from = COUNT_NONE;
+	if (fd < 0)
 		return fact_status_from_errno(errno);
+	if (procfs_count(fd, n)) {
+		close(fd);
+		*from = COUNT_STAT_SIZE;
+		return FACT_OK;
+	}
+	if (!(d = fdopendir(fd))) {
+		int err = errno;
+
+		close(fd);
+		return fact_status_from_errno(err);
+	}
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			(*n)++;
 	closedir(d);
+	*from = COUNT_READDIR;
 	return FACT_OK;
 }
 
-static int by_name(const void *a, const void *b)
+bool name_list_add(struct name_list *l, const char *name, size_t len)
 {
-	return strcmp(a, b);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		size_t *off = realloc(l->off, cap * sizeof(*off));
+
+		if (!off)
+			return false;
+		l->off = off;
+		l->cap = cap;
+	}
+	if (l->used + len + 1 > l->room) {
+		size_t room = l->room ? l->room * 2 : 4096;
+		char *pool;
+
+		while (room < l->used + len + 1)
+			room *= 2;
+		if (!(pool = realloc(l->pool, room)))
+			return false;
+		l->pool = pool;
+		l->room = room;
+	}
+	memcpy(l->pool + l->used, name, len);
+	l->pool[l->used + len] = '\0';
+	l->off[l->n++] = l->used;
+	l->used += len + 1;
+	return true;
+}
+
+static int by_offset(const void *a, const void *b, void *pool)
+{
+	return strcmp((const char *)pool + *(const size_t *)a, (const char *)pool + *(const size_t *)b);
+}
+
+bool name_list_sort(struct name_list *l)
+{
+	free(l->names);
+	l->names = NULL;
+	if (l->n == 0)
+		return true;
+	qsort_r(l->off, l->n, sizeof(l->off[0]), by_offset, l->pool);
+	/* The pool is final: the names may point into it now. */
+	l->names = malloc(l->n * sizeof(l->names[0]));
+	if (!l->names)
+		return false;
+	for (size_t i = 0; i < l->n; i++)
+		l->names[i] = l->pool + l->off[i];
+	return true;
+}
+
+void name_list_free(struct name_list *l)
+{
+	free(l->names);
+	free(l->off);
+	free(l->pool);
+	memset(l, 0, sizeof(*l));
 }
 
 static enum fact_status root_list(const struct source *src, const char *relpath,
 				  struct name_list *out)
 {
-	char path[PATH_MAX];
 	struct dirent *e;
-	DIR *d;
+	bool ok = true;
+	DIR *d = root_opendir(src, relpath);
 
-	out->n = 0;
-	if (!root_path(src, relpath, path, sizeof(path)))
-		return FACT_INVALID;
-	d = opendir(path);
+	memset(out, 0, sizeof(*out));
 	if (!d)
 		return fact_status_from_errno(errno);
-	while ((e = readdir(d)) != NULL && out->n < NAME_LIST_MAX)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strlen(e->d_name) < NAME_MAX_LEN)
-			memcpy(out->names[out->n++], e->d_name, strlen(e->d_name) + 1);
+	while (ok && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			ok = name_list_add(out, e->d_name, strlen(e->d_name));
 	closedir(d);
-	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
+	if (!ok || !name_list_sort(out)) {
+		name_list_free(out);
+		return FACT_INVALID;
+	}
 	return FACT_OK;
 }
 
 static bool root_readonly(const struct source *src, const char *relpath)
 {
-	char path[PATH_MAX];
+	int fd = root_open(src, relpath, O_PATH);
 	struct statvfs sv;
+	bool ro;
 
-	return root_path(src, relpath, path, sizeof(path)) && statvfs(path, &sv) == 0 &&
-	       (sv.f_flag & ST_RDONLY) != 0;
+	if (fd < 0)
+		return false;
+	ro = fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0;
+	close(fd);
+	return ro;
 }
 
 struct source source_root(const char *root)
 {
 	struct source s = {.read = root_read,
+			   .lines = root_lines,
 			   .is_dir = root_is_dir,
 			   .count = root_count,
 			   .list = root_list,
 			   .readonly = root_readonly,
 			   .root = root,
+			   .root_fd = -1,
 			   .ctx = NULL};
+
+	/* The host's own root needs no confinement; any other is opened once
+	 * and every path is resolved inside it. A root that cannot be opened
+	 * gives every read its errno. */
+	if (strcmp(root, "/") != 0) {
+		s.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (s.root_fd < 0)
+			s.root_errno = errno;
+	}
 	return s;
 }
