@@ -64,7 +64,7 @@ _sockcap_value()
 _sockcap()
 {
     local cur prev prefix="" i have_command=""
-    local commands='audit plan sysctl limits systemd ansible facts profiles calibrate nagios'
+    local commands='audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
         --processes --app-bytes --upstreams --reserve --calibration -o --output --check
         --color -h --help -V --version'
@@ -105,7 +105,7 @@ _sockcap()
     # an option's value is not a command.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate | nagios)
+        audit | plan | sysctl | limits | systemd | modules-load | modprobe | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
                 -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | \

@@ -178,6 +178,44 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 		u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes));
 }
 
+/* TCP sockets in use and in TIME_WAIT, IPv4 and IPv6 (sockstat). */
+static uint64_t tcp_sockets_seen(const struct facts *f)
+{
+	uint64_t sockets = f->f[F_SOCK_TCP_INUSE].v[0];
+
+	if (fact_ok(f, F_SOCK_TCP6_INUSE))
+		sockets = u64_sat_add(sockets, f->f[F_SOCK_TCP6_INUSE].v[0]);
+	if (fact_ok(f, F_SOCK_TCP_TW))
+		sockets = u64_sat_add(sockets, f->f[F_SOCK_TCP_TW].v[0]);
+	return sockets;
+}
+
+enum conntrack_state model_conntrack_state(const struct facts *f)
+{
+	if (f->f[F_CONNTRACK_MAX].status == FACT_MISSING)
+		return CT_ABSENT;
+	if (!fact_ok(f, F_CONNTRACK_COUNT) || f->f[F_CONNTRACK_COUNT].v[0] != 0 ||
+	    !fact_ok(f, F_SOCK_TCP_INUSE))
+		return CT_TRACKS;
+	return tcp_sockets_seen(f) >= CONNTRACK_IDLE_EVIDENCE ? CT_IDLE : CT_TRACKS;
+}
+
+/* One tracked flow: its nf_conn (slab slack included) and its share of the
+ * hash table, one 8-byte bucket head per nf_conntrack_max / buckets
+ * entries, rounded up. */
+static uint64_t conntrack_flow_bytes(const struct facts *f, const struct per_connection *pc)
+{
+	uint64_t obj = pc->cache_millibytes[CACHE_NF_CONNTRACK];
+	uint64_t buckets = fact_ok(f, F_CONNTRACK_BUCKETS) ? f->f[F_CONNTRACK_BUCKETS].v[0] : 0;
+	uint64_t max = fact_ok(f, F_CONNTRACK_MAX) ? f->f[F_CONNTRACK_MAX].v[0] : 0;
+
+	obj = obj ? u64_sat_add(obj, 999) / 1000 : NF_CONN_FALLBACK_BYTES;
+	/* At the kernel's own ratio (one bucket per entry) that is 8 bytes. */
+	if (max == 0 || buckets == 0)
+		return u64_sat_add(obj, 8);
+	return u64_sat_add(obj, u64_sat_add(u64_sat_mul(8, buckets), max - 1) / max);
+}
+
 static void per_connection(const struct facts *f, const struct profile *p,
 			   const struct model_options *opt, struct per_connection *pc)
 {
@@ -227,10 +265,12 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		pc->app_bytes = opt->calibration->app_bytes_per_connection;
 		pc->app_bytes_from = APP_BYTES_CALIBRATION;
 	}
+	if (p->conntrack && model_conntrack_state(f) == CT_TRACKS)
+		pc->conntrack_bytes = u64_sat_mul(pc->sockets, conntrack_flow_bytes(f, pc));
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
-		u64_sat_add(pc->buffer_bytes, pc->app_bytes));
+		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes), pc->conntrack_bytes));
 	memcg_costs(f, p, opt, pc);
 }
 
@@ -391,10 +431,19 @@ static void row_conntrack(const struct facts *f, const struct profile *p, struct
 		note(r, "the profile's connections are not tracked");
 		return;
 	}
-	if (max->status == FACT_MISSING) {
+	switch (model_conntrack_state(f)) {
+	case CT_ABSENT:
 		r->status = ROWS_NA;
 		note(r, "nf_conntrack is not loaded");
 		return;
+	case CT_IDLE:
+		r->status = ROWS_NA;
+		note(r, "nf_conntrack is loaded but tracks nothing here: 0 entries while %llu TCP "
+			"sockets are open or in TIME_WAIT (no rule asks for connection tracking in "
+			"this network namespace)", (unsigned long long)tcp_sockets_seen(f));
+		return;
+	case CT_TRACKS:
+		break;
 	}
 	if (unknown_unless_ok(f, F_CONNTRACK_MAX, r))
 		return;
@@ -674,8 +723,15 @@ void model_compute(const struct facts *f, const struct profile *p,
 			out->binding = (enum row_id)i;
 		}
 	}
+	/* Something the facts could not cover may hold what binds. */
+	if (f->notes.n > 0)
+		out->partial = true;
 	if (opt->numbers_only)
 		return;
+	for (unsigned i = 0; i < f->notes.n; i++)
+		warn(out, "incomplete", "%s", f->notes.text[i]);
+	if (f->notes.dropped > 0)
+		warn(out, "incomplete", "%u more like these", f->notes.dropped);
 	warnings(f, p, out);
 	sources_in_notes(f, out);
 	persistence_warnings(f, out);

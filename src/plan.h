@@ -11,7 +11,9 @@
 #include "model.h"
 #include "profile.h"
 
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE };
+/* modules-load.d and modprobe.d: what makes net.netfilter settings stick
+ * at boot where nf_conntrack is a module. */
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE };
 
 const char *rec_kind_name(enum rec_kind k);
 
@@ -53,15 +55,6 @@ struct plan {
 	 * there. */
 	struct recommendation recs[RECS_MAX];
 };
-
-/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
-#define NR_OPEN_MAX 2147483584ULL
-/* nf_conntrack_max is an int (net/netfilter/nf_conntrack_standalone.c). */
-#define CONNTRACK_MAX_LIMIT 2147483647ULL
-/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
-#define THREADS_MAX_LIMIT 0x3fffffffULL
-/* PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX_LIMIT 4194304ULL
 
 /* The default reserve out of total bytes of memory: the larger of 10% and
  * 1 GiB, but at most a quarter of it (small machines). */
