@@ -17,6 +17,7 @@ bool sources_unit_exists(const struct source *src, const char *unit);
 
 /* User= of unit (its file and drop-ins) into user; false when it sets none
  * (the service runs as root). */
-bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size);
+bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size,
+		       struct facts *out);
 
 #endif

@@ -262,7 +262,8 @@ static void workers_of(const struct source *src, unsigned pid, const struct pids
 	}
 	/* The subject's sockets: every worker's socket descriptors. */
 	out->f[F_PROC_SOCKETS].status = FACT_MISSING;
-	snprintf(out->f[F_PROC_SOCKETS].path, FACT_PATH_MAX, "proc/%u/fd", out->pid);
+	snprintf(path, sizeof(path), "proc/%u/fd", out->pid);
+	facts_set_path(out, &out->f[F_PROC_SOCKETS], path);
 	if (src->count_links) {
 		uint64_t total = 0;
 		enum fact_status st = FACT_OK;
@@ -298,6 +299,7 @@ enum facts_result subject_resolve(const struct source *src, const struct subject
 	s->kind = req->kind;
 	out->pid = 0;
 	out->f[F_PROC_SOCKETS].status = FACT_MISSING;
+	out->f[F_PROC_SOCKETS].path = fact_defs[F_PROC_SOCKETS].path;
 	switch (req->kind) {
 	case SUBJECT_SELF:
 	case SUBJECT_SERVICE:
@@ -367,19 +369,18 @@ const char *subject_cgroup(const struct facts *f, char *buf, size_t size)
 	}
 }
 
-static void set_fact(struct fact *x, uint64_t a, uint64_t b, const char *path)
+static void set_fact(struct facts *out, struct fact *x, uint64_t a, uint64_t b, const char *path)
 {
 	x->status = FACT_OK;
 	x->v[0] = a;
 	x->v[1] = b;
-	snprintf(x->path, sizeof(x->path), "%s", path);
-	text_printable(x->path);
+	facts_set_path(out, x, path);
 }
 
-static void set_status(struct fact *x, enum fact_status st, const char *path)
+static void set_status(struct facts *out, struct fact *x, enum fact_status st, const char *path)
 {
 	x->status = st;
-	snprintf(x->path, sizeof(x->path), "%s", path);
+	facts_set_path(out, x, path);
 }
 
 void subject_identity(const struct source *src, struct facts *out)
@@ -399,17 +400,18 @@ void subject_identity(const struct source *src, struct facts *out)
 		return;
 	}
 	/* No process: no descriptors, threads or sockets of its own. */
-	set_status(&out->f[F_PROC_FDS], FACT_MISSING, "");
-	set_status(&out->f[F_PROC_THREADS], FACT_MISSING, "");
-	set_status(&out->f[F_PROC_SOCKETS], FACT_MISSING, "");
-	if (s->kind == SUBJECT_UNIT && sources_unit_user(src, s->unit, user, sizeof(user))) {
+	for (enum fact_id id = F_PROC_FDS; id <= F_PROC_THREADS; id++) {
+		out->f[id].status = FACT_MISSING;
+		out->f[id].path = fact_defs[id].path;
+	}
+	if (s->kind == SUBJECT_UNIT && sources_unit_user(src, s->unit, user, sizeof(user), out)) {
 		snprintf(s->user, sizeof(s->user), "%s", user);
 		text_printable(s->user);
 		s->has_uid = passwd_uid(src, user, &s->uid);
 		if (!s->has_uid) {
 			/* DynamicUser= or a user this tree lacks: not root, at least. */
-			set_status(&out->f[F_PROC_UID], FACT_MISSING, "etc/passwd");
-			set_fact(&out->f[F_PROC_CAPEFF], 0, 0, "User= of the unit");
+			set_status(out, &out->f[F_PROC_UID], FACT_MISSING, "etc/passwd");
+			set_fact(out, &out->f[F_PROC_CAPEFF], 0, 0, "User= of the unit");
 			s->cap_known = true;
 			return;
 		}
@@ -418,26 +420,26 @@ void subject_identity(const struct source *src, struct facts *out)
 		s->uid = 0;
 		s->has_uid = true;
 	}
-	set_fact(&out->f[F_PROC_UID], s->uid, 0,
+	set_fact(out, &out->f[F_PROC_UID], s->uid, 0,
 		 s->kind == SUBJECT_USER || user[0] ? "etc/passwd" : "a service runs as root");
-	set_fact(&out->f[F_PROC_CAPEFF], s->uid == 0 ? CAP_ALL : 0, 0,
+	set_fact(out, &out->f[F_PROC_CAPEFF], s->uid == 0 ? CAP_ALL : 0, 0,
 		 s->uid == 0 ? "root's capabilities" : "no capabilities (not root)");
 	s->cap_known = true;
 	s->cap_sys_admin = s->uid == 0;
 }
 
 /* An "S:H" systemd value into x; false when it does not parse. */
-static bool from_setting(const struct setting *st, struct fact *x)
+static bool from_setting(struct facts *out, const struct setting *st, struct fact *x)
 {
 	uint64_t soft, hard;
 
 	if (!st->set)
 		return false;
 	if (!persist_parse_rlimit(st->value, &soft, &hard)) {
-		set_status(x, FACT_INVALID, st->file);
+		set_status(out, x, FACT_INVALID, st->file);
 		return true;
 	}
-	set_fact(x, soft, hard, st->file);
+	set_fact(out, x, soft, hard, st->file);
 	return true;
 }
 
@@ -454,18 +456,18 @@ void subject_limits(struct facts *out)
 	/* What systemd gives a service: its LimitNOFILE=, else
 	 * DefaultLimitNOFILE=, else 1024:524288. A login session starts from
 	 * the same (its getty or sshd is such a service), then pam_limits. */
-	if (!from_setting(&p->default_nofile, &def))
-		set_fact(&def, SYSTEMD_NOFILE_SOFT, SYSTEMD_NOFILE_HARD,
+	if (!from_setting(out, &p->default_nofile, &def))
+		set_fact(out, &def, SYSTEMD_NOFILE_SOFT, SYSTEMD_NOFILE_HARD,
 			 "systemd's default (DefaultLimitNOFILE= unset)");
 	*nofile = def;
 	if (s->kind == SUBJECT_UNIT)
-		from_setting(&p->unit_nofile, nofile);
+		from_setting(out, &p->unit_nofile, nofile);
 	/* The kernel gives init RLIMIT_NPROC = threads-max / 2; systemd keeps it. */
 	if (fact_ok(out, F_THREADS_MAX))
-		set_fact(nproc, out->f[F_THREADS_MAX].v[0] / 2, out->f[F_THREADS_MAX].v[0] / 2,
+		set_fact(out, nproc, out->f[F_THREADS_MAX].v[0] / 2, out->f[F_THREADS_MAX].v[0] / 2,
 			 out->f[F_THREADS_MAX].path);
 	else
-		set_status(nproc, out->f[F_THREADS_MAX].status, out->f[F_THREADS_MAX].path);
+		set_status(out, nproc, out->f[F_THREADS_MAX].status, out->f[F_THREADS_MAX].path);
 	if (s->kind != SUBJECT_USER)
 		return;
 	for (int k = 0; k < 2; k++) {
@@ -475,14 +477,14 @@ void subject_limits(struct facts *out)
 			continue;
 		if (p->soft[k].set && u64_parse_str(p->soft[k].value, &v)) {
 			x->v[0] = v;
-			snprintf(x->path, sizeof(x->path), "%s", p->soft[k].file);
+			facts_set_path(out, x, p->soft[k].file);
 		} else if (p->soft[k].set && strcmp(p->soft[k].value, "unlimited") == 0) {
 			x->v[0] = U64_UNLIMITED;
 		}
 		if (p->hard[k].set && u64_parse_str(p->hard[k].value, &v)) {
 			x->v[1] = v;
 			if (!p->soft[k].set)
-				snprintf(x->path, sizeof(x->path), "%s", p->hard[k].file);
+				facts_set_path(out, x, p->hard[k].file);
 		} else if (p->hard[k].set && strcmp(p->hard[k].value, "unlimited") == 0) {
 			x->v[1] = U64_UNLIMITED;
 		}
@@ -505,7 +507,7 @@ bool fact_per_netns(enum fact_id id)
 void subject_netns(const struct source *src, struct facts *out)
 {
 	struct subject *s = &out->subject;
-	char mine[NETNS_MAX], path[64];
+	char mine[NETNS_MAX], path[64], where[128];
 	const char *paths[FACT_COUNT];
 	enum fact_id ids[FACT_COUNT];
 	struct text texts[FACT_COUNT];
@@ -553,7 +555,7 @@ void subject_netns(const struct source *src, struct facts *out)
 	snprintf(path, sizeof(path), "proc/%u/ns/net", out->pid);
 	if (!src->read_netns) {
 		for (size_t i = 0; i < n; i++)
-			set_status(&out->f[ids[i]], FACT_MISSING, path);
+			set_status(out, &out->f[ids[i]], FACT_MISSING, path);
 		s->netns_status = FACT_MISSING;
 		return;
 	}
@@ -561,11 +563,11 @@ void subject_netns(const struct source *src, struct facts *out)
 	for (size_t i = 0; i < n; i++) {
 		if (s->netns_status != FACT_OK) {
 			/* Never sockcap's own values in their place. */
-			set_status(&out->f[ids[i]], s->netns_status, path);
+			set_status(out, &out->f[ids[i]], s->netns_status, path);
 			continue;
 		}
-		facts_parse(ids[i], paths[i], sts[i], &texts[i], out);
-		snprintf(out->f[ids[i]].path, FACT_PATH_MAX, "%s in %s", paths[i], s->netns);
+		snprintf(where, sizeof(where), "%s in %s", paths[i], s->netns);
+		facts_parse(ids[i], where, sts[i], &texts[i], out);
 		text_free(&texts[i]);
 	}
 }
