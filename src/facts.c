@@ -700,6 +700,9 @@ enum facts_result facts_read_subject(const struct source *src, uint64_t page_siz
 	memset(out, 0, offsetof(struct facts, notes));
 	out->notes.n = 0;
 	out->notes.dropped = 0;
+	/* A struct facts on the stack (cmd_facts) has no zeroed paths. */
+	out->paths.used = 0;
+	out->paths.last = 0;
 	memset(fc, 0, sizeof(fc));
 	out->page_size = page_size;
 	if ((r = subject_resolve(src, req, out)) != FACTS_OK)

@@ -591,18 +591,27 @@ static bool root_readonly(const struct source *src, const char *relpath)
 static enum fact_status root_readlink(const struct source *src, const char *relpath, char *buf,
 				      size_t size)
 {
-	/* O_PATH | O_NOFOLLOW opens the link itself, a magic one too. */
-	int fd = root_open(src, relpath, O_PATH | O_NOFOLLOW);
+	/* The link is read from its directory, never followed (a magic one,
+	 * proc/PID/ns/net, too). */
+	char dir[PATH_MAX];
+	const char *slash = strrchr(relpath, '/');
+	size_t dl = slash ? (size_t)(slash - relpath) : 0;
+	int fd;
 	ssize_t n;
 
+	if (!slash || dl >= sizeof(dir) || size == 0)
+		return FACT_INVALID;
+	memcpy(dir, relpath, dl);
+	dir[dl] = '\0';
+	fd = root_open(src, dir, O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return fact_status_from_errno(errno);
-	n = size > 0 ? readlinkat(fd, "", buf, size - 1) : -1;
+	n = readlinkat(fd, slash + 1, buf, size - 1);
 	if (n < 0) {
 		int err = errno;
 
 		close(fd);
-		return err == ENOENT || err == EINVAL ? FACT_MISSING : fact_status_from_errno(err);
+		return err == EINVAL ? FACT_MISSING : fact_status_from_errno(err);
 	}
 	close(fd);
 	buf[n] = '\0';
