@@ -138,6 +138,7 @@ unit: $(UNIT_BIN)
 
 cli: cli-build
 	@sh tests/cli/calibrate.sh
+	@sh tests/cli/calibrate_pid.sh
 
 # The CLI tests a package build runs too (check-build): no root needed, no
 # servers, no virtual machines, nothing measured on this machine.

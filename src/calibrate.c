@@ -686,6 +686,23 @@ static void judge(struct calibration *out)
 	}
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The range of v[0..n) without its highest and lowest value (all of it
+ * for fewer than four). Sorts v. */
+static uint64_t inner_range(uint64_t *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(v[0]), cmp_u64);
+	return n >= 4 ? v[n - 2] - v[1] : v[n - 1] - v[0];
+}
+
 /* What the slab says per socket over steps [from, to) of snapshots c[]:
  * the figure, its spread over the steps, its uncertainty (one slab per CPU
  * per cache that grew, over the sockets, or the steps' scatter, whichever
@@ -694,6 +711,8 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 			   uint64_t ps, struct calibration *out)
 {
 	uint64_t total = 0, after_fill = 0, grown = 0, proc = 0;
+	uint64_t per_step[HOST_STEPS + PID_STEPS];
+	size_t nsteps = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	for (size_t i = 0; i < steps; i++)
 		total += sockets[i];
@@ -716,6 +735,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 
 			out->kernel_bytes_min = u64_min(out->kernel_bytes_min, per);
 			out->kernel_bytes_max = u64_max(out->kernel_bytes_max, per);
+			per_step[nsteps++] = per;
 		}
 	} else {
 		/* Without slabinfo (unprivileged) only the Slab total: the first
@@ -731,6 +751,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 
 			out->kernel_bytes_min = u64_min(out->kernel_bytes_min, per);
 			out->kernel_bytes_max = u64_max(out->kernel_bytes_max, per);
+			per_step[nsteps++] = per;
 		}
 		note(out, "proc/slabinfo is not readable (run as root for that): the Slab total "
 			  "only, after a first step that fills free slots; more free slots than "
@@ -738,10 +759,12 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	}
 	if (out->kernel_bytes_min == UINT64_MAX)
 		out->kernel_bytes_min = 0;
-	/* The steps' own scatter counts too: half their range over the square
-	 * root of their number (2 for 4 or 5 steps), when that is more. */
+	/* The steps' own scatter counts too, when that is more: half the range
+	 * of the steps without the highest and the lowest (one burst elsewhere
+	 * on the host moves one step, and the figure, a median per cache,
+	 * leaves it out as well). */
 	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
-						(out->kernel_bytes_max - out->kernel_bytes_min) / 4);
+						inner_range(per_step, nsteps) / 2);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;
