@@ -972,6 +972,29 @@ static uint64_t server_fds(struct server *s, bool collect)
 	return total;
 }
 
+/* The parent of pid, from proc/PID/stat; 0 when unknown. */
+static unsigned parent_of(unsigned pid)
+{
+	char path[48], buf[512];
+	const char *paren;
+	int fd, pp;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = '\0';
+	paren = strrchr(buf, ')');
+	if (!paren || sscanf(paren + 2, "%*c %d", &pp) != 1 || pp < 0)
+		return 0;
+	return (unsigned)pp;
+}
+
 struct pick {
 	struct server *s;
 	struct listener unreachable; /* a listener of the server it cannot reach */
@@ -1133,6 +1156,25 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 		return CALIBRATE_REFUSED;
 	}
 	listener_format(&s.listener, out->listener, sizeof(out->listener));
+	{
+		/* A worker (nginx's, haproxy's): its parent holds the same
+		 * listener and shares the connections among all its workers,
+		 * so the parent's whole tree is measured. */
+		static struct server parent;
+		unsigned pp = parent_of(opt->pid);
+
+		memset(&parent, 0, sizeof(parent));
+		parent.pid = pp;
+		parent.tree[0] = (pid_t)pp;
+		parent.ntree = 1;
+		if (pp > 1 && (server_fds(&parent, true), owns(&parent, s.listener.inode))) {
+			s.pid = pp;
+			server_tree(&s);
+			server_fds(&s, true);
+			note(out, "process %u is a worker of %u, which shares its listener: the "
+				  "connections and memory of all its workers are counted", opt->pid, pp);
+		}
+	}
 	{
 		char path[64];
 		struct text tx;
