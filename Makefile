@@ -73,8 +73,8 @@ UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema realsrv \
-        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test monitor \
-        install-fact uninstall-fact
+        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test \
+        deb-chroot deb-install monitor install-fact uninstall-fact
 
 all: $(BIN)
 
@@ -234,13 +234,26 @@ deb: deps-deb
 deps-deb:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_PACKAGING) $$(sh tools/builddeps.sh)
 
-# As root: installs the package with apt-get, runs debian/tests against the
-# installed sockcap, checks man -w, the bash, zsh and fish completions and
-# the examples, and removes it, leaving nothing behind
-# (tests/package/install.sh).
-deb-test: deb
+# The same build as a build daemon does it (root): in a bare Debian 12 chroot
+# holding only build-essential and the Build-Depends (made by mmdebstrap,
+# kept in $(DEB_CHROOT) while debian/control's list is the same), as nobody,
+# with the /usr/sbin-less PATH of a user. Outputs and checks as make deb.
+DEB_CHROOT ?= build/deb-chroot
+deb-chroot: deps-deb
+	@sh tools/deps.sh mmdebstrap
+	@sh tools/deb-chroot.sh $(DEB_CHROOT)
+	@sh tools/deb.sh $(DEBDIR) $(DEB_CHROOT)
+
+# As root: installs the package in $(DEBDIR) with apt-get, runs debian/tests
+# against the installed sockcap, checks man -w, the bash, zsh and fish
+# completions and the examples, and removes it, leaving nothing behind
+# (tests/package/install.sh). deb-test builds it first.
+deb-install:
 	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema python3-yaml
 	@sh tests/package/install.sh $(DEBDIR)
+
+deb-test: deb
+	@$(MAKE) --no-print-directory deb-install
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.

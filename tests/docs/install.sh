@@ -38,7 +38,7 @@ check "uninstall removes the schema directory" test ! -e "$stage/opt/sc/share/so
 make -s -C "$top" install-fact DESTDIR="$stage" BINDIR=/opt/sc/bin >/dev/null
 check "install-fact installs an executable fact" test -x "$stage/etc/ansible/facts.d/sockcap.fact"
 check "the fact runs the installed sockcap" \
-	grep -qx 'exec /opt/sc/bin/sockcap audit --format json $args' "$stage/etc/ansible/facts.d/sockcap.fact"
+	grep -qx 'sockcap=/opt/sc/bin/sockcap' "$stage/etc/ansible/facts.d/sockcap.fact"
 make -s -C "$top" uninstall-fact DESTDIR="$stage" >/dev/null
 left=$(find "$stage" ! -type d | wc -l)
 check "uninstall-fact removes the fact" test "$left" -eq 0

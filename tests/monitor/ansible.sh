@@ -3,7 +3,8 @@
 #  - the local fact installed by `make install-fact` is read by
 #    `ansible -m setup -a 'filter=ansible_local fact_path=DIR'` and returns
 #    the audit: ansible_local.sockcap.capacity.connections, as sockcap says;
-#    a sockcap.args line next to it reaches sockcap;
+#    a sockcap.args line next to it reaches sockcap; copied from contrib as
+#    it is, it runs the sockcap on PATH;
 #  - contrib/ansible/fleet.yml over an inventory of several hosts on
 #    connection: local, each pointed at a different fixture tree with
 #    sockcap_root, writes a report whose lines are the hosts sorted by
@@ -64,6 +65,17 @@ rc=$?
 msg=$(compare_fact --profile proxy --root "$top/tests/fixtures/server-1t" 2>&1)
 [ $rc -eq 0 ] && [ $? -eq 0 ] && ok || bad "ansible setup with sockcap.args: exit $rc: $msg"
 grep -q '"name": "proxy"' "$work/setup.out" && ok || bad "sockcap.args did not reach sockcap"
+
+# The example as the package ships it (not substituted) runs the sockcap
+# on PATH.
+mkdir "$work/example"
+cp "$top/contrib/ansible/sockcap.fact.in" "$work/example/sockcap.fact"
+chmod 755 "$work/example/sockcap.fact"
+PATH="$(dirname "$sockcap"):$PATH" ansible -i 'localhost,' -c local -m setup \
+	-a "filter=ansible_local fact_path=$work/example" localhost >"$work/setup.out" 2>"$work/setup.err"
+rc=$?
+msg=$(compare_fact 2>&1)
+[ $rc -eq 0 ] && [ $? -eq 0 ] && ok || bad "the fact copied from contrib: exit $rc: $msg"
 
 # The fleet playbook: five hosts on five fixtures, and one read through
 # its local fact (the one installed above), one report.
