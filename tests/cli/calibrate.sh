@@ -83,8 +83,8 @@ check "a bad calibration file is exit 2" test $? -eq 2
 check "and the message names the file and field" grep -q "bad.json: 'sockets'" "$dir/err"
 
 # A signal in the middle: the workers and their sockets go with it, and
-# every worker is reaped (PID 1 here does not reap orphans: a worker left
-# to it stays a zombie).
+# every worker is killed and reaped before calibrate ends (not left running
+# or as a zombie for PID 1 to reap later).
 inuse() { awk '/^TCP:/ {print $3}' /proc/net/sockstat; }
 for sig in 15 2; do
 	before=$(inuse)
