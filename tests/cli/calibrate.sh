@@ -69,6 +69,12 @@ check "the model uses the measured bytes" test "$kb" = "$k"
 "$sockcap" -r "$top/tests/fixtures/debian12-vm" --calibration "$dir/cal.json" sysctl -t 100k >/dev/null
 check "plan commands take --calibration" test $? -eq 0
 
+# On a terminal, a progress bar on stderr (script(1) gives it one).
+if command -v script >/dev/null 2>&1; then
+	script -qec "$sockcap calibrate --connections 100" /dev/null </dev/null >"$dir/tty" 2>&1
+	check "a progress bar on a terminal" grep -q "calibrate \[###" "$dir/tty"
+fi
+
 "$sockcap" calibrate --root "$top/tests/fixtures/debian12-vm" >/dev/null 2>&1
 check "calibrate with --root is exit 2" test $? -eq 2
 "$sockcap" audit --connections 100 >/dev/null 2>&1
