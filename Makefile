@@ -17,6 +17,8 @@ TESTPKGS = check
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible \
             mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+# Debian packages the kernel lab (make check-kernels) needs besides those.
+DEB_KERNELS = qemu-system-x86 busybox-static procps util-linux dpkg apt python3
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -46,8 +48,8 @@ HEADERS  = $(wildcard src/*.h) src/facts.def
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
-        docs install uninstall clean
+.PHONY: all run check check-sanitize check-valgrind check-kernels lint bench deps deps-test unit \
+        cli schema docs install uninstall clean
 
 all: $(BIN)
 
@@ -156,11 +158,22 @@ check-valgrind: $(BIN)
 	@SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/cli/run.sh
 
+# The kernel lab: Debian's 6.1 and 6.12 kernels (generic and cloud) booted
+# under QEMU, filled until they stop, against the model (tests/vm/lab.sh);
+# kernels are downloaded into /var/cache/sockcap-vm ($$SOCKCAP_VM_CACHE).
+# The verdict and the README's tables come from tests/vm/evaluate.py;
+# UPDATE=1 writes those tables into the README.
+check-kernels: $(BIN)
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_KERNELS)
+	@lab=0; bash tests/vm/lab.sh --sockcap ./$(BIN) --out $(BUILD)/vm || lab=$$?; \
+	python3 tests/vm/evaluate.py --dir $(BUILD)/vm --table data/objsizes.tsv \
+		$(if $(UPDATE),--readme README.md) && [ $$lab -eq 0 ]
+
 # Static analysis with the configurations in the tree.
 lint: $(BUILD)/embedded.c
 	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
-		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c
-	clang-tidy --quiet src/*.c tools/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
+		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c tests/vm/*.c
+	clang-tidy --quiet src/*.c tools/*.c tests/vm/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
 
 -include tests/fuzz/fuzz.mk
 
