@@ -4,7 +4,7 @@
  * it got. Never run on a host: it is built for and copied into the guest's
  * initramfs by tests/vm/lab.sh.
  *
- * usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] [-s STATUS_FILE]
+ * usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] [-r] [-s STATUS_FILE]
  *
  *   -n N   stop after N pairs (default: until the kernel refuses)
  *   -b B   the client end of each pair writes B bytes the server end never
@@ -15,6 +15,11 @@
  *          wait until the file STATUS_FILE.go exists (the guest measures or
  *          audits in between); a number in that file is the next pause
  *   -p E   print "LAB step filler pairs=N" on stderr every E pairs
+ *   -r     close every socket with a reset (SO_LINGER 0), even when killed, so
+ *          that no TIME_WAIT sockets outlive the fill. Not for a fill the OOM
+ *          killer ends: a reset is allocated as the victim closes its files,
+ *          where an allocation that fails finds nothing left to kill and the
+ *          kernel panics; a FIN is allocated atomically and may just fail
  *   -s F   status file (default /tmp/filler.status), rewritten in place after
  *          every pair with "STATE PAIRS SOCKETS QUEUED_BYTES ERRNO WHERE", so
  *          that the count survives the OOM killer ending this process
@@ -58,6 +63,7 @@ static int status_fd = -1;
 static const char *status_path = "/tmp/filler.status";
 static long pairs;
 static long long queued;
+static bool reset_on_close;
 
 __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
 {
@@ -133,8 +139,8 @@ static bool open_pair(int lfd, const struct sockaddr_in *addr, int ep, int fds[2
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c < 0)
 		return false;
-	/* Closed by a reset, even when killed: no TIME_WAIT sockets outlive the fill. */
-	(void)setsockopt(c, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+	if (reset_on_close)
+		(void)setsockopt(c, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
 	*where = "connect";
 	if (connect(c, (const struct sockaddr *)addr, sizeof(*addr)) != 0 && errno != EINPROGRESS)
 		return false;
@@ -154,7 +160,8 @@ static bool open_pair(int lfd, const struct sockaddr_in *addr, int ep, int fds[2
 	s = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (s < 0)
 		return false;
-	(void)setsockopt(s, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+	if (reset_on_close)
+		(void)setsockopt(s, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
 	*where = "epoll_ctl";
 	ev.data.fd = c;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev) != 0)
@@ -232,15 +239,16 @@ int main(int argc, char **argv)
 	char go[256];
 	int opt, lfd[LISTENERS], ep;
 
-	while ((opt = getopt(argc, argv, "n:b:h:p:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:h:p:rs:")) != -1) {
 		switch (opt) {
 		case 'n': max_pairs = parse_count(optarg, "pair count"); break;
 		case 'b': bytes = parse_count(optarg, "byte count"); break;
 		case 'h': half = parse_count(optarg, "half count"); break;
 		case 'p': every = parse_count(optarg, "progress interval"); break;
+		case 'r': reset_on_close = true; break;
 		case 's': status_path = optarg; break;
 		default:
-			fputs("usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] "
+			fputs("usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] [-r] "
 			      "[-s STATUS_FILE]\n",
 			      stderr);
 			return 2;

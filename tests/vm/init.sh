@@ -77,7 +77,7 @@ uid() { if [ "$1" = root ]; then echo 0; else echo $LAB_UID; fi; }
 # waitfor NAME STATE [PAIRS]: until the filler's state is STATE (with PAIRS
 # pairs open), it stopped, or it died.
 waitfor() {
-	i=0
+	i=0 st_state=
 	while :; do
 		[ -s "$1.status" ] && state "$1" && [ "$st_state" = "$2" ] &&
 			[ "${3:-$st_pairs}" = "$st_pairs" ] && return 0
@@ -108,7 +108,7 @@ finish() {
 per_pair() {
 	who=$1
 	json "persocket-$who" "$who" audit -p $PAIRS $UP
-	start "pp-$who" "$who" 20000 -n 4000
+	start "pp-$who" "$who" 20000 -r -n 4000
 	# Empty slabs left by earlier sockets go back to the page allocator
 	# first, so the growth counts whole slabs, as the model does.
 	for f in /sys/kernel/slab/*/shrink; do echo 1 > "$f"; done 2> /dev/null
@@ -128,7 +128,7 @@ tcp_mem() {
 	who=$1
 	ip link set lo mtu 1500
 	json "tcpmem-$who" "$who" audit -p $QUEUED
-	start "tm-$who" "$who" 200000 -b 16384 -n 100000
+	start "tm-$who" "$who" 200000 -r -b 16384 -n 100000
 	go "tm-$who"
 	waitfor "tm-$who" stopped
 	say sockstat "tm-$who" "$(grep '^TCP:' /proc/net/sockstat)" \
@@ -142,7 +142,7 @@ tcp_mem() {
 # then the filler opens the TARGET pairs.
 plan_applied() {
 	who=$1 target=$2
-	start "pl-$who" "$who" 1024 -n "$target"
+	start "pl-$who" "$who" 1024 -r -n "$target"
 	p="--pid $filler_pid -p $PAIRS $UP -t $target"
 	json "plan-before-$who" root plan $p
 	sockcap sysctl $p -o /tmp/90-sockcap-$who.conf
@@ -160,7 +160,7 @@ plan_applied() {
 
 # The unprivileged fill, stopped by fs.file-max, against the rows.
 fill_user() {
-	start fu user 1048576
+	start fu user 1048576 -r
 	json fill-user root audit --pid $filler_pid -p $PAIRS $UP
 	go fu
 	waitfor fu stopped
@@ -172,7 +172,8 @@ fill_user() {
 # against the memory row before it and half-way through. Past half-way the
 # shell only waits (wait is a builtin): a fork when memory is gone, while the
 # OOM killer's victim is still closing its sockets, would leave the kernel
-# nothing to kill but init, and it panics. The filler reports its progress.
+# nothing to kill but init, and it panics. The filler reports its progress,
+# and closes its sockets without resets (filler.c, -r).
 fill_root() {
 	# epoll's watch limit (4 % of low memory) would stop root first.
 	echo 100000000 > /proc/sys/fs/epoll/max_user_watches

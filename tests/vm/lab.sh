@@ -17,8 +17,9 @@
 # written into the tree but --out (default build/vm). QEMU uses KVM when a
 # short test boot proves that it works, else TCG (-accel tcg,thread=multi);
 # $SOCKCAP_VM_ACCEL=tcg|kvm forces one. One guest runs at a time, each
-# bounded by --timeout (default 240 s); a guest that does not finish is
-# killed by PID and reported with its last progress line.
+# bounded by --timeout (default 300 s) plus 0.3 s per MiB of a fill guest; a
+# guest that does not finish is killed by PID and reported with its last
+# progress line.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=$top/sockcap
@@ -30,7 +31,7 @@ flavours="amd64 cloud-amd64"
 # smallest for the cloud one (the same objects: it keeps CI short).
 sizes="256 384 1024"
 cloud_sizes="256"
-timeout=240
+timeout=300
 probe_mib=256
 # Pairs the plan is asked for in the probe guest: beyond the unprivileged
 # user's default nofile (1024) and fs.file-max (about 9,600 pairs in
@@ -190,7 +191,8 @@ for s in $series; do
 		fill_sizes=$sizes
 		[ "$fl" = cloud-amd64 ] && fill_sizes=$cloud_sizes
 		for m in $fill_sizes; do
-			boot "$s-$fl-fill-$m" "$kernel" "$m" "$timeout" lab.test=fill || failed=1
+			boot "$s-$fl-fill-$m" "$kernel" "$m" $((timeout + m * 3 / 10)) lab.test=fill ||
+				failed=1
 		done
 	done
 done
