@@ -7,6 +7,8 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+# The JSON schemas of the output, for consumers that validate it.
+SCHEMADIR ?= $(PREFIX)/share/sockcap/schema
 # Where bash-completion, zsh (Debian's vendor-completions) and fish look.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
@@ -15,8 +17,12 @@ PKGS     = libcjson yaml-0.1
 TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
-DEB_TEST  = check python3 python3-jsonschema python3-yaml util-linux procps ansible \
-            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind
+DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
+            mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind \
+            $(DEB_MONITOR)
+# The monitoring engines the tests run for real (make monitor).
+DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
+            libmonitoring-plugin-perl monitoring-plugins strace
 # Debian packages the kernel lab (make check-kernels) needs besides those.
 DEB_KERNELS = qemu-system-x86 busybox-static procps util-linux dpkg apt python3
 
@@ -32,6 +38,7 @@ CPPFLAGS += -D_GNU_SOURCE -Isrc -I$(BUILD)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libyaml is linked statically where Debian ships the archive: one shared
 # library fewer to load makes an audit measurably faster (tests/bench/speed.sh).
+# `make YAML_STATIC=` links it shared, as the Debian package does.
 YAML_STATIC = $(wildcard $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a)
 PKG_LIBS   = $(shell pkg-config --libs libcjson 2>/dev/null) \
              $(if $(YAML_STATIC),$(YAML_STATIC),$(shell pkg-config --libs yaml-0.1 2>/dev/null))
@@ -43,18 +50,30 @@ PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o \
            $(BUILD)/profiles_builtin.o
-HEADERS  = $(wildcard src/*.h) src/facts.def
+HEADERS  = $(wildcard src/*.h) src/facts.def $(BUILD)/version.h
+
+# The version has one source, debian/changelog's first line ("sockcap (0.1.0)
+# unstable; ..."): $(BUILD)/version.h is made from it, so `sockcap --version`,
+# the JSON tool.version and the package agree (tests/package/version.sh).
+CHANGELOG ?= debian/changelog
+VERSION := $(shell sed -n '1s/^sockcap (\([0-9][0-9A-Za-z.+~]*\)) .*/\1/p' $(CHANGELOG))
+ifeq ($(VERSION),)
+$(error $(CHANGELOG): no "sockcap (VERSION)" on its first line)
+endif
+
+SCHEMAS  = $(wildcard data/schema/*.json)
 
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind check-kernels lint bench deps deps-test unit \
-        cli schema docs install uninstall clean
+        cli schema docs install uninstall clean version check-build cli-build package deb deps-deb \
+        deb-test monitor
 
 all: $(BIN)
 
 $(BIN): $(BUILD)/main.o $(BUILD)/libsockcap.a
-	$(CC) $(CFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsockcap.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsockcap.a $(LDLIBS)
 
 $(BUILD)/libsockcap.a: $(LIB_OBJ)
 	rm -f $@
@@ -72,9 +91,9 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 
 # The built-in profiles are parsed at build time, by the parser --profile
 # uses (tools/profile_compile.c): an audit with one runs no YAML parser.
-$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o \
+$(BUILD)/profile_compile: tools/profile_compile.c $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o \
 		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/u64.o $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/profile.o $(BUILD)/parse.o $(BUILD)/safe.o $(BUILD)/u64.o $(LDLIBS)
 
 $(BUILD)/profiles_builtin.c: $(BUILD)/profile_compile $(PROFILES)
 	$(BUILD)/profile_compile $(PROFILES) > $@.tmp
@@ -82,6 +101,13 @@ $(BUILD)/profiles_builtin.c: $(BUILD)/profile_compile $(PROFILES)
 
 $(BUILD)/profiles_builtin.o: $(BUILD)/profiles_builtin.c src/profile.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/version.h: $(CHANGELOG) | $(BUILD)
+	printf '/* Made by the Makefile from debian/changelog: edit that. */\n#ifndef SOCKCAP_VERSION_H\n#define SOCKCAP_VERSION_H\n#define SOCKCAP_VERSION "%s"\n#endif\n' '$(VERSION)' >$@.tmp
+	mv $@.tmp $@
+
+version:
+	@echo $(VERSION)
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
@@ -104,12 +130,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h tests/uni
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
-cli: sockcap
+cli: cli-build
+	@sh tests/cli/calibrate.sh
+
+# The CLI tests a package build runs too (check-build): no root needed, no
+# servers, no virtual machines, nothing measured on this machine.
+cli-build: sockcap
 	@sh tests/cli/run.sh
 	@sh tests/cli/output.sh
+	@sh tests/cli/safety.sh
 	@sh tests/cli/plan.sh
+	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
-	@sh tests/cli/calibrate.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
 
@@ -120,23 +152,67 @@ docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
 
+# Prometheus, node_exporter, systemd, the monitoring-plugins libraries and
+# Ansible, run for real over the outputs.
+monitor: sockcap
+	@sh tests/monitor/prometheus.sh
+	@sh tests/monitor/contrib.sh
+	@sh tests/monitor/nagios.sh
+
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(SCHEMADIR)
 	install -m 755 sockcap $(DESTDIR)$(BINDIR)/sockcap
 	install -m 644 man/sockcap.8 $(DESTDIR)$(MANDIR)/man8/sockcap.8
 	install -m 644 completions/sockcap.bash $(DESTDIR)$(BASHCOMPDIR)/sockcap
 	install -m 644 completions/_sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap
 	install -m 644 completions/sockcap.fish $(DESTDIR)$(FISHCOMPDIR)/sockcap.fish
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(SCHEMADIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockcap $(DESTDIR)$(MANDIR)/man8/sockcap.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap \
-		$(DESTDIR)$(FISHCOMPDIR)/sockcap.fish
+		$(DESTDIR)$(FISHCOMPDIR)/sockcap.fish \
+		$(patsubst data/schema/%,$(DESTDIR)$(SCHEMADIR)/%,$(SCHEMAS))
+	rmdir $(DESTDIR)$(SCHEMADIR) $(DESTDIR)$(PREFIX)/share/sockcap 2>/dev/null || true
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor
+
+# What `make check` runs that works inside a package build (debian/rules):
+# installs nothing, needs no root and only the build dependencies in
+# debian/control; it says what it leaves out.
+check-build: sockcap $(UNIT_BIN)
+	@echo "check-build: skipped here, run by make check and CI:" \
+		"tests/cli/calibrate.sh (measures sockets on this machine)," \
+		"docs (mandoc, groff, bash, zsh and fish completions)," \
+		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
+		"package (dpkg-parsechangelog)"
+	@$(MAKE) --no-print-directory unit fuzz-replay schema
+	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
+
+# The Debian package tests: the version agrees with debian/changelog.
+package: sockcap
+	@sh tests/package/version.sh
+
+# The Debian package, built from a copy of this tree in $(DEBDIR) (the
+# .deb, .changes and .buildinfo land there), then checked by lintian,
+# which must report no error and no warning.
+DEBDIR ?= build/deb
+DEB_PACKAGING = dpkg-dev debhelper fakeroot lintian
+deb: deps-deb
+	@sh tools/deb.sh $(DEBDIR)
+
+deps-deb:
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_PACKAGING) $$(sh tools/builddeps.sh)
+
+# As root: installs the package with apt-get, runs debian/tests against the
+# installed sockcap, checks man -w and the bash completion, and removes it,
+# leaving nothing behind (tests/package/install.sh).
+deb-test: deb
+	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema
+	@sh tests/package/install.sh $(DEBDIR)
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.
@@ -149,6 +225,7 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/unit/run.sh $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
 	@$(SAN_ENV) sh tests/cli/run.sh
 	@$(SAN_ENV) sh tests/cli/output.sh
+	@$(SAN_ENV) sh tests/cli/safety.sh
 	@$(SAN_ENV) sh tests/cli/pid.sh
 	@$(SAN_ENV) sh tests/schema/run.sh
 
@@ -170,7 +247,7 @@ check-kernels: $(BIN)
 		$(if $(UPDATE),--readme README.md) && [ $$lab -eq 0 ]
 
 # Static analysis with the configurations in the tree.
-lint: $(BUILD)/embedded.c
+lint: $(BUILD)/embedded.c $(BUILD)/version.h
 	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
 		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c tests/vm/*.c
 	clang-tidy --quiet src/*.c tools/*.c tests/vm/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)

@@ -25,7 +25,7 @@ _sockcap_value()
         compopt -o filenames 2>/dev/null
         ;;
     -f | --format)
-        mapfile -t COMPREPLY < <(compgen -W 'text json yaml' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'text json yaml prometheus' -- "$cur")
         ;;
     --color)
         mapfile -t COMPREPLY < <(compgen -W 'auto always never' -- "$cur")
@@ -49,8 +49,9 @@ _sockcap_value()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    -t | --target | --processes | --upstreams | --app-bytes | --connections)
-        # A number or a size: nothing to offer.
+    -t | --target | --processes | --upstreams | --app-bytes | --connections | --reserve | \
+        -w | --warning | -c | --critical | --timeout)
+        # A number, a size or a range: nothing to offer.
         COMPREPLY=()
         ;;
     *)
@@ -63,12 +64,14 @@ _sockcap_value()
 _sockcap()
 {
     local cur prev prefix="" i have_command=""
-    local commands='audit plan sysctl limits systemd ansible facts profiles calibrate'
+    local commands='audit plan sysctl limits systemd ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --processes --app-bytes --upstreams --calibration -o --output --check
+        --processes --app-bytes --upstreams --reserve --calibration -o --output --check
         --color -h --help -V --version'
-    # Options of calibrate alone, offered unless another command is given.
+    # Options of calibrate alone, and of nagios alone, offered unless
+    # another command is given.
     local calibrate_options='--connections --save'
+    local nagios_options='-w --warning -c --critical --timeout'
 
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
@@ -102,11 +105,12 @@ _sockcap()
     # an option's value is not a command.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate)
+        audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --processes | --upstreams | --app-bytes | \
-                --calibration | --connections | --save | =) ;;
+                -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | \
+                --calibration | --connections | --save | -w | --warning | -c | \
+                --critical | --timeout | =) ;;
             *) have_command=${COMP_WORDS[i]} ;;
             esac
             ;;
@@ -116,6 +120,9 @@ _sockcap()
     if [[ $cur == -* ]]; then
         if [[ -z $have_command || $have_command == calibrate ]]; then
             options+=" $calibrate_options"
+        fi
+        if [[ -z $have_command || $have_command == nagios ]]; then
+            options+=" $nagios_options"
         fi
         mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")
         return 0

@@ -6,7 +6,7 @@
 complete -c sockcap -f
 
 # One command, before or after the options.
-set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles calibrate
+set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles calibrate nagios
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a audit -d 'capacity, every limit, the binding one, live usage, warnings, advice (default)'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
@@ -25,6 +25,8 @@ complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a profiles -d 'the workload profiles, built in and from --profile FILE'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a calibrate -d 'measure what a socket costs on this kernel with loopback sockets'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a nagios -d 'a monitoring-plugins check: status line, perfdata, exit 0-3'
 
 complete -c sockcap -s r -l root -x -a '(__fish_complete_directories)' \
     -d 'read DIR/proc and DIR/sys instead of /proc and /sys'
@@ -45,12 +47,13 @@ complete -c sockcap -s p -l profile -x -k -a '(__sockcap_profiles)' \
     -d 'workload profile: a built-in name or a YAML file'
 # A count: nothing to offer.
 complete -c sockcap -s t -l target -x -d 'connections to plan for (250000, 250k, 1.5M)'
-complete -c sockcap -s f -l format -x -a 'text json yaml' -d 'output format'
+complete -c sockcap -s f -l format -x -a 'text json yaml prometheus' -d 'output format'
 complete -c sockcap -l pid -x -a '(__fish_complete_pids)' \
     -d "audit the limits and cgroup of running process PID instead of sockcap's own"
 complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
+complete -c sockcap -l reserve -x -d 'memory the default plan leaves to the system (2G, 15%)'
 # Calibration files: *.json and directories to descend into.
 function __sockcap_json_files
     set -l token (commandline -ct | string replace -r -- '^--calibration=' '')
@@ -66,11 +69,19 @@ end
 complete -c sockcap -l calibration -x -a '(__sockcap_json_files)' \
     -d "use the per-socket costs measured by 'calibrate --save FILE'"
 # calibrate's own options, offered unless another command is given.
-set -l sockcap_others audit plan sysctl limits systemd ansible facts profiles
+set -l sockcap_others audit plan sysctl limits systemd ansible facts profiles nagios
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
     -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000)'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
     -l save -r -F -d 'calibrate: write the calibration to FILE (JSON, atomically)'
+# nagios's own options, offered unless another command is given.
+set -l sockcap_not_nagios audit plan sysctl limits systemd ansible facts profiles calibrate
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_not_nagios" \
+    -s w -l warning -x -d 'nagios: WARNING when the connections in use are outside RANGE'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_not_nagios" \
+    -s c -l critical -x -d 'nagios: CRITICAL when the connections in use are outside RANGE'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_not_nagios" \
+    -l timeout -x -d 'nagios: UNKNOWN after SECONDS (default 10)'
 complete -c sockcap -s o -l output -r -F -d 'write to FILE atomically instead of standard output'
 complete -c sockcap -l check -d 'exit 1 when the capacity is below the target or changes are pending'
 complete -c sockcap -l color -x -a 'auto always never' -d 'colour the text output'

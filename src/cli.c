@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "safe.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -10,28 +11,33 @@
 #define MAX_UPSTREAMS 16777216ULL
 
 const struct option_def option_defs[] = {
-	{'r', "root", "DIR", "read DIR/proc and DIR/sys instead of /proc and /sys"},
-	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)"},
-	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)"},
-	{'f', "format", "FORMAT", "output format: text, json or yaml (default text)"},
-	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own"},
-	{0, "processes", "N", "worker processes sharing the connections (default 1)"},
-	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)"},
-	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)"},
-	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'"},
-	{0, "connections", "N", "calibrate: connection pairs to open (default 4000)"},
-	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)"},
-	{'o', "output", "FILE", "write to FILE atomically instead of standard output"},
-	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending"},
-	{0, "color", "WHEN", "colour the text output: auto, always or never (default auto)"},
-	{'h', "help", NULL, "print this help and exit"},
-	{'V', "version", NULL, "print the version and exit"},
+	{'r', "root", "DIR", "read DIR/proc and DIR/sys instead of /proc and /sys", 0},
+	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)", 0},
+	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)", '-'},
+	{'f', "format", "FORMAT", "output format: text, json, yaml or prometheus (default text)", 0},
+	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own; calibrate: measure that server", 0},
+	{0, "processes", "N", "worker processes sharing the connections (default 1)", 0},
+	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
+	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
+	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
+	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'", 0},
+	{0, "connections", "N", "calibrate: connection pairs to open (default 4000; with --pid, idle connections, default 1000)", 0},
+	{0, "send", "TEXT", "calibrate --pid: text each connection sends and leaves unanswered, as a slow client", 0},
+	{0, "save", "FILE", "calibrate: write the calibration to FILE (JSON, atomically)", 0},
+	{'o', "output", "FILE", "write to FILE atomically instead of standard output", 0},
+	{0, "check", NULL, "exit 1 when the capacity is below the target or changes are pending", 0},
+	{0, "color", "WHEN", "colour the text output: auto, always or never (default auto)", 0},
+	{'w', "warning", "RANGE", "nagios: WARNING when the connections in use are outside RANGE (default 80%)", 0},
+	{'c', "critical", "RANGE", "nagios: CRITICAL when the connections in use are outside RANGE (default 90%)", 0},
+	{0, "timeout", "SECONDS", "nagios: UNKNOWN after SECONDS (default 10; -t as check_sockcap)", 't'},
+	{'h', "help", NULL, "print this help and exit", 0},
+	{'V', "version", NULL, "print the version and exit", 0},
 };
 const unsigned option_count = sizeof(option_defs) / sizeof(option_defs[0]);
 
 static int bad(char *err, size_t size, const char *opt, const char *value, const char *why)
 {
-	snprintf(err, size, "invalid --%s value '%s': %s", opt, value, why);
+	snprintf(err, size, "invalid --%s value %s: %s", opt, QUOTED(value), why);
 	return -1;
 }
 
@@ -47,7 +53,7 @@ static int number_in(const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
 
 static int apply(struct cli *c, const char *name, const char *v, char *err, size_t size)
 {
-	char why[96];
+	char why[128];
 
 	if (strcmp(name, "root") == 0) {
 		if (*v == '\0')
@@ -64,8 +70,10 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 			c->format = FORMAT_JSON;
 		else if (strcmp(v, "yaml") == 0)
 			c->format = FORMAT_YAML;
+		else if (strcmp(v, "prometheus") == 0)
+			c->format = FORMAT_PROMETHEUS;
 		else
-			return bad(err, size, name, v, "must be text, json or yaml");
+			return bad(err, size, name, v, "must be text, json, yaml or prometheus");
 	} else if (strcmp(name, "target") == 0) {
 		if (!parse_count_arg(v, &c->target) || c->target == 0)
 			return bad(err, size, name, v,
@@ -75,6 +83,10 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (number_in(v, 10, 50000, &c->connections) != 0)
 			return bad(err, size, name, v, "must be a whole number from 10 to 50000");
 		c->has_connections = true;
+	} else if (strcmp(name, "send") == 0) {
+		if (*v == '\0' || strlen(v) > 4096)
+			return bad(err, size, name, v, "must be text of 1 to 4096 bytes");
+		c->send = v;
 	} else if (strcmp(name, "save") == 0 || strcmp(name, "calibration") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");
@@ -102,6 +114,13 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (!parse_size_arg(v, &c->app_bytes) || c->app_bytes > (1ULL << 40))
 			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
 		c->app_bytes_set = true;
+	} else if (strcmp(name, "reserve") == 0) {
+		c->reserve_set = true;
+		c->reserve_is_share = strchr(v, '%') != NULL;
+		if (c->reserve_is_share ? !parse_share_arg(v, &c->reserve) || c->reserve > 900
+					: !parse_size_arg(v, &c->reserve))
+			return bad(err, size, name, v,
+				   "must be a size (2G, 512MiB) or a share up to 90% (15%, 12.5%)");
 	} else if (strcmp(name, "output") == 0) {
 		if (*v == '\0')
 			return bad(err, size, name, v, "must name a file");
@@ -115,12 +134,41 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 			c->color = COLOR_NEVER;
 		else
 			return bad(err, size, name, v, "must be auto, always or never");
+	} else if (strcmp(name, "warning") == 0 || strcmp(name, "critical") == 0) {
+		bool w = strcmp(name, "warning") == 0;
+
+		if (range_parse(v, w ? &c->warning_range : &c->critical_range, why, sizeof(why)) != 0)
+			return bad(err, size, name, v, why);
+		if (w)
+			c->warning = v;
+		else
+			c->critical = v;
+	} else if (strcmp(name, "timeout") == 0) {
+		uint64_t s;
+
+		if (!u64_parse_str(v, &s) || s == 0 || s > 86400)
+			return bad(err, size, name, v, "must be a whole number of seconds from 1 to 86400");
+		c->timeout = (unsigned)s;
 	} else if (strcmp(name, "help") == 0) {
 		c->help = true;
 	} else if (strcmp(name, "version") == 0) {
 		c->version = true;
 	}
 	return 0;
+}
+
+bool cli_is_plugin(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+
+	return argv0 && strcmp(base ? base + 1 : argv0, PLUGIN_NAME) == 0;
+}
+
+char option_short(const struct option_def *o, bool plugin)
+{
+	if (!plugin || o->plugin_short == 0)
+		return o->short_name;
+	return o->plugin_short == '-' ? 0 : o->plugin_short;
 }
 
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
@@ -135,12 +183,17 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 	out->profile = "idle";
 	out->processes = 1;
 	out->upstreams = 1;
+	out->plugin = argc > 0 && cli_is_plugin(argv[0]);
+	if (out->plugin)
+		out->command = "nagios";
 	for (unsigned i = 0; i < option_count; i++) {
+		char letter = option_short(&option_defs[i], out->plugin);
+
 		longopts[i] = (struct option){option_defs[i].long_name,
 					      option_defs[i].metavar ? required_argument : no_argument,
 					      NULL, 0};
-		if (option_defs[i].short_name) {
-			shortopts[so++] = option_defs[i].short_name;
+		if (letter) {
+			shortopts[so++] = letter;
 			if (option_defs[i].metavar)
 				shortopts[so++] = ':';
 		}
@@ -155,7 +208,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 		ch = getopt_long(argc, argv, shortopts, longopts, &idx);
 		if (ch == -1) {
 			if (out->command) {
-				snprintf(err, errsize, "unexpected argument '%s'", argv[optind]);
+				snprintf(err, errsize, "unexpected argument %s", QUOTED(argv[optind]));
 				return -1;
 			}
 			out->command = argv[optind++];
@@ -165,19 +218,19 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 			if (optopt)
 				snprintf(err, errsize, "unknown option '-%c'", optopt);
 			else
-				snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+				snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch == ':') {
-			snprintf(err, errsize, "option '%s' needs a value", argv[optind - 1]);
+			snprintf(err, errsize, "option %s needs a value", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (ch != 0)
 			for (unsigned i = 0; i < option_count; i++)
-				if (option_defs[i].short_name == ch)
+				if (option_short(&option_defs[i], out->plugin) == ch)
 					idx = (int)i;
 		if (idx < 0 || (unsigned)idx >= option_count) {
-			snprintf(err, errsize, "unknown option '%s'", argv[optind - 1]);
+			snprintf(err, errsize, "unknown option %s", QUOTED(argv[optind - 1]));
 			return -1;
 		}
 		if (apply(out, option_defs[idx].long_name, optarg ? optarg : "", err, errsize) != 0)
@@ -186,14 +239,14 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 	return 0;
 }
 
-void cli_print_options(FILE *out)
+void cli_print_options(FILE *out, bool plugin)
 {
 	for (unsigned i = 0; i < option_count; i++) {
 		const struct option_def *o = &option_defs[i];
-		char left[48];
+		char left[48], letter = option_short(o, plugin);
 
-		if (o->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+		if (letter)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", letter, o->long_name,
 				 o->metavar ? " " : "", o->metavar ? o->metavar : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_YAML };
+#include "range.h"
+
+enum out_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_YAML, FORMAT_PROMETHEUS };
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct cli {
@@ -25,10 +27,19 @@ struct cli {
 	bool has_target;
 	uint64_t target;
 	bool check;
+	bool reserve_set;    /* --reserve */
+	bool reserve_is_share; /* reserve is permille of the memory, else bytes */
+	uint64_t reserve;
 	bool has_connections;
 	uint64_t connections; /* calibrate: connection pairs */
 	const char *save;     /* calibrate: where to write the calibration */
+	const char *send;     /* calibrate --pid: what each connection sends */
 	const char *calibration; /* a calibration file for the model */
+	bool plugin;          /* run as check_sockcap: the plugin's letters, nagios by default */
+	const char *warning;  /* nagios: -w RANGE as given, NULL for the default */
+	const char *critical; /* nagios: -c RANGE */
+	struct range warning_range, critical_range;
+	unsigned timeout;     /* nagios: seconds, 0 when not given */
 	bool help;
 	bool version;
 };
@@ -38,7 +49,20 @@ struct option_def {
 	const char *long_name;
 	const char *metavar; /* NULL for flags */
 	const char *help;
+	/* Its letter when sockcap runs as check_sockcap, where the monitoring
+	 * plugins' conventions give -t to the timeout: 0 for the same letter
+	 * as short_name, '-' for none. */
+	char plugin_short;
 };
+
+/* The name under which sockcap is a monitoring plugin. */
+#define PLUGIN_NAME "check_sockcap"
+
+/* True when argv0's last component is PLUGIN_NAME. */
+bool cli_is_plugin(const char *argv0);
+
+/* An option's short letter under the given personality; 0 for none. */
+char option_short(const struct option_def *o, bool plugin);
 
 extern const struct option_def option_defs[];
 extern const unsigned option_count;
@@ -47,7 +71,7 @@ extern const unsigned option_count;
  * option or value) in err. Does not print or exit. */
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize);
 
-/* The OPTIONS part of --help. */
-void cli_print_options(FILE *out);
+/* The OPTIONS part of --help, with the letters of the personality. */
+void cli_print_options(FILE *out, bool plugin);
 
 #endif

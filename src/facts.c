@@ -6,6 +6,7 @@
 #include "embedded.h"
 #include "objsize_table.h"
 #include "parse.h"
+#include "safe.h"
 #include "sources.h"
 #include "u64.h"
 
@@ -51,6 +52,34 @@ const char *size_from_name(enum size_from f)
 {
 	static const char *const names[] = {"absent", "slabinfo", "sysfs", "table", "calibration"};
 	return names[f];
+}
+
+bool facts_proc_hides_pids(const struct source *src, char *option, size_t size)
+{
+	struct text t;
+	bool hides = false;
+
+	if (src->read(src, "proc/self/mountinfo", &t) != FACT_OK)
+		return false;
+	/* "36 25 0:5 / /proc rw,nosuid shared:12 - proc proc rw,hidepid=invisible" */
+	for (char *line = t.data, *next; line && *line && !hides; line = next) {
+		char *opts, *h;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strstr(line, " /proc ") || !(opts = strstr(line, " - proc ")))
+			continue;
+		h = strstr(opts, "hidepid=");
+		if (h && strncmp(h, "hidepid=0", 9) != 0 && strncmp(h, "hidepid=off", 11) != 0) {
+			size_t n = strcspn(h, ", \n");
+
+			snprintf(option, size, "%.*s", (int)n, h);
+			hides = true;
+		}
+	}
+	text_free(&t);
+	return hides;
 }
 
 bool fact_ok(const struct facts *f, enum fact_id id)
@@ -287,7 +316,10 @@ static void read_membership(const char *text, size_t len, struct facts *out)
 	    parse_cgroup_path(text, len, "name=systemd", path, sizeof(path)) == PARSE_OK)
 		if (parse_systemd_unit(path, out->unit, sizeof(out->unit)) != PARSE_OK)
 			out->unit[0] = '\0';
-	text_printable(out->unit);
+	/* It names a drop-in directory and a restart: only what systemd
+	 * accepts in a unit name, or none. */
+	if (!safe_unit_name(out->unit))
+		out->unit[0] = '\0';
 	for (size_t i = 0; i < sizeof(container_words) / sizeof(container_words[0]); i++) {
 		const char *w = container_words[i];
 		size_t n = strlen(w);

@@ -158,6 +158,10 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
  * in which not a single fact could be read. */
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out);
 
+/* True when the /proc of src is mounted with hidepid (other users'
+ * processes hidden); option gets the mount option ("hidepid=invisible"). */
+bool facts_proc_hides_pids(const struct source *src, char *option, size_t size);
+
 /* True when fact id was read and parsed. */
 bool fact_ok(const struct facts *f, enum fact_id id);
 

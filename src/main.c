@@ -1,25 +1,32 @@
 /* sockcap: how many concurrent TCP connections can this host sustain, what
  * stops it, and what lifts it. main() parses, dispatches through the command
  * table, and is the only place that exits. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "calibrate.h"
+#include "plugin.h"
 #include "cli.h"
 #include "embedded.h"
 #include "facts.h"
+#include "fmt.h"
 #include "model.h"
 #include "out_doc.h"
+#include "out_prom.h"
 #include "out_text.h"
 #include "out_config.h"
 #include "output.h"
 #include "plan.h"
 #include "profile.h"
 #include "report.h"
+#include "safe.h"
 #include "source.h"
 #include "version.h"
 
@@ -40,6 +47,7 @@ static enum exit_status cmd_ansible(const struct cli *c, FILE *out);
 static enum exit_status cmd_facts(const struct cli *c, FILE *out);
 static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
 static enum exit_status cmd_calibrate(const struct cli *c, FILE *out);
+static enum exit_status cmd_nagios(const struct cli *c, FILE *out);
 
 /* The first command is the default. */
 static const struct command commands[] = {
@@ -52,6 +60,7 @@ static const struct command commands[] = {
 	{"facts", cmd_facts, "every fact read, with its source path and status"},
 	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
 	{"calibrate", cmd_calibrate, "measure what a socket costs on this kernel with loopback sockets"},
+	{"nagios", cmd_nagios, "a monitoring-plugins check: status line, perfdata, exit 0-3 (-w, -c)"},
 };
 
 #define USAGE_LINE "usage: sockcap [options] [command]\n"
@@ -63,8 +72,16 @@ static void short_usage(void)
 	fputs(USAGE_LINE "Try 'sockcap --help'.\n", stderr);
 }
 
-static void usage(FILE *out)
+static void usage(FILE *out, bool plugin)
 {
+	if (plugin) {
+		fprintf(out, "usage: " PLUGIN_NAME " [options]\n\n"
+			     "sockcap's nagios command as a monitoring plugin: the connections in use\n"
+			     "against the capacity, and the capacity against --target.\n\noptions:\n");
+		cli_print_options(out, true);
+		fprintf(out, "\nexit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN\n");
+		return;
+	}
 	fprintf(out, USAGE_LINE "\n"
 		     "How many concurrent TCP connections this host can sustain, which limit\n"
 		     "binds first, and what lifts it.\n\ncommands:\n");
@@ -72,20 +89,22 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
 			i == 0 ? " (default)" : "");
 	fprintf(out, "\noptions:\n");
-	cli_print_options(out);
+	cli_print_options(out, plugin);
 	fprintf(out, "\nexit status: 0 success, 1 --check failed, 2 usage error, 3 the host or "
 		     "the output could not be read or written\n");
 }
 
+/* A message on stderr, made safe for the terminal as a whole: the values
+ * in it come from the command line and the files read. */
 __attribute__((format(printf, 1, 2))) static void complain(const char *fmt, ...)
 {
+	char msg[1024], safe[1024];
 	va_list ap;
 
-	fprintf(stderr, "sockcap: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "sockcap: %s\n", safe_copy(safe, sizeof(safe), msg));
 }
 
 static bool looks_like_file(const char *s)
@@ -110,14 +129,13 @@ static enum exit_status load_file(const char *what, const char *path, file_parse
 	int rc;
 
 	if (st != FACT_OK) {
-		fprintf(stderr, "sockcap: cannot read %s '%s': %s\n", what, path,
-			fact_status_reason(st));
+		complain("cannot read %s %s: %s", what, QUOTED(path), fact_status_reason(st));
 		return EXIT_USAGE;
 	}
 	rc = parse(t.data, t.len, path, out, err, sizeof(err));
 	text_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "sockcap: bad %s: %s\n", what, err);
+		complain("bad %s: %s", what, err);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -142,10 +160,16 @@ static enum exit_status load_profile(const char *spec, struct profile *p)
 		return load_file("profile", spec, parse_profile, p);
 	if (profile_builtin(spec, p) == 0)
 		return EXIT_OK;
-	fprintf(stderr, "sockcap: unknown profile '%s'; built-in profiles:", spec);
-	for (size_t i = 0; profile_builtin_name(i); i++)
-		fprintf(stderr, " %s", profile_builtin_name(i));
-	fputc('\n', stderr);
+	{
+		char names[256];
+		size_t o = 0;
+
+		names[0] = '\0';
+		for (size_t i = 0; profile_builtin_name(i) && o < sizeof(names); i++)
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? " " : "",
+					      profile_builtin_name(i));
+		complain("unknown profile %s; built-in profiles: %s", QUOTED(spec), names);
+	}
 	return EXIT_USAGE;
 }
 
@@ -155,27 +179,57 @@ static bool want_color(const struct cli *c)
 
 	if (c->color != COLOR_AUTO)
 		return c->color == COLOR_ALWAYS;
-	return !c->output && isatty(STDOUT_FILENO) && !(no && *no) &&
+	return (!c->output || strcmp(c->output, "-") == 0) && isatty(STDOUT_FILENO) && !(no && *no) &&
 	       !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Why nothing could be read at root, in words for a message. */
+static const char *root_problem(const char *root)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int proc;
+
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM ? "permission denied"
+		       : errno == ENOTDIR		  ? "not a directory"
+		       : errno == ENOENT		  ? "no such directory"
+							  : strerror(errno);
+	proc = openat(fd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(fd);
+	if (proc < 0)
+		return errno == EACCES || errno == EPERM ? "permission denied on its proc directory"
+							  : "no readable proc directory there";
+	close(proc);
+	return "nothing under its proc directory could be read";
 }
 
 static enum exit_status read_host(const struct cli *c, struct facts *f)
 {
 	struct source src = source_root(c->root);
 	long ps = sysconf(_SC_PAGESIZE);
+	char hide[32];
 
-	switch (facts_read_pid(&src, ps > 0 ? (uint64_t)ps : 4096, c->pid, f)) {
-	case FACTS_NO_ROOT:
-		complain("cannot read the host at '%s': no readable proc directory there", c->root);
+	enum facts_result r = facts_read_pid(&src, ps > 0 ? (uint64_t)ps : 4096, c->pid, f);
+
+	if (r == FACTS_NO_ROOT) {
+		complain("cannot read the host at %s: %s", QUOTED(c->root), root_problem(c->root));
 		return EXIT_SYSTEM;
-	case FACTS_NO_PID:
-		complain("no process '%u': '%s' has no proc/%u", c->pid, c->root, c->pid);
+	}
+	/* hidepid hides another user's process (some kernels still let its
+	 * directory be opened, never its files). */
+	if ((r == FACTS_NO_PID || (c->pid && f->f[F_NOFILE].status == FACT_MISSING)) &&
+	    geteuid() != 0 && facts_proc_hides_pids(&src, hide, sizeof(hide))) {
+		complain("no process '%u' visible: %s/proc is mounted with %s, which hides other "
+			 "users' processes; run as root or as the process's user",
+			 c->pid, strcmp(c->root, "/") == 0 ? "" : c->root, hide);
 		return EXIT_USAGE;
-	case FACTS_OK:
-		break;
+	}
+	if (r == FACTS_NO_PID) {
+		complain("no process '%u': %s has no proc/%u", c->pid, QUOTED(c->root), c->pid);
+		return EXIT_USAGE;
 	}
 	if (c->pid && f->f[F_NOFILE].status != FACT_OK) {
-		complain("cannot read the limits of process '%u': '%s' is %s", c->pid,
+		complain("cannot read the limits of process '%u': %s is %s", c->pid,
 			 f->f[F_NOFILE].path, fact_status_reason(f->f[F_NOFILE].status));
 		return EXIT_SYSTEM;
 	}
@@ -228,13 +282,16 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.app_bytes_set = c->app_bytes_set,
 		.app_bytes = c->app_bytes,
 		.calibration = c->calibration ? &a->calibration : NULL,
+		.reserve_set = c->reserve_set,
+		.reserve_is_share = c->reserve_is_share,
+		.reserve = c->reserve,
 	};
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);
 	if (!a->has_plan && need_plan) {
 		complain("no target: the memory ceiling is unknown (%s is %s); give --target N",
-			 a->facts.f[F_MEM_AVAILABLE].path,
-			 fact_status_name(a->facts.f[F_MEM_AVAILABLE].status));
+			 a->facts.f[F_MEM_TOTAL].path,
+			 fact_status_name(a->facts.f[F_MEM_TOTAL].status));
 		return EXIT_USAGE;
 	}
 	a->in = (struct report_input){c->root, &a->facts, &a->profile, &a->options,
@@ -242,15 +299,55 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 	return EXIT_OK;
 }
 
-/* --check: the target is not reached, or changes are pending. */
+/* Why --check fails, or NULL when it passes: an answer that cannot be
+ * trusted (a row that could bind is unknown, a capacity of 0) fails as
+ * surely as one below the target or with changes pending. */
+static const char *check_failure(const struct analysis *a, char *buf, size_t size)
+{
+	const struct capacity *b = &a->plan.before;
+	char n[FMT_MAX], t[FMT_MAX];
+
+	/* plan_compute made the capacity before it looked for a target. */
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (row_can_bind((enum row_id)i) && b->rows[i].status == ROWS_UNKNOWN) {
+			snprintf(buf, size, "the %s row could bind and is unknown: %s",
+				 row_name((enum row_id)i), b->rows[i].note);
+			return buf;
+		}
+	if (!b->known || b->connections == 0) {
+		snprintf(buf, size, "the capacity is 0 connections (bound by %s)",
+			 b->known ? row_name(b->binding) : "nothing known");
+		return buf;
+	}
+	if (!a->has_plan)
+		return "there is no target: the memory ceiling is unknown";
+	if (b->connections < a->plan.target) {
+		snprintf(buf, size, "the capacity, %s connections (bound by %s), is below the "
+				    "target of %s",
+			 fmt_count(n, sizeof(n), b->connections), row_name(b->binding),
+			 fmt_count(t, sizeof(t), a->plan.target));
+		return buf;
+	}
+	if (!a->plan.reachable)
+		return "the target is not reached by settings alone";
+	if (a->plan.nrecs > 0) {
+		snprintf(buf, size, "%u change%s pending ('sockcap plan')", a->plan.nrecs,
+			 a->plan.nrecs == 1 ? " is" : "s are");
+		return buf;
+	}
+	return NULL;
+}
+
+/* --check: exit 1, saying why on stderr, when check_failure finds a reason. */
 static enum exit_status check_status(const struct cli *c, const struct analysis *a)
 {
-	if (!c->check)
+	char buf[400];
+	const char *why;
+
+	if (!c->check || !(why = check_failure(a, buf, sizeof(buf))))
 		return EXIT_OK;
-	if (!a->has_plan || !a->plan.reachable || a->plan.nrecs > 0 ||
-	    !a->plan.before.known || a->plan.before.connections < a->plan.target)
-		return EXIT_CHECK;
-	return EXIT_OK;
+	complain("check failed: %s", why);
+	return EXIT_CHECK;
 }
 
 static enum exit_status render(const struct cli *c, struct analysis *a, bool plan_view,
@@ -264,6 +361,14 @@ static enum exit_status render(const struct cli *c, struct analysis *a, bool pla
 			text_plan(&a->in, want_color(c), out);
 		else
 			text_audit(&a->in, want_color(c), out);
+		return check_status(c, a);
+	}
+	if (c->format == FORMAT_PROMETHEUS) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		prom_audit(&a->in, c->has_target, (uint64_t)now.tv_sec * 1000 +
+						      (uint64_t)now.tv_nsec / 1000000, out);
 		return check_status(c, a);
 	}
 	doc = report_audit(&a->in);
@@ -369,7 +474,11 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 {
 	static struct calibration cal;
 	struct calibrate_options opt = {
-		.pairs = c->has_connections ? c->connections : CALIBRATE_DEFAULT_PAIRS,
+		.pairs = c->has_connections ? c->connections
+			 : c->pid	    ? CALIBRATE_DEFAULT_CONNECTIONS
+					    : CALIBRATE_DEFAULT_PAIRS,
+		.pid = c->pid,
+		.send = c->send,
 		.progress = isatty(STDERR_FILENO) != 0,
 	};
 	struct source src = source_root("/");
@@ -381,12 +490,27 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 		complain("%s", "calibrate measures this host: --root does not apply");
 		return EXIT_USAGE;
 	}
-	if (calibrate_run(&src, &opt, &cal, err, sizeof(err)) != 0) {
+	if (c->send && !c->pid) {
+		complain("%s", "--send applies to 'calibrate --pid' only");
+		return EXIT_USAGE;
+	}
+	switch (calibrate_run(&src, &opt, &cal, err, sizeof(err))) {
+	case CALIBRATE_OK:
+		break;
+	case CALIBRATE_REFUSED:
+		complain("calibration refused: %s", err);
+		return EXIT_USAGE;
+	case CALIBRATE_FAILED:
 		complain("calibration failed: %s", err);
 		return EXIT_SYSTEM;
 	}
 	doc = report_calibration(&cal);
-	if (c->save) {
+	/* An untrusted figure is shown with its uncertainty, never saved. */
+	if (c->save && !cal.trusted) {
+		complain("not saved to '%s': %s", c->save,
+			 cal.nnotes ? cal.notes[cal.nnotes - 1] : "the measurement is not trusted");
+		st = EXIT_USAGE;
+	} else if (c->save) {
 		char *json = doc ? cJSON_Print(doc) : NULL;
 		size_t len = json ? strlen(json) : 0;
 
@@ -398,13 +522,56 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 		}
 		cJSON_free(json);
 	}
-	if (st == EXIT_OK) {
-		if (c->format == FORMAT_TEXT)
-			text_calibration(&cal, out);
-		else
-			st = emit(doc, c, out);
+	if (c->format == FORMAT_TEXT) {
+		text_calibration(&cal, out);
+	} else {
+		enum exit_status e = emit(doc, c, out);
+
+		st = st == EXIT_OK ? e : st;
 	}
 	return st;
+}
+
+/* The check mode: never exit 2 (CRITICAL) for a usage error, always one
+ * status line on stdout. */
+static enum exit_status cmd_nagios(const struct cli *c, FILE *out)
+{
+	static struct analysis a;
+	struct plugin_options o = {
+		.warning_text = c->warning ? c->warning : PLUGIN_DEFAULT_WARNING,
+		.critical_text = c->critical ? c->critical : PLUGIN_DEFAULT_CRITICAL,
+		.has_target = c->has_target,
+		.target = c->target,
+	};
+	char err[128];
+	enum exit_status st;
+
+	plugin_arm_timeout(c->timeout ? c->timeout : 10);
+	if (c->warning)
+		o.warning = c->warning_range;
+	else
+		range_parse(PLUGIN_DEFAULT_WARNING, &o.warning, err, sizeof(err));
+	if (c->critical)
+		o.critical = c->critical_range;
+	else
+		range_parse(PLUGIN_DEFAULT_CRITICAL, &o.critical, err, sizeof(err));
+	if ((st = analyse(c, false, &a)) != EXIT_OK) {
+		plugin_unknown(st == EXIT_USAGE ? "usage error (see standard error)"
+					       : "the host could not be read (see standard error)",
+			      out);
+		return (enum exit_status)PLUGIN_UNKNOWN;
+	}
+	return (enum exit_status)plugin_report(&a.in, &o, out);
+}
+
+/* A usage error of the check mode is UNKNOWN: the command may come after
+ * the bad option, which the parser never reached. */
+static bool names_nagios(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "nagios") == 0)
+			return true;
+	return false;
 }
 
 static const struct command *find_command(const char *name)
@@ -429,32 +596,47 @@ int main(int argc, char **argv)
 
 	arena_use_for_json();
 	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
-		fprintf(stderr, "sockcap: %s\n", err);
+		complain("%s", err);
 		short_usage();
+		if (c.plugin || names_nagios(argc, argv)) {
+			plugin_unknown(err, stdout);
+			return (int)PLUGIN_UNKNOWN;
+		}
 		return EXIT_USAGE;
 	}
 	if (c.help || c.version) {
 		if (c.help)
-			usage(stdout);
+			usage(stdout, c.plugin);
 		else
 			printf("sockcap %s\n", SOCKCAP_VERSION);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
-			complain("%s", "cannot write to standard output");
+			complain("cannot write to standard output: %s", strerror(errno));
 			return EXIT_SYSTEM;
 		}
 		return EXIT_OK;
 	}
 	cmd = find_command(c.command);
 	if (!cmd) {
-		fprintf(stderr, "sockcap: unknown command '%s'\n", c.command);
+		complain("unknown command %s", QUOTED(c.command));
 		short_usage();
 		return EXIT_USAGE;
 	}
-	if ((c.has_connections || c.save) && cmd->run != cmd_calibrate) {
-		fprintf(stderr, "sockcap: --%s applies to 'calibrate' only\n",
-			c.save ? "save" : "connections");
+	if ((c.has_connections || c.save || c.send) && cmd->run != cmd_calibrate) {
+		complain("--%s applies to 'calibrate' only",
+			 c.save ? "save" : c.send ? "send" : "connections");
 		short_usage();
 		return EXIT_USAGE;
+	}
+	if ((c.warning || c.critical || c.timeout) && cmd->run != cmd_nagios) {
+		fprintf(stderr, "sockcap: --%s applies to 'nagios' only\n",
+			c.warning ? "warning" : c.critical ? "critical" : "timeout");
+		short_usage();
+		return EXIT_USAGE;
+	}
+	if (c.format == FORMAT_PROMETHEUS && cmd->run != cmd_audit && cmd->run != cmd_plan) {
+		fprintf(stderr, "sockcap: --format prometheus applies to 'audit' and 'plan' only\n");
+		short_usage();
+		return cmd->run == cmd_nagios ? (int)PLUGIN_UNKNOWN : EXIT_USAGE;
 	}
 	/* Render into memory first: nothing reaches stdout or the -o file
 	 * unless the whole document was made. */
@@ -469,8 +651,16 @@ int main(int argc, char **argv)
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
-	if (st == EXIT_OK || st == EXIT_CHECK) {
-		int rc = c.output ? output_to_file(c.output, buf, len, err, sizeof(err))
+	/* A check's every state has its status line; a refused save still
+	 * shows the measurement it did not save. */
+	if (st == EXIT_OK || st == EXIT_CHECK || cmd->run == cmd_nagios ||
+	    (st == EXIT_USAGE && cmd->run == cmd_calibrate && len)) {
+		int rc;
+
+		/* Whatever the format, no control character but the colours
+		 * reaches a terminal or a file. */
+		safe_terminal(buf, len);
+		rc = c.output ? output_to_file(c.output, buf, len, err, sizeof(err))
 				  : output_to_stdout(buf, len, err, sizeof(err));
 		if (rc != 0) {
 			complain("%s", err);

@@ -46,6 +46,12 @@ const char *row_status_name(enum row_status s)
 	return names[s];
 }
 
+const char *app_bytes_from_name(enum app_bytes_from f)
+{
+	static const char *const names[] = {"profile", "option", "calibration"};
+	return names[f];
+}
+
 bool row_can_bind(enum row_id id)
 {
 	return id != ROW_NOFILE_HARD && id != ROW_NR_OPEN && id < ROW_COUNT;
@@ -160,10 +166,10 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 	in = common + (pc->memcg_tcp_on_accept ? charged(f, CACHE_TCP) : 0);
 	out = common + charged(f, CACHE_TCP) + charged(f, CACHE_BIND_BUCKET) +
 	      charged(f, CACHE_BIND2_BUCKET);
-	if (opt->calibration && opt->calibration->memcg) {
+	if (opt->calibration && opt->calibration->memcg_in)
 		in = opt->calibration->memcg_bytes_per_accepted_socket;
+	if (opt->calibration && opt->calibration->memcg_out)
 		out = opt->calibration->memcg_bytes_per_opened_socket;
-	}
 	pc->memcg_bytes_per_inbound_socket = in;
 	pc->memcg_bytes_per_outbound_socket = out;
 	inbound = u64_sat_sub(pc->sockets, pc->outbound_sockets);
@@ -211,7 +217,16 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		pc->tx_bytes = fact_ok(f, F_TCP_WMEM) ? f->f[F_TCP_WMEM].v[1] : TCP_WMEM_DEFAULT;
 	pc->buffer_bytes = u64_sat_mul(pc->sockets, u64_sat_add(truesize(pc->rx_bytes, opt),
 								 truesize(pc->tx_bytes, opt)));
-	pc->app_bytes = opt->app_bytes_set ? opt->app_bytes : p->app_bytes;
+	/* --app-bytes, else what calibrate --pid measured, else the profile. */
+	pc->app_bytes = p->app_bytes;
+	pc->app_bytes_from = APP_BYTES_PROFILE;
+	if (opt->app_bytes_set) {
+		pc->app_bytes = opt->app_bytes;
+		pc->app_bytes_from = APP_BYTES_OPTION;
+	} else if (opt->calibration && opt->calibration->app) {
+		pc->app_bytes = opt->calibration->app_bytes_per_connection;
+		pc->app_bytes_from = APP_BYTES_CALIBRATION;
+	}
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),

@@ -35,6 +35,11 @@ struct row {
 	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
 };
 
+/* Where the per-connection application bytes came from. */
+enum app_bytes_from { APP_BYTES_PROFILE, APP_BYTES_OPTION, APP_BYTES_CALIBRATION };
+
+const char *app_bytes_from_name(enum app_bytes_from f);
+
 struct per_connection {
 	uint64_t sockets;                 /* sockets_per_connection */
 	uint64_t outbound_sockets;
@@ -42,6 +47,7 @@ struct per_connection {
 	uint64_t outbound_extra_bytes;    /* port bind buckets per outbound socket */
 	uint64_t buffer_bytes;            /* in-flight data at truesize, all sockets */
 	uint64_t app_bytes;
+	enum app_bytes_from app_bytes_from;
 	uint64_t total_bytes;
 	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
 	enum size_from object_sizes_from; /* where the TCP object's size came from */
@@ -72,6 +78,12 @@ struct model_options {
 	uint64_t app_bytes;
 	const struct calibration *calibration; /* measured costs, or NULL */
 	bool numbers_only;      /* skip warnings and source notes (the plan's "after") */
+	/* --reserve: memory the default plan leaves to the system and the
+	 * application; reserve is in bytes, or in permille of the memory when
+	 * reserve_is_share. Without it the planner's default applies. */
+	bool reserve_set;
+	bool reserve_is_share;
+	uint64_t reserve;
 };
 
 struct capacity {

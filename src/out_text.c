@@ -105,8 +105,9 @@ static void cost_line(const struct report_input *in, FILE *out)
 	if (pc->outbound_sockets && pc->outbound_extra_bytes)
 		fprintf(out, " (+%llu B port buckets per outbound socket)",
 			(unsigned long long)pc->outbound_extra_bytes);
-	fprintf(out, " + %s buffers + %s app = %s per connection\n",
+	fprintf(out, " + %s buffers + %s app%s = %s per connection\n",
 		fmt_bytes(b, sizeof(b), pc->buffer_bytes), fmt_bytes(a, sizeof(a), pc->app_bytes),
+		pc->app_bytes_from == APP_BYTES_CALIBRATION ? " (measured)" : "",
 		fmt_bytes(t, sizeof(t), pc->total_bytes));
 	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
@@ -312,6 +313,15 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 	fprintf(out, "%splan for %s concurrent connections%s; profile %s%s\n", s.bold,
 		fmt_count(n, sizeof(n), pl->target),
 		pl->target_is_ceiling ? " (what memory can carry)" : "", in->profile->name, s.reset);
+	if (pl->target_is_ceiling) {
+		char m[FMT_MAX], r[FMT_MAX];
+
+		fprintf(out, "ceiling %s %s less a reserve of %s (--reserve) for the system and the "
+			     "application\n",
+			pl->ceiling_from == F_CG_MEM_MAX ? "the cgroup limit" : "MemTotal",
+			fmt_bytes(m, sizeof(m), pl->ceiling_memory_bytes),
+			fmt_bytes(r, sizeof(r), pl->reserve_bytes));
+	}
 	capacity_line("now", &pl->before, out);
 	capacity_line("after", &pl->after, out);
 	if (pl->reachable)
@@ -418,28 +428,53 @@ void text_profiles(const struct profile *profiles, size_t n, FILE *out)
 
 void text_calibration(const struct calibration *c, FILE *out)
 {
-	char a[FMT_MAX], b[FMT_MAX];
+	char a[FMT_MAX], b[FMT_MAX], d[FMT_MAX], e[FMT_MAX];
 
-	fprintf(out, "calibrated on Linux %s with %s loopback sockets in %llu ms\n",
-		c->kernel_release, fmt_count(a, sizeof(a), c->sockets),
-		(unsigned long long)c->elapsed_ms);
-	fprintf(out, "kernel bytes per socket       %s (growth of Slab in proc/meminfo",
-		fmt_count(a, sizeof(a), c->kernel_bytes_per_socket));
+	if (c->app)
+		fprintf(out, "calibrated %s (pid %llu) on %s with %s idle connections on Linux %s "
+			     "in %llu ms\n",
+			c->server, (unsigned long long)c->pid, c->listener,
+			fmt_count(a, sizeof(a), c->connections), c->kernel_release,
+			(unsigned long long)c->elapsed_ms);
+	else
+		fprintf(out, "calibrated on Linux %s with %s loopback sockets in %llu ms\n",
+			c->kernel_release, fmt_count(a, sizeof(a), c->sockets),
+			(unsigned long long)c->elapsed_ms);
+	fprintf(out, "kernel bytes per socket       %s +/- %s (steps %s..%s; active slab objects)\n",
+		fmt_count(a, sizeof(a), c->kernel_bytes_per_socket),
+		fmt_count(b, sizeof(b), c->kernel_uncertainty_bytes),
+		fmt_count(d, sizeof(d), c->kernel_bytes_min),
+		fmt_count(e, sizeof(e), c->kernel_bytes_max));
+	fprintf(out, "slab total per socket         %s (cross-check: Slab in proc/meminfo",
+		fmt_count(a, sizeof(a), c->slab_bytes_per_socket));
 	if (c->proc_inode_bytes)
 		fprintf(out, "; %s B of /proc readers' objects discounted",
 			fmt_count(b, sizeof(b), c->proc_inode_bytes));
 	fputs(")\n", out);
-	if (c->memcg) {
+	if (c->app) {
+		fprintf(out, "app bytes per connection      %s (steps %s..%s; the server's anonymous "
+			     "memory)\n",
+			fmt_count(a, sizeof(a), c->app_bytes_per_connection),
+			fmt_count(b, sizeof(b), c->app_bytes_min),
+			fmt_count(d, sizeof(d), c->app_bytes_max));
+		if (c->server_cgroup)
+			fprintf(out, "cgroup bytes per connection   %s (the server's cgroup charge)\n",
+				fmt_count(a, sizeof(a), c->cgroup_bytes_per_connection));
+	}
+	if (c->memcg_in)
 		fprintf(out, "cgroup bytes per accepted     %s\n",
 			fmt_count(a, sizeof(a), c->memcg_bytes_per_accepted_socket));
+	if (c->memcg_out)
 		fprintf(out, "cgroup bytes per opened       %s\n",
 			fmt_count(a, sizeof(a), c->memcg_bytes_per_opened_socket));
-	}
-	fprintf(out, "buffers                       %s B unread cost %s B each: overhead %llu.%03llu\n",
-		fmt_count(a, sizeof(a), c->buffer_payload_bytes),
-		fmt_count(b, sizeof(b), c->buffer_truesize_bytes),
-		(unsigned long long)(c->buffer_overhead_milli / 1000),
-		(unsigned long long)(c->buffer_overhead_milli % 1000));
+	if (!c->app)
+		fprintf(out, "buffers                       %s B unread cost %s B each: overhead "
+			     "%llu.%03llu\n",
+			fmt_count(a, sizeof(a), c->buffer_payload_bytes),
+			fmt_count(b, sizeof(b), c->buffer_truesize_bytes),
+			(unsigned long long)(c->buffer_overhead_milli / 1000),
+			(unsigned long long)(c->buffer_overhead_milli % 1000));
+	fprintf(out, "trusted                       %s\n", c->trusted ? "yes" : "no: not saved");
 	for (unsigned i = 0; i < c->nnotes; i++)
 		fprintf(out, "note: %s\n", c->notes[i]);
 }

@@ -427,7 +427,8 @@ static bool parse_scaled(const char *s, const struct suffix *sfx, uint64_t *out)
 bool parse_count_arg(const char *s, uint64_t *out)
 {
 	static const struct suffix sfx[] = {
-		{"k", 1000}, {"K", 1000}, {"M", 1000000}, {"G", 1000000000}, {NULL, 0},
+		{"k", 1000}, {"K", 1000}, {"m", 1000000}, {"M", 1000000},
+		{"g", 1000000000}, {"G", 1000000000}, {NULL, 0},
 	};
 	return parse_scaled(s, sfx, out);
 }
@@ -437,12 +438,20 @@ bool parse_size_arg(const char *s, uint64_t *out)
 	static const struct suffix sfx[] = {
 		{"B", 1},
 		{"K", 1ULL << 10}, {"k", 1ULL << 10}, {"KiB", 1ULL << 10},
-		{"M", 1ULL << 20}, {"MiB", 1ULL << 20},
-		{"G", 1ULL << 30}, {"GiB", 1ULL << 30},
-		{"T", 1ULL << 40}, {"TiB", 1ULL << 40},
+		{"M", 1ULL << 20}, {"m", 1ULL << 20}, {"MiB", 1ULL << 20},
+		{"G", 1ULL << 30}, {"g", 1ULL << 30}, {"GiB", 1ULL << 30},
+		{"T", 1ULL << 40}, {"t", 1ULL << 40}, {"TiB", 1ULL << 40},
 		{NULL, 0},
 	};
 	return parse_scaled(s, sfx, out);
+}
+
+bool parse_share_arg(const char *s, uint64_t *permille)
+{
+	static const struct suffix sfx[] = {{"%", 10}, {NULL, 0}};
+	size_t n = strlen(s);
+
+	return n > 1 && s[n - 1] == '%' && parse_scaled(s, sfx, permille);
 }
 
 bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor)

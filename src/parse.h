@@ -81,13 +81,18 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
  * characters. */
 void text_printable(char *s);
 
-/* A command-line count: "250000", "250k", "1.5M", "2G" (powers of 1000). The
- * result must be a whole number. */
+/* A command-line count: "250000", "250k", "1.5M" or "1.5m", "2G" or "2g"
+ * (powers of 1000). The result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);
 
-/* A command-line size in bytes: "4096", "8K", "8KiB", "1.5MiB", "2G" (powers
- * of 1024, as ulimit and systemd read them). The result must be whole. */
+/* A command-line size in bytes: "4096", "8K", "8k", "8KiB", "1.5MiB", "1.5m",
+ * "2G", "2g" (powers of 1024, as ulimit and systemd read them). The result
+ * must be whole. */
 bool parse_size_arg(const char *s, uint64_t *out);
+
+/* A command-line share: "10%", "12.5%" as permille (100, 125); whole
+ * permille only. */
+bool parse_share_arg(const char *s, uint64_t *permille);
 
 /* "6.1.0-18-amd64" -> 6, 1. */
 bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor);

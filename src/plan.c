@@ -30,6 +30,30 @@ uint64_t plan_round_up(uint64_t v)
 	return u64_sat_mul(v / unit + 1, unit);
 }
 
+uint64_t plan_round_down(uint64_t v)
+{
+	uint64_t unit = 1;
+
+	while (v / unit >= 100)
+		unit *= 10;
+	return v / unit * unit;
+}
+
+uint64_t plan_usage_allowance(uint64_t used)
+{
+	uint64_t decade = 1;
+
+	while (decade < used && decade <= UINT64_MAX / 10)
+		decade *= 10;
+	return used == 0 ? 0 : decade < used ? UINT64_MAX : decade;
+}
+
+/* A fact's live usage as an allowance (0 when unread). */
+static uint64_t allowance_of(const struct facts *f, enum fact_id id)
+{
+	return fact_ok(f, id) ? plan_usage_allowance(f->f[id].v[0]) : 0;
+}
+
 /* 10% headroom, then a readable number. */
 static uint64_t with_headroom(uint64_t v)
 {
@@ -186,17 +210,16 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 			    (unsigned long long)hard);
 	}
 	sysctl_at_least(pl, f, F_FILE_MAX,
-			u64_sat_add(sockets, fact_ok(f, F_FILE_NR) ? f->f[F_FILE_NR].v[0] : 0),
-			UINT64_MAX, "open files of every process on the host");
+			u64_sat_add(sockets, allowance_of(f, F_FILE_NR)), UINT64_MAX,
+			"open files of every process on the host (allocated now, rounded up)");
 	if (p->epoll)
 		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets, UINT64_MAX,
 				"epoll watches of the user the server runs as");
 	if (p->conntrack && fact_ok(f, F_CONNTRACK_MAX))
 		sysctl_at_least(pl, f, F_CONNTRACK_MAX,
-				u64_sat_add(sockets, fact_ok(f, F_CONNTRACK_COUNT)
-							     ? f->f[F_CONNTRACK_COUNT].v[0]
-							     : 0),
-				CONNTRACK_MAX_LIMIT, "tracked flows, one per socket");
+				u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
+				CONNTRACK_MAX_LIMIT,
+				"tracked flows, one per socket, and those tracked now (rounded up)");
 }
 
 /* Largest tcp_mem pressure sockcap recommends: max (1.5 × pressure) at most
@@ -277,8 +300,7 @@ static void advise_ports(struct plan *pl, const struct facts *f, const struct pr
 
 static void advise_threads(struct plan *pl, const struct facts *f, const struct profile *p)
 {
-	uint64_t used = fact_ok(f, F_THREADS_IN_USE) ? f->f[F_THREADS_IN_USE].v[0] : 0;
-	uint64_t need = u64_sat_add(pl->target, used), hard;
+	uint64_t need = u64_sat_add(pl->target, allowance_of(f, F_THREADS_IN_USE)), hard;
 
 	if (!p->thread_per_connection)
 		return;
@@ -288,9 +310,7 @@ static void advise_threads(struct plan *pl, const struct facts *f, const struct 
 			"threads of the user", &hard);
 	if (fact_ok(f, F_CG_PIDS_MAX) && f->f[F_CG_PIDS_MAX].v[0] != U64_UNLIMITED) {
 		uint64_t cur = f->f[F_CG_PIDS_MAX].v[0];
-		uint64_t cgneed = u64_sat_add(pl->target, fact_ok(f, F_CG_PIDS_CURRENT)
-								 ? f->f[F_CG_PIDS_CURRENT].v[0]
-								 : 0);
+		uint64_t cgneed = u64_sat_add(pl->target, allowance_of(f, F_CG_PIDS_CURRENT));
 		uint64_t rec = with_headroom(cgneed);
 
 		if (cgneed > cur)
@@ -315,7 +335,7 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 	uint64_t ram_need = 0;
 	struct recommendation *r;
 
-	if (mem->status == ROWS_OK && mem->connections < pl->target) {
+	if (mem->status == ROWS_OK && mem->connections < pl->target && !pl->target_is_ceiling) {
 		uint64_t shortfall = u64_sat_sub(need, mem->value);
 
 		if (mem->source == F_CG_MEM_MAX) {
@@ -463,18 +483,56 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 	}
 }
 
-bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target)
+uint64_t plan_default_reserve(uint64_t total_bytes)
 {
-	const struct row *mem = &c->rows[ROW_MEMORY];
-	uint64_t t;
+	uint64_t tenth = total_bytes / 10, quarter = total_bytes / 4;
 
-	if (mem->status != ROWS_OK)
+	return u64_max(tenth, u64_min(1ULL << 30, quarter));
+}
+
+static uint64_t reserve_of(uint64_t total_bytes, const struct model_options *opt)
+{
+	if (!opt->reserve_set)
+		return plan_default_reserve(total_bytes);
+	if (opt->reserve_is_share)
+		return u64_muldiv(total_bytes, opt->reserve, 1000);
+	return u64_min(opt->reserve, total_bytes);
+}
+
+bool plan_ceiling(const struct facts *f, const struct capacity *c,
+		  const struct model_options *opt, struct plan *pl, uint64_t *target)
+{
+	const struct fact *lim = &f->f[F_CG_MEM_MAX];
+	bool host = fact_ok(f, F_MEM_TOTAL) && c->pc.total_bytes > 0;
+	bool cg = lim->status == FACT_OK && lim->v[0] != U64_UNLIMITED && c->pc.memcg_total_bytes > 0;
+	uint64_t t = UINT64_MAX;
+
+	if (!host && !cg)
 		return false;
-	t = mem->connections;
+	if (host) {
+		uint64_t total = u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024);
+		uint64_t reserve = reserve_of(total, opt);
+
+		t = u64_sat_sub(total, reserve) / c->pc.total_bytes;
+		pl->ceiling_from = F_MEM_TOTAL;
+		pl->ceiling_memory_bytes = total;
+		pl->reserve_bytes = reserve;
+	}
+	if (cg) {
+		uint64_t reserve = reserve_of(lim->v[0], opt);
+		uint64_t n = u64_sat_sub(lim->v[0], reserve) / c->pc.memcg_total_bytes;
+
+		if (n < t) {
+			t = n;
+			pl->ceiling_from = F_CG_MEM_MAX;
+			pl->ceiling_memory_bytes = lim->v[0];
+			pl->reserve_bytes = reserve;
+		}
+	}
 	if (c->pc.buffer_bytes > 0 && tcp_mem_pressure_cap(f) != UINT64_MAX)
 		t = u64_min(t, u64_muldiv(tcp_mem_pressure_cap(f), f->page_size, c->pc.buffer_bytes));
-	*target = t;
-	return true;
+	*target = plan_round_down(t);
+	return *target > 0;
 }
 
 void plan_apply(const struct plan *pl, struct facts *f)
@@ -492,6 +550,28 @@ void plan_apply(const struct plan *pl, struct facts *f)
 	}
 }
 
+/* Does the capacity after the changes reach the target? Without --target
+ * the target is what memory carries once the reserve is kept, so the
+ * memory row (MemAvailable, which moves) is left out. */
+static bool reaches(const struct plan *pl, uint64_t target)
+{
+	const struct capacity *c = &pl->after;
+
+	if (!c->known)
+		return false;
+	if (!pl->target_is_ceiling)
+		return c->connections >= target;
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &c->rows[i];
+
+		if (i == ROW_MEMORY || !row_can_bind((enum row_id)i))
+			continue;
+		if (r->status == ROWS_OK && r->connections < target)
+			return false;
+	}
+	return true;
+}
+
 bool plan_compute(const struct facts *f, const struct profile *p,
 		  const struct model_options *opt, bool has_target, uint64_t target,
 		  struct plan *out)
@@ -505,10 +585,13 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	out->nrecs = 0;
 	out->reachable = false;
 	out->unit[0] = '\0';
+	out->ceiling_from = F_MEM_TOTAL;
+	out->ceiling_memory_bytes = 0;
+	out->reserve_bytes = 0;
 	memset(&out->after, 0, offsetof(struct capacity, warnings));
 	model_compute(f, p, opt, &out->before);
 	if (!has_target) {
-		if (!plan_ceiling(f, &out->before, &target))
+		if (!plan_ceiling(f, &out->before, opt, out, &target))
 			return false;
 		out->target_is_ceiling = true;
 	}
@@ -531,6 +614,6 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	masking_settings(out, f);
 	if (f->container.detected)
 		container_forms(out);
-	out->reachable = out->after.known && out->after.connections >= target;
+	out->reachable = reaches(out, target);
 	return true;
 }

@@ -39,7 +39,14 @@ struct plan {
 	struct capacity before;
 	struct capacity after;         /* the model over the facts with every change applied */
 	unsigned nrecs;
-	bool reachable;                /* after.connections >= target */
+	bool reachable;                /* after.connections >= target (without --target:
+					* every row but memory, which the target is) */
+	/* Without --target: the memory the ceiling is carved from (MemTotal, or
+	 * the cgroup limit when that carries fewer connections), in bytes, and
+	 * the reserve left out of it. */
+	enum fact_id ceiling_from;
+	uint64_t ceiling_memory_bytes;
+	uint64_t reserve_bytes;
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
 	 * plan_compute sets each field above by name, so a new one needs a line
@@ -56,9 +63,18 @@ struct plan {
 /* PID_MAX_LIMIT on 64-bit. */
 #define PID_MAX_LIMIT 4194304ULL
 
-/* The default target: the connections memory can carry, with tcp_mem at the
- * largest value sockcap will recommend. False when memory is unknown. */
-bool plan_ceiling(const struct facts *f, const struct capacity *c, uint64_t *target);
+/* The default reserve out of total bytes of memory: the larger of 10% and
+ * 1 GiB, but at most a quarter of it (small machines). */
+uint64_t plan_default_reserve(uint64_t total_bytes);
+
+/* The default target: the connections that memory (MemTotal, or the cgroup
+ * limit) less the reserve can carry at c's per-connection bytes, with
+ * tcp_mem at the largest value sockcap will recommend, rounded down to two
+ * significant digits. Only quantities that do not move between runs enter
+ * it (never MemAvailable or usage). Sets pl's ceiling_from,
+ * ceiling_memory_bytes and reserve_bytes. False when memory is unknown. */
+bool plan_ceiling(const struct facts *f, const struct capacity *c,
+		  const struct model_options *opt, struct plan *pl, uint64_t *target);
 
 /* Plans for target connections (has_target) or for the ceiling. Returns
  * false only when there is no target: no --target and memory unknown. */
@@ -71,5 +87,11 @@ void plan_apply(const struct plan *pl, struct facts *f);
 
 /* Rounds v up to two significant digits (288358 -> 290000). */
 uint64_t plan_round_up(uint64_t v);
+/* Rounds v down to two significant digits (6078263 -> 6000000). */
+uint64_t plan_round_down(uint64_t v);
+/* Live usage as the planner counts it: rounded up to a power of ten (1234
+ * -> 10000), so that usage drifting by a few percent between runs leaves
+ * the recommended values alone (unless it crosses a power of ten). */
+uint64_t plan_usage_allowance(uint64_t used);
 
 #endif

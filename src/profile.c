@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "parse.h"
+#include "safe.h"
 #include "u64.h"
 
 #define GiB (1ULL << 30)
@@ -68,6 +69,10 @@ static const char *store(struct profile *p, const struct profile_key *k, const c
 
 	switch (k->type) {
 	case PTYPE_TEXT:
+		/* It is written into comments of files root installs, and to
+		 * terminals: one line of printable text. */
+		if (!safe_is_text(v))
+			return "must be one line of printable UTF-8 text (no control characters)";
 		if (strlen(v) < k->min || strlen(v) > k->max)
 			return "has the wrong length";
 		break;
@@ -129,9 +134,12 @@ static const char *store(struct profile *p, const struct profile_key *k, const c
 
 /* The parser's state machine: a single mapping of scalar keys to scalar
  * values, each key at most once. */
-int profile_parse(const char *text, size_t len, const char *origin, struct profile *out,
+int profile_parse(const char *text, size_t len, const char *path, struct profile *out,
 		  char *err, size_t errsize)
 {
+	/* The path is the user's, and may hold anything a file name can: it
+	 * reaches messages and comments made safe. */
+	char origin[PROFILE_TEXT_MAX], quoted[SAFE_QUOTE_MAX];
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct profile p;
@@ -140,6 +148,7 @@ int profile_parse(const char *text, size_t len, const char *origin, struct profi
 	int depth = 0, docs = 0, rc = -1;
 	bool done = false;
 
+	safe_copy(origin, sizeof(origin), path);
 	defaults(&p);
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errsize, "%s: cannot start the YAML parser", origin);
@@ -192,7 +201,7 @@ int profile_parse(const char *text, size_t len, const char *origin, struct profi
 				key = find_key(v);
 				if (!key) {
 					set_err(err, errsize, origin, &ev.start_mark,
-						"unknown key '%s'", v);
+						"unknown key %s", safe_quote(quoted, v));
 					goto fail;
 				}
 				if (seen[key - profile_keys]) {
@@ -209,8 +218,8 @@ int profile_parse(const char *text, size_t len, const char *origin, struct profi
 				why = store(&p, key, v, plain);
 			}
 			if (why) {
-				set_err(err, errsize, origin, &ev.start_mark, "key '%s' %s: '%s'",
-					key->name, why, v);
+				set_err(err, errsize, origin, &ev.start_mark, "key '%s' %s: %s",
+					key->name, why, safe_quote(quoted, v));
 				goto fail;
 			}
 			key = NULL;

@@ -93,6 +93,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	add_u64(o, "tx_bytes", pc->tx_bytes);
 	add_u64(o, "buffer_bytes", pc->buffer_bytes);
 	add_u64(o, "app_bytes", pc->app_bytes);
+	cJSON_AddStringToObject(o, "app_bytes_from", app_bytes_from_name(pc->app_bytes_from));
 	add_u64(o, "total_bytes", pc->total_bytes);
 	add_u64(o, "memcg_bytes_per_inbound_socket", pc->memcg_bytes_per_inbound_socket);
 	add_u64(o, "memcg_bytes_per_outbound_socket", pc->memcg_bytes_per_outbound_socket);
@@ -284,6 +285,15 @@ static cJSON *plan_object(const struct plan *pl)
 	add_u64(o, "target", pl->target);
 	cJSON_AddBoolToObject(o, "target_is_ceiling", pl->target_is_ceiling);
 	cJSON_AddBoolToObject(o, "reachable", pl->reachable);
+	if (pl->target_is_ceiling) {
+		cJSON *c = cJSON_AddObjectToObject(o, "ceiling");
+
+		cJSON_AddStringToObject(c, "from", fact_defs[pl->ceiling_from].name);
+		add_u64(c, "memory_bytes", pl->ceiling_memory_bytes);
+		add_u64(c, "reserve_bytes", pl->reserve_bytes);
+	} else {
+		cJSON_AddNullToObject(o, "ceiling");
+	}
 	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
 	return o;
 }
@@ -410,6 +420,15 @@ cJSON *report_profiles(const struct profile *profiles, size_t n)
 	return doc;
 }
 
+static cJSON *spread_object(uint64_t min, uint64_t max)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_u64(o, "min", min);
+	add_u64(o, "max", max);
+	return o;
+}
+
 cJSON *report_calibration(const struct calibration *c)
 {
 	cJSON *doc = cJSON_CreateObject(), *notes;
@@ -418,14 +437,33 @@ cJSON *report_calibration(const struct calibration *c)
 	if (!doc)
 		return NULL;
 	cJSON_AddStringToObject(doc, "kind", "sockcap-calibration");
-	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	add_u64(doc, "schema_version", CALIBRATION_SCHEMA_VERSION);
 	add_u64(doc, "sockets", c->sockets);
 	add_u64(doc, "kernel_bytes_per_socket", c->kernel_bytes_per_socket);
+	cJSON_AddItemToObject(doc, "kernel_bytes_spread",
+			      spread_object(c->kernel_bytes_min, c->kernel_bytes_max));
+	add_u64(doc, "kernel_uncertainty_bytes", c->kernel_uncertainty_bytes);
+	add_u64(doc, "slab_bytes_per_socket", c->slab_bytes_per_socket);
 	add_u64(doc, "proc_inode_bytes_discounted", c->proc_inode_bytes);
-	add_u64_or_null(doc, "memcg_bytes_per_accepted_socket", c->memcg,
+	add_u64_or_null(doc, "memcg_bytes_per_accepted_socket", c->memcg_in,
 			c->memcg_bytes_per_accepted_socket);
-	add_u64_or_null(doc, "memcg_bytes_per_opened_socket", c->memcg,
+	add_u64_or_null(doc, "memcg_bytes_per_opened_socket", c->memcg_out,
 			c->memcg_bytes_per_opened_socket);
+	add_u64_or_null(doc, "app_bytes_per_connection", c->app, c->app_bytes_per_connection);
+	if (c->app) {
+		cJSON *s = cJSON_AddObjectToObject(doc, "server");
+
+		add_u64(s, "pid", c->pid);
+		cJSON_AddStringToObject(s, "name", c->server);
+		cJSON_AddStringToObject(s, "listener", c->listener);
+		add_u64(s, "connections", c->connections);
+		cJSON_AddItemToObject(s, "app_bytes_spread",
+				      spread_object(c->app_bytes_min, c->app_bytes_max));
+		add_u64_or_null(s, "cgroup_bytes_per_connection", c->server_cgroup,
+				c->cgroup_bytes_per_connection);
+	} else {
+		cJSON_AddNullToObject(doc, "server");
+	}
 	add_u64(doc, "buffer_payload_bytes", c->buffer_payload_bytes);
 	add_u64(doc, "buffer_truesize_bytes", c->buffer_truesize_bytes);
 	/* A ratio with three decimals, exactly as measured. */
@@ -433,6 +471,7 @@ cJSON *report_calibration(const struct calibration *c)
 		 (unsigned long long)(c->buffer_overhead_milli / 1000),
 		 (unsigned long long)(c->buffer_overhead_milli % 1000));
 	cJSON_AddItemToObject(doc, "buffer_overhead", cJSON_CreateRaw(ratio));
+	cJSON_AddBoolToObject(doc, "trusted", c->trusted);
 	cJSON_AddStringToObject(doc, "kernel_release", c->kernel_release);
 	add_u64(doc, "elapsed_ms", c->elapsed_ms);
 	notes = cJSON_AddArrayToObject(doc, "notes");

@@ -60,16 +60,39 @@ struct source {
 	/* Is the file system holding relpath mounted read-only? */
 	bool (*readonly)(const struct source *src, const char *relpath);
 	const char *root; /* for the root source: the directory, "/" for the host */
+	int root_fd;      /* the root directory opened (O_PATH), or -1 for the host's "/" */
+	int root_errno;   /* why the root could not be opened, or 0 */
 	const void *ctx;  /* for test sources */
 };
 
-/* A source reading the files under root ("/" for this host). */
+/* A source reading the files under root ("/" for this host). Under any
+ * other root, every path resolves inside it (symbolic links and ".."
+ * included), and only regular files (procfs and sysfs files are) are read:
+ * a device, FIFO, socket or directory in place of a file is FACT_INVALID,
+ * never opened for reading. The root's descriptor lives as long as the
+ * process. */
 struct source source_root(const char *root);
+
+/* Opens relpath under the directory root_fd as openat2's RESOLVE_IN_ROOT
+ * does (with RESOLVE_NO_MAGICLINKS); without openat2 (before Linux 5.6),
+ * with in_root_walk_open. flags are open(2)'s; O_CLOEXEC and O_NOCTTY are
+ * added. Returns a descriptor, or -1 with errno set. */
+int in_root_open(int root_fd, const char *relpath, int flags);
+
+/* The fallback of in_root_open, one path component at a time; exposed for
+ * the unit tests, which run it on kernels that have openat2. */
+int in_root_walk_open(int root_fd, const char *relpath, int flags);
 
 /* Reads the file at path (absolute, or relative to the working directory)
  * to EOF, at most SOURCE_MAX_BYTES. For files named on the command line;
  * host facts go through a struct source. */
 enum fact_status file_read(const char *path, struct text *out);
+
+/* Reads the open file fd to EOF, or with one_record to its first short
+ * read, and closes it (fd < 0: the status of errno). Only a regular file
+ * is read, and a FIFO or pipe when fifo_ok; anything else is FACT_INVALID
+ * before the first read. The readers above are built on it. */
+enum fact_status read_fd(int fd, bool one_record, bool fifo_ok, struct text *out);
 
 /* Maps an errno from open or read to a status. */
 enum fact_status fact_status_from_errno(int err);

@@ -26,7 +26,9 @@
 # numbers, 2^64, words or trailing junk where its numbers are, zeros,
 # 2^64-1, binary junk, a 900 kB line (parsed) or a 2 MiB one (over the read
 # cap); or replaced by a directory, a symlink loop, a FIFO, a symlink to
-# /dev/zero, nothing, or made unreadable (sockcap then runs as nobody).
+# /dev/zero, a symlink to the host's file of the same path (resolved inside
+# the root, it is never the host's), a character device node (as root),
+# nothing, or made unreadable (sockcap then runs as nobody).
 #
 # Each case runs facts, audit (the idle profile and one under which every
 # row applies) and plan --target 100k as JSON, audit as YAML, and audit,
@@ -149,6 +151,10 @@ if [ "${1:-}" = --case ]; then
 	missing) rm -rf "$p" ;;
 	fifo) rm -rf "$p" && mkfifo "$p" ;;
 	devzero) rm -rf "$p" && ln -s /dev/zero "$p" ;;
+	# The host's own file of the same name: under the root it names itself.
+	hostlink) rm -rf "$p" && ln -s "/${p#"$tree"/}" "$p" ;;
+	# A device node in the tree itself (/dev/zero's numbers; root only).
+	chardev) rm -rf "$p" && mknod "$p" c 1 5 ;;
 	denied)
 		if [ -f "$p" ]; then cp "$p" "$p.new" && mv -f "$p.new" "$p"; fi
 		chmod -R a+rX "$tree"
@@ -338,8 +344,11 @@ chmod 644 "$S/junk" "$S/long" "$S/big" "$S/all.yaml"
 # ---- the cases: "id base class kind target" ------------------------------------
 # (overflow_long, 40 digits, and dangling, a symlink to nothing, take the
 # code paths of overflow and missing; they are there for BADINPUT_KINDS.)
+# mknod needs root.
+CHARDEV=""
+[ "$(id -u)" -eq 0 ] && CHARDEV=chardev
 FILE_KINDS=${BADINPUT_KINDS:-"empty blank neg overflow words trailing zero u64max junk bigline
-	longline dir loop missing fifo devzero"}
+	longline dir loop missing fifo devzero hostlink $CHARDEV"}
 DIR_KINDS="missing file loop dangling devzero"
 if [ $deny = yes ]; then
 	[ -z "${BADINPUT_KINDS:-}" ] && FILE_KINDS="$FILE_KINDS denied"
@@ -517,7 +526,12 @@ def expected(cls, kind):
         return {"ok"} if kind == "emptydir" else {"invalid"} if kind == "loop" else EMPTYISH
     if cls == "dirtarget":
         return {"invalid"} if kind == "loop" else {"missing"}  # file, devzero: ENOTDIR
-    if kind in ("dir", "loop", "longline", "devzero"):
+    if kind in ("devzero", "hostlink"):
+        # Resolved inside the root: /dev/zero is not there (missing), and
+        # the host's /proc/meminfo is the link itself (a loop: invalid).
+        # Never the host's file, never a device.
+        return EMPTYISH
+    if kind in ("dir", "loop", "longline", "chardev"):
         return {"invalid"}
     if cls == "text":
         if kind in NUMBERISH:

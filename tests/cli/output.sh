@@ -41,4 +41,52 @@ if [ -w /dev/full ]; then
 	check "--help to a full stdout is exit 3" test $? -eq 3
 fi
 
+"$sockcap" -r "$host" -f json -o - >"$dir/dash.json"
+check "-o - writes standard output" cmp -s "$dir/stdout.json" "$dir/dash.json"
+check "-o - makes no file named -" test ! -e ./- -a ! -e "$dir/-"
+
+mkdir "$dir/adir"
+"$sockcap" -r "$host" -o "$dir/adir" 2>"$dir/err"
+check "-o onto a directory is exit 3" test $? -eq 3
+check "-o onto a directory says so" grep -q "refusing to write '$dir/adir': it is a directory" "$dir/err"
+check "the directory stays a directory" test -d "$dir/adir"
+"$sockcap" -r "$host" -o "$dir/none/" 2>"$dir/err"
+check "-o dir/ is exit 3" test $? -eq 3
+check "-o dir/ says it names a directory" grep -q "cannot write '$dir/none/': it names a directory" "$dir/err"
+
+# Devices, FIFOs and sockets, in a private mount namespace over a tmpfs
+# scratch /dev: the host's devices are never at risk.
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	mkdir "$dir/dev"
+	unshare -m sh -c '
+		dir=$1 sockcap=$2 host=$3
+		mount -t tmpfs sockcap-dev "$dir/dev" || exit 9
+		mknod "$dir/dev/null" c 1 3 && mknod "$dir/dev/loop" b 7 0 && mkfifo "$dir/dev/fifo" || exit 9
+		python3 -c "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$dir/dev/sock" || exit 9
+		"$sockcap" -r "$host" plan --check -t 250k -o "$dir/dev/null"; echo $? >"$dir/null.rc"
+		stat -c %F "$dir/dev/null" >"$dir/null.type"
+		cat "$dir/dev/fifo" >"$dir/fifo.out" & reader=$!
+		"$sockcap" -r "$host" -f json -o "$dir/dev/fifo"; echo $? >"$dir/fifo.rc"
+		wait $reader
+		stat -c %F "$dir/dev/fifo" >"$dir/fifo.type"
+		"$sockcap" -r "$host" -o "$dir/dev/loop" 2>"$dir/loop.err"; echo $? >"$dir/loop.rc"
+		stat -c %F "$dir/dev/loop" >"$dir/loop.type"
+		"$sockcap" -r "$host" -o "$dir/dev/sock" 2>"$dir/sock.err"; echo $? >"$dir/sock.rc"
+		stat -c %F "$dir/dev/sock" >"$dir/sock.type"
+	' sh "$dir" "$sockcap" "$host"
+	check "-o onto a character device: the plan's own status (1: changes pending)" test "$(cat "$dir/null.rc")" = 1
+	check "-o onto a character device leaves it a character device" test "$(cat "$dir/null.type")" = "character special file"
+	check "-o onto a FIFO exits 0" test "$(cat "$dir/fifo.rc")" = 0
+	check "-o onto a FIFO writes into it" cmp -s "$dir/stdout.json" "$dir/fifo.out"
+	check "-o onto a FIFO leaves it a FIFO" test "$(cat "$dir/fifo.type")" = fifo
+	check "-o onto a block device is exit 3" test "$(cat "$dir/loop.rc")" = 3
+	check "-o onto a block device says so" grep -q "it is a block device" "$dir/loop.err"
+	check "-o onto a block device leaves it" test "$(cat "$dir/loop.type")" = "block special file"
+	check "-o onto a socket is exit 3" test "$(cat "$dir/sock.rc")" = 3
+	check "-o onto a socket says so" grep -q "it is a socket" "$dir/sock.err"
+	check "-o onto a socket leaves it" test "$(cat "$dir/sock.type")" = socket
+else
+	echo "output: devices in a private mount namespace need root and unshare -m: skipped"
+fi
+
 finish output

@@ -6,7 +6,8 @@
 #  - sysctl.d output passes `sysctl --dry-run -p` (procps);
 #  - limits.d output has soft and hard nofile lines for '*' and for root,
 #    never 'unlimited';
-#  - the Ansible task list passes `ansible-playbook --syntax-check`;
+#  - the Ansible task list passes `ansible-playbook --syntax-check`
+#    (SOCKCAP_NO_ANSIBLE=REASON skips it and says so: a package build);
 #  - --check exits 1 while changes are pending and 0 once applied.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,6 +17,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 . "$top/tests/lib.sh"
 
+[ -z "${SOCKCAP_NO_ANSIBLE:-}" ] ||
+	echo "plan: ansible-playbook --syntax-check skipped ($SOCKCAP_NO_ANSIBLE)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
 	for profile in idle http proxy; do
@@ -30,11 +33,12 @@ for fixture in "$top"/tests/fixtures/*/; do
 				{ bad "$case: plan failed"; continue; }
 			reachable=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["reachable"])' "$work/plan.json")
 			pending=$($py -c 'import json,sys; print(sum(r["kind"] != "hardware" for r in json.load(open(sys.argv[1]))["recommendations"]))' "$work/plan.json")
+			partial=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["capacity"]["partial"])' "$work/plan.json")
 			# shellcheck disable=SC2086
-			"$sockcap" plan -r "$work/root" -p $profile $t --check >/dev/null
+			"$sockcap" plan -r "$work/root" -p $profile $t --check >/dev/null 2>&1
 			rc=$?
-			if [ "$pending" -gt 0 ] || [ "$reachable" = False ]; then
-				[ $rc -eq 1 ] && ok || bad "$case: --check exits $rc with changes pending"
+			if [ "$pending" -gt 0 ] || [ "$reachable" = False ] || [ "$partial" = True ]; then
+				[ $rc -eq 1 ] && ok || bad "$case: --check exits $rc with changes pending or a row unknown"
 			else
 				[ $rc -eq 0 ] && ok || bad "$case: --check exits $rc with nothing to do"
 			fi
@@ -55,10 +59,12 @@ for fixture in "$top"/tests/fixtures/*/; do
 
 			# shellcheck disable=SC2086
 			"$sockcap" ansible -r "$work/root" -p $profile $t >"$work/tasks.yml"
+			if [ -z "${SOCKCAP_NO_ANSIBLE:-}" ]; then
 			printf -- '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - ansible.builtin.include_tasks: tasks.yml\n    - ansible.builtin.import_tasks: tasks.yml\n' >"$work/play.yml"
 			if (cd "$work" && ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 				ansible-playbook --syntax-check play.yml >"$work/ansible.log" 2>&1); then ok
 			else bad "$case: ansible-playbook --syntax-check: $(tail -5 "$work/ansible.log")"; fi
+			fi
 
 			$py "$top/tests/cli/apply_plan.py" "$work/plan.json" "$work/root"
 			# shellcheck disable=SC2086
@@ -69,8 +75,17 @@ first, again, case = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])),
 left = [r for r in again["recommendations"] if r["kind"] != "hardware"]
 if left:
     sys.exit(f"{case}: still recommends {[r['key'] for r in left]}")
-if first["plan"]["reachable"] and again["capacity"]["connections"] < first["plan"]["target"]:
+# Without --target the target is what memory carries less the reserve:
+# memory (MemAvailable now) may bind below it, no other row may.
+ceiling = first["plan"]["target_is_ceiling"]
+if first["plan"]["reachable"] and again["capacity"]["connections"] < first["plan"]["target"] \
+        and not (ceiling and again["capacity"]["binding"] == "memory"):
     sys.exit(f"{case}: capacity {again['capacity']['connections']} below {first['plan']['target']}")
+if ceiling:
+    short = [l["id"] for l in again["limits"] if l["id"] not in ("memory", "nofile_hard", "nr_open")
+             and l["status"] == "ok" and l["connections"] < first["plan"]["target"]]
+    if first["plan"]["reachable"] and short:
+        sys.exit(f"{case}: {short} below the ceiling {first['plan']['target']}")
 if first["plan"]["after"] != again["capacity"]:
     sys.exit(f"{case}: predicted {first['plan']['after']}, got {again['capacity']}")
 PY

@@ -14,7 +14,9 @@ check "install exits 0" test $? -eq 0
 for f in opt/sc/bin/sockcap opt/sc/share/man/man8/sockcap.8 \
 	opt/sc/share/bash-completion/completions/sockcap \
 	opt/sc/share/zsh/vendor-completions/_sockcap \
-	opt/sc/share/fish/vendor_completions.d/sockcap.fish; do
+	opt/sc/share/fish/vendor_completions.d/sockcap.fish \
+	opt/sc/share/sockcap/schema/audit.schema.json \
+	opt/sc/share/sockcap/schema/calibration.schema.json; do
 	check "installs $f" test -f "$stage/$f"
 done
 check "the binary is executable" test -x "$stage/opt/sc/bin/sockcap"
@@ -30,4 +32,5 @@ make -s -C "$top" uninstall DESTDIR="$stage" PREFIX=/opt/sc >/dev/null
 make -s -C "$top" uninstall DESTDIR="$stage" BINDIR=/usr/sbin MANDIR=/usr/share/man >/dev/null
 left=$(find "$stage" -type f | wc -l)
 check "uninstall removes every file" test "$left" -eq 0
+check "uninstall removes the schema directory" test ! -e "$stage/opt/sc/share/sockcap"
 finish install

@@ -70,7 +70,7 @@ bash_complete() {
 		_ "$comp/sockcap.bash" "$@" 2>/dev/null
 }
 [ "$(bash_complete sockcap --fo)" = "--format" ] && ok || bad "bash: --fo does not complete to --format"
-[ "$(bash_complete sockcap --format '' | sort | tr '\n' ' ')" = "json text yaml " ] && ok || bad "bash: --format values"
+[ "$(bash_complete sockcap --format '' | sort | tr '\n' ' ')" = "json prometheus text yaml " ] && ok || bad "bash: --format values"
 [ "$(bash_complete sockcap --color al)" = "always" ] && ok || bad "bash: --color values"
 bash_complete sockcap -p '' | grep -qx proxy && ok || bad "bash: built-in profiles for -p"
 for c in $commands; do bash_complete sockcap '' | grep -qx "$c" && ok || bad "bash: command $c not offered"; done
@@ -81,7 +81,7 @@ if command -v fish >/dev/null; then
 		PATH=$top:$PATH fish -N -c "set -p fish_complete_path $comp; complete -C'$1'" 2>/dev/null | cut -f1
 	}
 	fish_complete 'sockcap --fo' | grep -qx -- --format && ok || bad "fish: --fo"
-	[ "$(fish_complete 'sockcap --format ' | sort | tr '\n' ' ')" = "json text yaml " ] && ok || bad "fish: --format values"
+	[ "$(fish_complete 'sockcap --format ' | sort | tr '\n' ' ')" = "json prometheus text yaml " ] && ok || bad "fish: --format values"
 	fish_complete 'sockcap -p ' | grep -qx websocket && ok || bad "fish: profiles"
 	for c in $commands; do fish_complete 'sockcap ' | grep -qx "$c" && ok || bad "fish: command $c"; done
 else

@@ -31,7 +31,7 @@ FUZZ_LIBS    = $(shell pkg-config --libs libcjson yaml-0.1 2>/dev/null)
 FUZZ_LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
 FUZZ_GEN_OBJ = $(FUZZ_OUT)/obj/embedded.o $(FUZZ_OUT)/obj/profiles_builtin.o
 FUZZ_LIB_OBJ = $(patsubst src/%.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC)) $(FUZZ_GEN_OBJ)
-FUZZ_DEPS    = $(wildcard src/*.h) src/facts.def $(FUZZ_DIR)/fuzz.h
+FUZZ_DEPS    = $(wildcard src/*.h) src/facts.def $(FUZZ_DIR)/fuzz.h $(FUZZ_DIR)/vhost.h $(FUZZ_B)/version.h
 
 FUZZ_BIN     = $(patsubst %,$(FUZZ_OUT)/fuzz_%,$(FUZZ_NAMES))
 FUZZ_REPLAY  = $(patsubst %,$(FUZZ_OUT)/replay_%,$(FUZZ_NAMES))
@@ -58,7 +58,7 @@ $(FUZZ_OUT)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_DEPS) | fuzz-cla
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
 
 # The same harnesses without libFuzzer, over the ordinary library.
-$(FUZZ_OUT)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz.h $(FUZZ_B)/libsockcap.a | $(FUZZ_OUT)
+$(FUZZ_OUT)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz.h $(FUZZ_DIR)/vhost.h $(FUZZ_B)/libsockcap.a | $(FUZZ_OUT)
 	$(CC) $(ALL_CFLAGS) -o $@ $(FUZZ_DIR)/replay.c $< $(FUZZ_B)/libsockcap.a $(LDLIBS)
 
 # Every file of tests/fuzz/corpus/NAME through harness NAME, each in a

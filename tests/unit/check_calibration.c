@@ -27,7 +27,8 @@ START_TEST(a_saved_calibration_reads_back)
 	ck_assert_int_eq(parse(good), 0);
 	ck_assert_uint_eq(cal.sockets, 8000);
 	ck_assert_uint_eq(cal.kernel_bytes_per_socket, 4071);
-	ck_assert(!cal.memcg);
+	ck_assert(!cal.memcg_in && !cal.memcg_out);
+	ck_assert(!cal.app);
 	ck_assert_uint_eq(cal.buffer_overhead_milli, 1234);
 	ck_assert_str_eq(cal.kernel_release, "6.18.44");
 }
@@ -41,7 +42,7 @@ START_TEST(memcg_figures_read_back_when_present)
 			       " \"memcg_bytes_per_opened_socket\": 3900, \"buffer_overhead\": 1,"
 			       " \"kernel_release\": \"x\", \"elapsed_ms\": 1}"),
 			 0);
-	ck_assert(cal.memcg);
+	ck_assert(cal.memcg_in && cal.memcg_out);
 	ck_assert_uint_eq(cal.memcg_bytes_per_accepted_socket, 1500);
 	ck_assert_uint_eq(cal.memcg_bytes_per_opened_socket, 3900);
 }
@@ -91,6 +92,56 @@ START_TEST(the_model_uses_a_calibration)
 }
 END_TEST
 
+START_TEST(a_server_calibration_carries_app_bytes)
+{
+	static struct facts f;
+	struct profile p;
+	struct capacity c;
+	struct model_options opt = {.processes = 1, .upstreams = 1};
+
+	ck_assert_int_eq(parse("{\"kind\": \"sockcap-calibration\", \"schema_version\": 2,"
+			       " \"sockets\": 2000, \"kernel_bytes_per_socket\": 4100,"
+			       " \"memcg_bytes_per_accepted_socket\": 1700,"
+			       " \"memcg_bytes_per_opened_socket\": null,"
+			       " \"app_bytes_per_connection\": 9800, \"buffer_overhead\": 0,"
+			       " \"trusted\": true, \"kernel_release\": \"6.18\", \"elapsed_ms\": 1}"),
+			 0);
+	ck_assert(cal.app && cal.memcg_in && !cal.memcg_out);
+	host_facts(&f);
+	ck_assert_int_eq(profile_builtin("idle", &p), 0);
+	opt.calibration = &cal;
+	model_compute(&f, &p, &opt, &c);
+	ck_assert_uint_eq(c.pc.app_bytes, 9800);
+	ck_assert_int_eq(c.pc.app_bytes_from, APP_BYTES_CALIBRATION);
+	ck_assert_uint_eq(c.pc.memcg_bytes_per_inbound_socket, 1700);
+	/* --app-bytes still wins */
+	opt.app_bytes_set = true;
+	opt.app_bytes = 100;
+	model_compute(&f, &p, &opt, &c);
+	ck_assert_uint_eq(c.pc.app_bytes, 100);
+	ck_assert_int_eq(c.pc.app_bytes_from, APP_BYTES_OPTION);
+}
+END_TEST
+
+START_TEST(untrusted_or_implausible_files_are_refused)
+{
+	ck_assert_int_eq(parse("{\"kind\": \"sockcap-calibration\", \"sockets\": 20,"
+			       " \"kernel_bytes_per_socket\": 4100,"
+			       " \"memcg_bytes_per_accepted_socket\": null,"
+			       " \"memcg_bytes_per_opened_socket\": null, \"buffer_overhead\": 1,"
+			       " \"trusted\": false, \"kernel_release\": \"6.18\", \"elapsed_ms\": 1}"),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "not trusted"));
+	ck_assert_int_eq(parse("{\"kind\": \"sockcap-calibration\", \"sockets\": 20,"
+			       " \"kernel_bytes_per_socket\": 204,"
+			       " \"memcg_bytes_per_accepted_socket\": null,"
+			       " \"memcg_bytes_per_opened_socket\": null, \"buffer_overhead\": 1,"
+			       " \"kernel_release\": \"6.18\", \"elapsed_ms\": 1}"),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "plausible"));
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("calibration");
@@ -100,6 +151,8 @@ Suite *suite(void)
 	tcase_add_test(t, memcg_figures_read_back_when_present);
 	tcase_add_test(t, bad_files_name_the_field);
 	tcase_add_test(t, the_model_uses_a_calibration);
+	tcase_add_test(t, a_server_calibration_carries_app_bytes);
+	tcase_add_test(t, untrusted_or_implausible_files_are_refused);
 	suite_add_tcase(s, t);
 	return s;
 }

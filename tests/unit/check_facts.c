@@ -41,7 +41,21 @@ START_TEST(text_facts_are_printable_whatever_the_file_holds)
 	world_put(&w, "proc/self/cgroup", "0::/system.slice/we\x07" "b.service\n");
 	read_world();
 	ck_assert_str_eq(f.osrelease, "6.1??[31m");
-	ck_assert_str_eq(f.unit, "we?b.service");
+	/* A unit name names a drop-in directory: one systemd would refuse is
+	 * no unit at all. */
+	ck_assert_str_eq(f.unit, "");
+}
+END_TEST
+
+START_TEST(a_unit_name_systemd_accepts_is_kept)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/system-getty.slice/getty@tty1.service\n");
+	read_world();
+	ck_assert_str_eq(f.unit, "getty@tty1.service");
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/a b.service\n");
+	read_world();
+	ck_assert_str_eq(f.unit, "");
 }
 END_TEST
 
@@ -338,6 +352,7 @@ Suite *suite(void)
 	tcase_add_test(t, a_plain_host_reads_every_fact);
 	tcase_add_test(t, file_max_long_max_is_exact);
 	tcase_add_test(t, text_facts_are_printable_whatever_the_file_holds);
+	tcase_add_test(t, a_unit_name_systemd_accepts_is_kept);
 	tcase_add_test(t, statuses_follow_the_file);
 	tcase_add_test(t, a_key_missing_from_a_shared_file_is_missing_alone);
 	tcase_add_test(t, denied_limits_file_denies_both_rlimits);

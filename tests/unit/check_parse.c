@@ -190,6 +190,9 @@ START_TEST(count_arguments_take_decimal_suffixes)
 	ck_assert(parse_count_arg("250k", &v) && v == 250000);
 	ck_assert(parse_count_arg("1.5M", &v) && v == 1500000);
 	ck_assert(parse_count_arg("2G", &v) && v == 2000000000);
+	/* m and g like k: lower case is no less a suffix */
+	ck_assert(parse_count_arg("1.5m", &v) && v == 1500000);
+	ck_assert(parse_count_arg("2g", &v) && v == 2000000000);
 	ck_assert(parse_count_arg("18446744073709551615", &v) && v == UINT64_MAX);
 	ck_assert(!parse_count_arg("18446744073709551616", &v));
 	ck_assert(!parse_count_arg("1.0005k", &v)); /* not a whole number */
@@ -213,6 +216,14 @@ START_TEST(size_arguments_take_binary_suffixes)
 	ck_assert(parse_size_arg("1.5MiB", &v) && v == 1572864);
 	ck_assert(parse_size_arg("2G", &v) && v == 2147483648ULL);
 	ck_assert(parse_size_arg("0", &v) && v == 0);
+	ck_assert(parse_size_arg("8k", &v) && v == 8192);
+	ck_assert(parse_size_arg("1.5m", &v) && v == 1572864);
+	ck_assert(parse_size_arg("2g", &v) && v == 2147483648ULL);
+	ck_assert(parse_share_arg("15%", &v) && v == 150);
+	ck_assert(parse_share_arg("12.5%", &v) && v == 125);
+	ck_assert(!parse_share_arg("12.55%", &v));
+	ck_assert(!parse_share_arg("15", &v));
+	ck_assert(!parse_share_arg("%", &v));
 	ck_assert(!parse_size_arg("1.1K", &v)); /* 1126.4 bytes */
 	ck_assert(!parse_size_arg("8 K", &v));
 	ck_assert(!parse_size_arg("8KB", &v));

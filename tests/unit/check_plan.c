@@ -210,17 +210,91 @@ START_TEST(without_a_target_the_plan_aims_at_what_memory_carries)
 {
 	ck_assert(plan_compute(&f, &p, &opt, false, 0, &pl));
 	ck_assert(pl.target_is_ceiling);
-	ck_assert_uint_eq(pl.target, pl.before.rows[ROW_MEMORY].connections);
+	/* MemTotal 8 GiB less the default reserve (1 GiB: more than 10%), at
+	 * the bytes a connection costs, rounded down to two digits. */
+	ck_assert_int_eq(pl.ceiling_from, F_MEM_TOTAL);
+	ck_assert_uint_eq(pl.ceiling_memory_bytes, 8ULL << 30);
+	ck_assert_uint_eq(pl.reserve_bytes, 1ULL << 30);
+	ck_assert_uint_eq(pl.target, plan_round_down((7ULL << 30) / pl.before.pc.total_bytes));
 	ck_assert(pl.reachable);
-	ck_assert_int_eq(pl.after.binding, ROW_MEMORY);
 	ck_assert_ptr_null(find("RAM", REC_HARDWARE));
 	assert_idempotent();
 }
 END_TEST
 
+START_TEST(the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter)
+{
+	ck_assert_uint_eq(plan_default_reserve(24ULL << 30), (24ULL << 30) / 10);
+	ck_assert_uint_eq(plan_default_reserve(4ULL << 30), 1ULL << 30);
+	ck_assert_uint_eq(plan_default_reserve(512ULL << 20), 128ULL << 20);
+	opt.reserve_set = true;
+	opt.reserve_is_share = true;
+	opt.reserve = 500; /* 50% */
+	ck_assert(plan_compute(&f, &p, &opt, false, 0, &pl));
+	ck_assert_uint_eq(pl.reserve_bytes, 4ULL << 30);
+	ck_assert_uint_eq(pl.target, plan_round_down((4ULL << 30) / pl.before.pc.total_bytes));
+	opt.reserve_is_share = false;
+	opt.reserve = 2ULL << 30;
+	ck_assert(plan_compute(&f, &p, &opt, false, 0, &pl));
+	ck_assert_uint_eq(pl.reserve_bytes, 2ULL << 30);
+	/* A reserve as large as the memory leaves nothing to plan for. */
+	opt.reserve = 8ULL << 30;
+	ck_assert(!plan_compute(&f, &p, &opt, false, 0, &pl));
+}
+END_TEST
+
+/* What moves between runs (MemAvailable, allocated files, conntrack
+ * entries, threads) moves by 5% both ways: the same recommendations. */
+START_TEST(usage_drifting_by_five_percent_changes_no_value)
+{
+	static const uint64_t base[] = {8000000, 3456, 52000, 700};
+	static const enum fact_id ids[] = {F_MEM_AVAILABLE, F_FILE_NR, F_CONNTRACK_COUNT,
+					   F_THREADS_IN_USE};
+	char first[RECS_MAX][REC_TEXT];
+	unsigned n = 0;
+
+	host_set(&f, F_FILE_MAX, 100000, 0, 0);
+	host_set(&f, F_CONNTRACK_MAX, 65536, 0, 0);
+	host_set(&f, F_THREADS_MAX, 60000, 0, 0);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	p.thread_per_connection = true;
+	for (int drift = -5; drift <= 5; drift += 5) {
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			host_set(&f, ids[i], base[i] * (uint64_t)(100 + drift) / 100, 0, 0);
+		ck_assert(plan_compute(&f, &p, &opt, false, 0, &pl));
+		if (drift == -5) {
+			n = pl.nrecs;
+			for (unsigned i = 0; i < n; i++)
+				memcpy(first[i], pl.recs[i].recommended, REC_TEXT);
+			continue;
+		}
+		ck_assert_uint_eq(pl.nrecs, n);
+		for (unsigned i = 0; i < n; i++)
+			ck_assert_str_eq(pl.recs[i].recommended, first[i]);
+	}
+	ck_assert_uint_gt(n, 4);
+}
+END_TEST
+
+START_TEST(usage_is_rounded_up_to_a_power_of_ten)
+{
+	ck_assert_uint_eq(plan_usage_allowance(0), 0);
+	ck_assert_uint_eq(plan_usage_allowance(1), 1);
+	ck_assert_uint_eq(plan_usage_allowance(3), 10);
+	ck_assert_uint_eq(plan_usage_allowance(1000), 1000);
+	ck_assert_uint_eq(plan_usage_allowance(1001), 10000);
+	ck_assert_uint_eq(plan_usage_allowance(49400), 100000);
+	ck_assert_uint_eq(plan_usage_allowance(52000), 100000);
+	ck_assert_uint_eq(plan_usage_allowance(10000000000000000000ULL), 10000000000000000000ULL);
+	ck_assert_uint_eq(plan_usage_allowance(UINT64_MAX), UINT64_MAX);
+	ck_assert_uint_eq(plan_round_down(6078263), 6000000);
+	ck_assert_uint_eq(plan_round_down(99), 99);
+}
+END_TEST
+
 START_TEST(without_a_target_or_memory_there_is_no_plan)
 {
-	host_fail(&f, F_MEM_AVAILABLE, FACT_DENIED);
+	host_fail(&f, F_MEM_TOTAL, FACT_DENIED);
 	ck_assert(!plan_compute(&f, &p, &opt, false, 0, &pl));
 	ck_assert(plan_compute(&f, &p, &opt, true, 1000, &pl));
 }
@@ -234,8 +308,8 @@ START_TEST(conntrack_is_sized_only_where_it_is_loaded)
 	host_set(&f, F_CONNTRACK_MAX, 65536, 0, 0);
 	host_set(&f, F_CONNTRACK_COUNT, 52000, 0, 0);
 	ck_assert(plan_compute(&f, &p, &opt, true, 500000, &pl));
-	/* 500000 + 52000 + 10% = 607200 -> 610000 */
-	ck_assert_str_eq(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->recommended, "610000");
+	/* 500000 + 52000 tracked, rounded up to 100000, + 10% = 660000 */
+	ck_assert_str_eq(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->recommended, "660000");
 	assert_idempotent();
 }
 END_TEST
@@ -344,6 +418,9 @@ Suite *suite(void)
 	tcase_add_test(t, processes_share_the_descriptors);
 	tcase_add_test(t, hard_nofile_above_nr_open_raises_nr_open);
 	tcase_add_test(t, nr_open_never_exceeds_the_kernel_ceiling);
+	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
+	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
+	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
 	tcase_add_test(t, nothing_is_ever_lowered);
 	tcase_add_test(t, file_max_covers_every_process);
 	tcase_add_test(t, tcp_mem_keeps_three_four_six);

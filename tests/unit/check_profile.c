@@ -157,6 +157,37 @@ START_TEST(structure_errors_are_located)
 }
 END_TEST
 
+/* Name and description reach comments of files root installs and the
+ * terminal: a line break, an escape or a C1 control is refused, and the
+ * message shows the value made safe. */
+START_TEST(text_fields_refuse_control_characters)
+{
+	static const char *const bad[] = {
+		"name: evil\ndescription: \"x\\nExecStartPre=/bin/sh -c id\"\n",
+		"name: \"a\\rb\"\n",
+		"name: ok\ndescription: \"\\e[2J\"\n",
+		"name: \"\\x85\"\n",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(parse(bad[i]), -1);
+		ck_assert_msg(strstr(err, "no control characters") != NULL, "%s", err);
+		for (const char *c = err; *c; c++)
+			ck_assert_msg((unsigned char)*c >= 0x20, "raw control in: %s", err);
+	}
+	ck_assert_int_eq(parse("name: caf\xc3\xa9\ndescription: \"\xe6\x97\xa5 ok\"\n"), 0);
+}
+END_TEST
+
+/* The file's path is the user's: it is kept made safe, never raw. */
+START_TEST(the_origin_is_made_safe)
+{
+	ck_assert_int_eq(profile_parse("name: x\n", 8, "a\nkernel.panic = 1.yaml", &p, err,
+				       sizeof(err)), 0);
+	ck_assert_str_eq(p.origin, "a?kernel.panic = 1.yaml");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("profile");
@@ -171,6 +202,8 @@ Suite *suite(void)
 	tcase_add_test(t, a_wrong_type_names_the_key_and_value);
 	tcase_add_test(t, an_out_of_range_value_is_rejected);
 	tcase_add_test(t, structure_errors_are_located);
+	tcase_add_test(t, text_fields_refuse_control_characters);
+	tcase_add_test(t, the_origin_is_made_safe);
 	suite_add_tcase(s, t);
 	return s;
 }

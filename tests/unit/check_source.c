@@ -1,5 +1,6 @@
 /* The root-prefixing reader: whole files of every size, one read for a file
  * the kernel writes as one record, proc/slabinfo to EOF. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,35 +89,59 @@ static int fifo_with(const char *rel, const char *bytes)
 	return fd;
 }
 
+/* A pipe whose writer stays open shows how far the reader reads: after the
+ * bytes there are, a further read fails with EAGAIN. */
+static int pipe_with(const char *bytes, int *writer)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_NONBLOCK), 0);
+	ck_assert_int_eq(write(p[1], bytes, strlen(bytes)), (ssize_t)strlen(bytes));
+	*writer = p[1];
+	return p[0];
+}
+
 START_TEST(a_one_record_file_ends_at_its_first_short_read)
+{
+	struct text t;
+	int w, r = pipe_with("0.00 0.01 0.05 1/123 4567\n", &w);
+
+	ck_assert_int_eq(read_fd(r, true, true, &t), FACT_OK);
+	ck_assert_str_eq(t.data, "0.00 0.01 0.05 1/123 4567\n");
+	text_free(&t);
+	close(w);
+}
+END_TEST
+
+START_TEST(a_many_record_file_is_read_on_to_eof)
+{
+	struct text t;
+	int w, r = pipe_with("slabinfo - version: 2.1\n", &w);
+
+	/* It asked again after the short read: EAGAIN, so not a readable file. */
+	ck_assert_int_eq(read_fd(r, false, true, &t), FACT_INVALID);
+	ck_assert_ptr_null(t.data);
+	close(w);
+}
+END_TEST
+
+/* Under a root, a FIFO, a device or a socket in place of a file is never
+ * read: its bytes stay where they are (reading /proc/kmsg consumes the
+ * kernel log; a FIFO's reader takes what a writer meant for another). */
+START_TEST(a_fifo_in_the_tree_is_not_read)
 {
 	struct source src;
 	struct text t;
+	char back[64] = "";
 	int fd;
 
 	make_root();
 	src = source_root(root);
 	fd = fifo_with("proc/loadavg", "0.00 0.01 0.05 1/123 4567\n");
-	ck_assert_int_eq(src.read(&src, "proc/loadavg", &t), FACT_OK);
-	ck_assert_str_eq(t.data, "0.00 0.01 0.05 1/123 4567\n");
-	text_free(&t);
-	close(fd);
-	remove_root();
-}
-END_TEST
-
-START_TEST(slabinfo_is_read_on_to_eof)
-{
-	struct source src;
-	struct text t;
-	int fd;
-
-	make_root();
-	src = source_root(root);
-	fd = fifo_with("proc/slabinfo", "slabinfo - version: 2.1\n");
-	/* It asked again after the short read: EAGAIN, so not a readable file. */
-	ck_assert_int_eq(src.read(&src, "proc/slabinfo", &t), FACT_INVALID);
+	ck_assert_int_eq(src.read(&src, "proc/loadavg", &t), FACT_INVALID);
 	ck_assert_ptr_null(t.data);
+	ck_assert_int_eq(read(fd, back, sizeof(back) - 1), 26);
+	ck_assert_str_eq(back, "0.00 0.01 0.05 1/123 4567\n");
 	close(fd);
 	remove_root();
 }
@@ -152,6 +177,55 @@ START_TEST(a_missing_file_and_a_directory_have_their_statuses)
 }
 END_TEST
 
+/* Symbolic links under a root resolve inside it, through openat2 and
+ * through the walk used without it: an absolute link names the root's own
+ * file, ".." stops at the root. */
+static void links_stay_inside(int (*open_in)(int, const char *, int))
+{
+	char path[256], buf[64];
+	int rfd, fd;
+	ssize_t n;
+
+	make_root();
+	write_file("proc/meminfo", "MemTotal: 1 kB\n", 15);
+	snprintf(path, sizeof(path), "%s/proc/abs", root);
+	ck_assert_int_eq(symlink("/proc/meminfo", path), 0);
+	snprintf(path, sizeof(path), "%s/proc/up", root);
+	ck_assert_int_eq(symlink("../../../../../../proc/meminfo", path), 0);
+	snprintf(path, sizeof(path), "%s/proc/self", root);
+	ck_assert_int_eq(symlink("/proc/self", path), 0);
+	rfd = open(root, O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(rfd, 0);
+	for (int i = 0; i < 3; i++) {
+		static const char *const via[] = {"proc/abs", "proc/up", "proc/../../proc/meminfo"};
+
+		fd = open_in(rfd, via[i], O_RDONLY);
+		ck_assert_msg(fd >= 0, "%s", via[i]);
+		n = read(fd, buf, sizeof(buf) - 1);
+		ck_assert_int_eq(n, 15);
+		buf[n] = '\0';
+		ck_assert_str_eq(buf, "MemTotal: 1 kB\n");
+		close(fd);
+	}
+	/* /proc/self under the root is the link itself: a loop, not the host. */
+	ck_assert_int_lt(open_in(rfd, "proc/self/limits", O_RDONLY), 0);
+	ck_assert_int_eq(errno, ELOOP);
+	close(rfd);
+	remove_root();
+}
+
+START_TEST(links_resolve_inside_the_root)
+{
+	links_stay_inside(in_root_open);
+}
+END_TEST
+
+START_TEST(links_resolve_inside_the_root_without_openat2)
+{
+	links_stay_inside(in_root_walk_open);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("source");
@@ -159,7 +233,10 @@ Suite *suite(void)
 
 	tcase_add_test(t, files_of_every_size_come_whole);
 	tcase_add_test(t, a_one_record_file_ends_at_its_first_short_read);
-	tcase_add_test(t, slabinfo_is_read_on_to_eof);
+	tcase_add_test(t, a_many_record_file_is_read_on_to_eof);
+	tcase_add_test(t, a_fifo_in_the_tree_is_not_read);
+	tcase_add_test(t, links_resolve_inside_the_root);
+	tcase_add_test(t, links_resolve_inside_the_root_without_openat2);
 	tcase_add_test(t, files_named_on_the_command_line_are_read_to_eof);
 	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
 	suite_add_tcase(s, t);

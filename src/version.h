@@ -1,4 +1,0 @@
-#ifndef SOCKCAP_VERSION_H
-#define SOCKCAP_VERSION_H
-#define SOCKCAP_VERSION "0.1.0"
-#endif
