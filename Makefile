@@ -132,6 +132,7 @@ unit: $(UNIT_BIN)
 
 cli: cli-build
 	@sh tests/cli/calibrate.sh
+	@sh tests/vm/objsizes.sh
 
 # The CLI tests a package build runs too (check-build): no root needed, no
 # servers, no virtual machines, nothing measured on this machine.
