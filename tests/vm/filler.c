@@ -38,6 +38,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -52,6 +53,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* die() and parse_long(), shared with the bench tools. */
+#define BENCH_NAME "filler"
+#include "../bench/bench.h"
+
 #define CONNECT_TIMEOUT_MS 5000 /* a SYN the kernel dropped for want of memory */
 #define QUEUE_TIMEOUT_MS 2000   /* data the receiver did not take */
 /* Listeners the pairs are spread over: connect() looks for a free port per
@@ -64,30 +69,6 @@ static const char *status_path = "/tmp/filler.status";
 static long pairs;
 static long long queued;
 static bool reset_on_close;
-
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("filler: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static long parse_count(const char *s, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || v < 0)
-		die("bad %s '%s'", what, s);
-	return v;
-}
 
 /* One fixed-width line at offset 0: a reader never sees a torn shorter one. */
 static void status(const char *state, int err, const char *where)
@@ -228,7 +209,7 @@ static long wait_go(const char *go)
 	unlink(go);
 	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	return buf[0] ? parse_count(buf, "next pause") : -1;
+	return buf[0] ? parse_long(buf, "next pause", 0, LONG_MAX) : -1;
 }
 
 int main(int argc, char **argv)
@@ -241,10 +222,10 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:b:h:p:rs:")) != -1) {
 		switch (opt) {
-		case 'n': max_pairs = parse_count(optarg, "pair count"); break;
-		case 'b': bytes = parse_count(optarg, "byte count"); break;
-		case 'h': half = parse_count(optarg, "half count"); break;
-		case 'p': every = parse_count(optarg, "progress interval"); break;
+		case 'n': max_pairs = parse_long(optarg, "pair count", 0, LONG_MAX); break;
+		case 'b': bytes = parse_long(optarg, "byte count", 0, LONG_MAX); break;
+		case 'h': half = parse_long(optarg, "half count", 0, LONG_MAX); break;
+		case 'p': every = parse_long(optarg, "progress interval", 0, LONG_MAX); break;
 		case 'r': reset_on_close = true; break;
 		case 's': status_path = optarg; break;
 		default:

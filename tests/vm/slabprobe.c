@@ -25,17 +25,9 @@
 #include <string.h>
 #include <unistd.h>
 
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("slabprobe: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
+/* die(), shared with the bench tools. */
+#define BENCH_NAME "slabprobe"
+#include "../bench/bench.h"
 
 /* The first number in a sysfs file (order, objs_per_slab: "N" or "N N=..."). */
 static int sysfs_number(const char *cache, const char *attr, unsigned long *out)
