@@ -135,6 +135,15 @@ def probe_table(kernel, log):
         out.append(f"| sockets holding 16 KiB unread until refused, {who} (tcp_mem row) | "
                    f"{measured:,} | {r['connections']:,} | "
                    f"{verdict(f'{kernel} tcp_mem as {who}', r['connections'], measured, BOUND_TCP_MEM)} |")
+        # What each of them cost: sockstat's TCP mem (pages) when the fill stopped.
+        st = [ln for ln in lines if len(ln) > 3 and ln[1] == "sockstat" and ln[2] == f"tm-{who}"]
+        mem = st[0][st[0].index("mem") + 1] if st and "mem" in st[0] else None
+        if need(mem and mem.isdigit() and measured > 0, f"{kernel}: no sockstat as {who}"):
+            per = int(mem) * doc["kernel"]["page_size"] / measured
+            model = doc["per_connection"]["buffer_bytes"]
+            out.append(f"| tcp_mem bytes per socket holding 16 KiB (sockstat at the stop), {who} | "
+                       f"{per:,.0f} | {model:,} | "
+                       f"{verdict(f'{kernel} buffer bytes as {who}', model, per, BOUND_TCP_MEM)} |")
     for who in ("root", "user"):
         res, doc = results.get(f"pl-{who}"), docs.get(f"plan-after-{who}")
         check = [ln for ln in lines if len(ln) >= 4 and ln[1] == "plan_check" and ln[2] == who]
