@@ -163,6 +163,7 @@ boot() {
 		-no-reboot -serial "file:$log" -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 $*" &
 	pid=$!
+	guest=$pid
 	while kill -0 "$pid" 2> /dev/null && [ "$t" -lt "$limit" ]; do
 		sleep 1
 		t=$((t + 1))
@@ -170,10 +171,12 @@ boot() {
 	if kill -0 "$pid" 2> /dev/null; then
 		kill "$pid"
 		wait "$pid" || true
+		guest=
 		say "$name: no end after ${limit} s; last progress: $(grep -a '^LAB step' "$log" | tail -n 1)"
 		return 1
 	fi
 	wait "$pid" || rc=$?
+	guest=
 	if ! grep -aq '^LAB end ok' "$log"; then
 		say "$name: the guest ended without finishing (qemu exit $rc); last progress:" \
 			"$(grep -a '^LAB step' "$log" | tail -n 1); last line: $(tail -n 1 "$log")"
@@ -182,6 +185,11 @@ boot() {
 	say "$name: done in ${t} s"
 }
 
+# A guest running when the lab is stopped is ended too, by its PID.
+guest=
+trap '[ -n "$guest" ] && kill "$guest" 2> /dev/null' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 build_initramfs
 failed=0
 for s in $series; do
