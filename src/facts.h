@@ -4,9 +4,12 @@
 #define SOCKCAP_FACTS_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 
+#include "parse.h"
 #include "persist.h"
+#include "servercfg.h"
 #include "source.h"
 
 enum row_id {
@@ -20,6 +23,7 @@ enum row_id {
 	ROW_CONNTRACK,
 	ROW_PORTS,
 	ROW_THREADS,
+	ROW_APP,
 	ROW_COUNT,
 	ROW_NONE = ROW_COUNT,
 };
@@ -42,8 +46,23 @@ enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };
 enum scope { SCOPE_NONE, SCOPE_NODE, SCOPE_NETNS, SCOPE_PROCESS, SCOPE_CGROUP };
 enum pod { POD_NO, POD_SAFE, POD_UNSAFE };
 
+/* Kernel ranges the tunables table names (its min and max columns). */
+/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
+#define NR_OPEN_MAX 2147483584ULL
+/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
+#define THREADS_MAX_LIMIT 0x3fffffffULL
+/* PID_MAX_LIMIT on 64-bit. */
+#define PID_MAX_LIMIT 4194304ULL
+/* An int sysctl (proc_dointvec): nf_conntrack_max, somaxconn, tcp_max_*. */
+#define INT_MAX_U64 2147483647ULL
+/* A long sysctl (proc_doulongvec_minmax): fs.file-max, tcp_mem. */
+#define LONG_MAX_U64 9223372036854775807ULL
+/* nf_conntrack_buckets: nf_ct_alloc_hashtable refuses more than INT_MAX
+ * bytes of 8-byte bucket heads. */
+#define CONNTRACK_BUCKETS_LIMIT 268435455ULL
+
 enum fact_id {
-#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) id,
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod, min, max) id,
 #include "facts.def"
 #undef X
 	FACT_COUNT
@@ -59,6 +78,7 @@ struct fact_def {
 	enum scope scope;
 	enum row_id lifts;
 	enum pod pod;
+	uint64_t min, max;      /* the kernel's range of each value */
 };
 
 /* The table of facts.def, indexed by enum fact_id. */
@@ -67,12 +87,17 @@ extern const struct fact_def fact_defs[FACT_COUNT];
 const char *unit_name(enum unit u);
 const char *scope_name(enum scope s);
 
-#define FACT_PATH_MAX 256
+/* The longest path a fact's file may have under the root: a cgroup path
+ * the kernel shows (up to PATH_MAX - 1 bytes) under sys/fs/cgroup/unified
+ * with a file name, or proc/PID/... */
+#define FACT_PATH_MAX (PATH_MAX + 64)
 
 struct fact {
 	uint64_t v[3];           /* nvalues of them; U64_UNLIMITED for "unlimited"/"max" */
 	enum fact_status status; /* FACT_MISSING until read */
-	char path[FACT_PATH_MAX]; /* the file it came from, under the root */
+	/* The file it came from, under the root: a static string or one kept in
+	 * the struct facts it was read into (it lives as long as that). */
+	const char *path;
 };
 
 /* The slab caches a socket's kernel objects live in. */
@@ -88,6 +113,7 @@ enum slab_cache {
 	CACHE_LSM_INODE,
 	CACHE_BIND_BUCKET,
 	CACHE_BIND2_BUCKET,
+	CACHE_NF_CONNTRACK, /* struct nf_conn: one per tracked flow */
 	CACHE_COUNT
 };
 
@@ -128,6 +154,16 @@ struct container {
 	char why[160];
 };
 
+#define FACTS_NOTES_MAX 8
+
+/* What reading could not cover: a file listed but unreadable, a bound hit.
+ * Any note makes the answer partial; past FACTS_NOTES_MAX they are
+ * counted in dropped. */
+struct facts_notes {
+	unsigned n, dropped;
+	char text[FACTS_NOTES_MAX][200];
+};
+
 struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
@@ -137,9 +173,20 @@ struct facts {
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
+	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	struct persisted persisted;
+	struct server_conf server;        /* --pid: the server it is (section 11), if known */
+	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
+	struct facts_notes notes; /* zeroed only up to n */
+	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
+	 * files): at most one per fact, and at most four as long as
+	 * FACT_PATH_MAX. Last, and only the bytes used are written. */
+	struct {
+		size_t used, last; /* bytes used; where the last path kept starts */
+		char buf[FACT_COUNT * 64 + 4 * FACT_PATH_MAX];
+	} paths;
 };
 
 enum facts_result {
@@ -157,6 +204,17 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
  * false only when the root itself is unreadable: no proc directory, or one
  * in which not a single fact could be read. */
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out);
+
+/* Streams proc/slabinfo through src for the n caches names (at most
+ * SLABINFO_SCAN_MAX): results[i] and rows[i] as parse_slabinfo gives them.
+ * Returns the status of reading the file (FACT_INVALID for a line longer
+ * than SOURCE_LINE_MAX); on anything but FACT_OK every result is
+ * PARSE_ABSENT. */
+enum fact_status slabinfo_read(const struct source *src, const char *const *names, size_t n,
+			       struct slab_entry *rows, enum parse_result *results);
+
+/* Records a note (printf format) in out->notes: see struct facts_notes. */
+void facts_note(struct facts *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True when the /proc of src is mounted with hidepid (other users'
  * processes hidden); option gets the mount option ("hidepid=invisible"). */
