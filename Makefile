@@ -32,7 +32,7 @@ DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
 # The real servers tests/realsrv starts on loopback (never as services).
 DEB_SERVERS = nginx-light haproxy redis-server memcached
 # Debian packages the kernel lab (make check-kernels) needs besides those.
-DEB_KERNELS = qemu-system-x86 busybox-static procps util-linux dpkg apt python3
+DEB_KERNELS = qemu-system-x86 busybox-static procps util-linux dpkg apt python3 xz-utils
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses

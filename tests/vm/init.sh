@@ -209,6 +209,13 @@ probe)
 	echo "$file_max" > /proc/sys/fs/file-max
 	say step fill user
 	fill_user
+	# Last, as loading it may change what the rest measures: conntrack's
+	# cache (lab.sh adds the modules from the kernel's package).
+	say step conntrack
+	for m in crc32c_generic libcrc32c nf_defrag_ipv4 nf_defrag_ipv6 nf_conntrack; do
+		[ -f "/lab/modules/$m.ko" ] && insmod "/lab/modules/$m.ko"
+	done
+	slabprobe caches nf_conntrack
 	;;
 fill)
 	say step fill root

@@ -103,6 +103,21 @@ kernel_of() {
 		mv "$cache/$pkg.vmlinuz.tmp" "$cache/$pkg.vmlinuz"
 	fi
 	echo "$pkg $ver" > "$out/$1-$2.package"
+	# The modules nf_conntrack needs, for its slab cache's size, as a second
+	# cpio archive the kernel unpacks over the first.
+	local mods=$out/$1-$2.modules
+	rm -rf "$mods"
+	mkdir -p "$mods/lab/modules"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$mods" --wildcards \
+		'*/crc32c_generic.ko*' '*/libcrc32c.ko*' '*/nf_defrag_ipv4.ko*' '*/nf_defrag_ipv6.ko*' \
+		'*/nf_conntrack.ko*' 2> /dev/null || true
+	# 6.12's modules are xz-compressed; busybox's insmod takes them plain.
+	find "$mods/lib" -name '*.ko.xz' -exec xz -d {} + 2> /dev/null || true
+	find "$mods/lib" -name '*.ko' -exec mv {} "$mods/lab/modules/" \; 2> /dev/null || true
+	rm -rf "$mods/lib"
+	(cd "$mods" && find . | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2> /dev/null) |
+		gzip -1 | cat "$out/initramfs.cpio.gz" - > "$out/$1-$2.initrd"
+	rm -rf "$mods"
 	echo "$cache/$pkg.vmlinuz"
 }
 
@@ -160,7 +175,7 @@ boot() {
 	[ "$a" = kvm ] && opt="-accel kvm -cpu host"
 	# shellcheck disable=SC2086
 	qemu-system-x86_64 $opt -smp 2 -m "$mib" -nodefaults -no-user-config -display none \
-		-no-reboot -serial "file:$log" -kernel "$kernel" -initrd "$out/initramfs.cpio.gz" \
+		-no-reboot -serial "file:$log" -kernel "$kernel" -initrd "${initrd:-$out/initramfs.cpio.gz}" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 $*" &
 	pid=$!
 	guest=$pid
@@ -195,6 +210,7 @@ failed=0
 for s in $series; do
 	for fl in $flavours; do
 		kernel=$(kernel_of "$s" "$fl")
+		initrd=$out/$s-$fl.initrd
 		[ -n "$accel" ] || pick_accel "$kernel"
 		boot "$s-$fl-probe" "$kernel" "$probe_mib" "$timeout" lab.test=probe \
 			lab.target=$plan_target || failed=1
