@@ -140,6 +140,7 @@ unit: $(UNIT_BIN)
 
 cli: cli-build
 	@sh tests/cli/calibrate.sh
+	@sh tests/cli/calibrate_pid.sh
 	@sh tests/vm/objsizes.sh
 
 # The CLI tests a package build runs too (check-build): no root needed, no
@@ -213,7 +214,8 @@ check: deps-test
 # debian/control; it says what it leaves out.
 check-build: sockcap $(UNIT_BIN)
 	@echo "check-build: skipped here, run by make check and CI:" \
-		"tests/cli/calibrate.sh (measures sockets on this machine)," \
+		"tests/cli/calibrate.sh and calibrate_pid.sh (measure sockets on this machine)," \
+		"realsrv (Debian's servers, in memory cgroups, as root)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
 		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
 		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
