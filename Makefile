@@ -25,10 +25,12 @@ TESTPKGS = check
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
             mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind kmod \
-            $(DEB_MONITOR)
+            $(DEB_MONITOR) $(DEB_SERVERS)
 # The monitoring engines the tests run for real (make monitor).
 DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
             libmonitoring-plugin-perl monitoring-plugins strace
+# The real servers tests/realsrv starts on loopback (never as services).
+DEB_SERVERS = nginx-light haproxy redis-server memcached
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -70,7 +72,7 @@ SCHEMAS  = $(wildcard data/schema/*.json)
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
+.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema realsrv \
         docs install uninstall clean version check-build cli-build package deb deps-deb deb-test \
         deb-chroot deb-install monitor install-fact uninstall-fact
 
@@ -152,6 +154,12 @@ cli-build: sockcap
 schema: sockcap
 	@sh tests/schema/run.sh
 
+# nginx, haproxy, redis and memcached from Debian's packages, each in a
+# memory cgroup of its own (root; skipped otherwise): the app row and
+# calibrate --pid against what the servers really do.
+realsrv: sockcap
+	@python3 tests/realsrv/run.py --sockcap ./sockcap
+
 docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
@@ -195,7 +203,7 @@ uninstall-fact:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor realsrv
 
 # What `make check` runs that works inside a package build (debian/rules):
 # installs nothing, needs no root and only the build dependencies in
@@ -288,5 +296,6 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
+	@python3 tests/bench/servers.py --sockcap ./sockcap
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
 		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }

@@ -1,4 +1,5 @@
 #include "facts.h"
+#include "servers.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -650,6 +651,8 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	if (out->container.detected)
 		out->unit[0] = '\0';
 	sources_read(src, out);
+	if (pid != 0)
+		servers_read(src, pid, &out->server, &out->cpus);
 	/* A proc directory in which nothing at all can be read is no host. */
 	/* A fact from sys (a module's state) alone does not make a host. */
 	for (int id = 0; id < FACT_COUNT; id++)

@@ -9,6 +9,7 @@
 
 #include "parse.h"
 #include "persist.h"
+#include "servercfg.h"
 #include "source.h"
 
 enum row_id {
@@ -22,6 +23,7 @@ enum row_id {
 	ROW_CONNTRACK,
 	ROW_PORTS,
 	ROW_THREADS,
+	ROW_APP,
 	ROW_COUNT,
 	ROW_NONE = ROW_COUNT,
 };
@@ -175,6 +177,8 @@ struct facts {
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	struct persisted persisted;
+	struct server_conf server;        /* --pid: the server it is (section 11), if known */
+	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
 	struct facts_notes notes; /* zeroed only up to n */
 	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
 	 * files): at most one per fact, and at most four as long as

@@ -87,7 +87,10 @@ static void headline(const struct report_input *in, const struct style *s, FILE 
 	b = &c->rows[c->binding];
 	fprintf(out, "%s≈ %s concurrent connections; bound by %s%s", s->bold,
 		fmt_approx(n, sizeof(n), c->connections), row_name(c->binding), s->reset);
-	fprintf(out, " (%s)", fact_defs[b->source].name);
+	if (c->binding == ROW_APP)
+		fprintf(out, " (%s's own cap)", server_kind_name(in->facts->server.kind));
+	else
+		fprintf(out, " (%s)", fact_defs[b->source].name);
 	if (c->partial)
 		fprintf(out, "; partial: some limits could not be read");
 	fputc('\n', out);
@@ -165,7 +168,9 @@ static void notes(const struct report_input *in, const struct style *s, FILE *ou
 	fprintf(out, "\nhow each row is reached:\n");
 	for (int i = 0; i < ROW_COUNT; i++)
 		fprintf(out, "  %s%-14s%s %s  [%s]\n", s->dim, row_name((enum row_id)i), s->reset,
-			c->rows[i].note, in->facts->f[c->rows[i].source].path);
+			c->rows[i].note,
+			c->rows[i].source_path ? c->rows[i].source_path
+					       : in->facts->f[c->rows[i].source].path);
 }
 
 static void live(const struct report_input *in, FILE *out)
@@ -270,7 +275,8 @@ static void warnings_and_errors(const struct report_input *in, const struct styl
 static void recommendations(const struct plan *pl, const struct style *s, FILE *out)
 {
 	static const enum rec_kind order[] = {REC_SYSCTL,	REC_LIMITS,   REC_SYSTEMD,
-					      REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE};
+					      REC_MODULES_LOAD, REC_MODPROBE, REC_APP,
+					      REC_HARDWARE};
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		bool header = false;

@@ -141,7 +141,7 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 		cJSON_AddStringToObject(x, "status", row_status_name(r->status));
 		cJSON_AddBoolToObject(x, "binding", c->known && c->binding == (enum row_id)i);
 		cJSON_AddBoolToObject(x, "can_bind", row_can_bind((enum row_id)i));
-		cJSON_AddStringToObject(x, "source", f->f[r->source].path);
+		cJSON_AddStringToObject(x, "source", r->source_path ? r->source_path : f->f[r->source].path);
 		cJSON_AddStringToObject(x, "note", r->note);
 		cJSON_AddItemToArray(a, x);
 	}
