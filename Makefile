@@ -322,6 +322,7 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
-	@python3 tests/bench/servers.py --sockcap ./sockcap
+	@python3 tests/bench/servers.py --sockcap ./sockcap || \
+		{ [ -n "$$CI" ] && echo "bench: a server's fill missed its memory row by more than 15 % or could not be calibrated (README, A real server): not a CI failure"; }
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
 		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }
