@@ -599,13 +599,11 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 			continue;
 		/* The table only when it is needed: choosing the series scans it. */
 		if (out->table_series[0] == '\0' &&
-		    (!have_series || !objsize_table_series(embedded_objsizes_tsv, major, minor,
-							  out->table_series, sizeof(out->table_series))))
+		    (!have_series || !objsize_builtin_series(major, minor, out->table_series,
+							    sizeof(out->table_series))))
 			/* Without a release, the newest series is the best guess. */
-			objsize_table_series(embedded_objsizes_tsv, 999, 999, out->table_series,
-					     sizeof(out->table_series));
-		if (objsize_table_find(embedded_objsizes_tsv, out->table_series, cache_names[c],
-				       &e) == PARSE_OK) {
+			objsize_builtin_series(999, 999, out->table_series, sizeof(out->table_series));
+		if (objsize_builtin_find(out->table_series, cache_names[c], &e) == PARSE_OK) {
 			cs->from = SIZE_TABLE;
 			cs->objsize = e.objsize;
 			cs->objperslab = e.objperslab;
@@ -625,9 +623,9 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	struct file_cache fc[FACT_COUNT];
 	char dir[32];
 
-	memset(out, 0, offsetof(struct facts, notes));
-	out->notes.n = 0;
-	out->notes.dropped = 0;
+	memset(out, 0, offsetof(struct facts, paths));
+	out->paths.used = 0;
+	out->paths.last = 0;
 	memset(fc, 0, sizeof(fc));
 	out->page_size = page_size;
 	out->pid = pid;

@@ -157,8 +157,10 @@ struct facts {
 	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
+	struct facts_notes notes;
+	/* What model_compute reads for numbers only (the plan's "after") lies
+	 * above: the planner copies no more (a whole copy moved 50 KB). */
 	struct persisted persisted;
-	struct facts_notes notes; /* zeroed only up to n */
 	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
 	 * files): at most one per fact, and at most four as long as
 	 * FACT_PATH_MAX. Last, and only the bytes used are written. */

@@ -601,7 +601,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_tcp_mem(out, f);
 	advise_ports(out, f, p, opt);
 	advise_threads(out, f, p);
-	after = *f;
+	memcpy(&after, f, offsetof(struct facts, persisted));
 	plan_apply(out, &after);
 	{
 		/* The capacity after the changes; its warnings are not shown. */

@@ -107,13 +107,42 @@ static size_t sgr_len(const char *s, size_t left)
 	return i < left && s[i] == 'm' ? i + 1 : 0;
 }
 
+/* Does any byte of the 8 at s need a look: below 0x20 or above 0x7e?
+ * (The bit tricks of "Bit Twiddling Hacks", hasless and hasmore; exact
+ * for "any".) */
+static bool word_needs_look(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return (((w - ones * 0x20) & ~w) | ((w + ones * (127 - 0x7e)) | w)) & highs;
+}
+
 void safe_terminal(char *data, size_t *len)
 {
 	size_t i = 0;
 
 	while (i < *len) {
-		unsigned char c = (unsigned char)data[i];
+		unsigned char c;
 		size_t n;
+
+		/* Most of a document is printable ASCII, tabs and newlines: skip
+		 * it 8 bytes at a time where it can (a call per byte cost an audit
+		 * a seventh of its instructions). */
+		while (i < *len) {
+			if (i + 8 <= *len && !word_needs_look(data + i)) {
+				i += 8;
+				continue;
+			}
+			c = (unsigned char)data[i];
+			if (!((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t'))
+				break;
+			i++;
+		}
+		if (i >= *len)
+			break;
+		c = (unsigned char)data[i];
 
 		if (c == '\n' || c == '\t') {
 			i++;
