@@ -534,14 +534,14 @@ static bool sysfs_slab_value(const struct source *src, const char *cache, const 
 
 static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs)
 {
-	uint64_t per, order;
+	uint64_t per, order, slot;
 
-	/* object_size is not read: the model needs only what a slab holds. */
 	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
 	    !sysfs_slab_value(src, cache, "order", &order) || per == 0 || order > 10)
 		return false;
 	cs->from = SIZE_SYSFS;
-	cs->objsize = 0;
+	/* slab_size is slabinfo's objsize: the slot an object takes. */
+	cs->objsize = sysfs_slab_value(src, cache, "slab_size", &slot) ? slot : 0;
 	cs->objperslab = per;
 	cs->pagesperslab = 1ULL << order;
 	return true;
@@ -566,9 +566,12 @@ enum fact_status slabinfo_read(const struct source *src, const char *const *name
 	return st;
 }
 
-/* Each cache's size from proc/slabinfo, else sys/kernel/slab (SLUB merges
- * small caches such as eventpoll_pwq into others, and those files are
- * readable without root), else the built-in table for the kernel series. */
+/* Each cache's size from sys/kernel/slab (three small reads, readable
+ * without root, and merged caches such as eventpoll_pwq are there too),
+ * else from proc/slabinfo, read only when a cache is missing from sysfs
+ * (the kernel writes every cache of the host into it, under the slab
+ * mutex: the costliest file of an audit, and it grows with the host), else
+ * from the built-in table for the kernel series. */
 static void read_cache_sizes(const struct source *src, struct facts *out)
 {
 	struct slab_entry rows[CACHE_COUNT];
@@ -576,16 +579,28 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 	unsigned major = 0, minor = 0;
 	bool have_series = fact_ok(out, F_OSRELEASE) &&
 			   parse_kernel_series(out->osrelease, &major, &minor);
+	bool need_slabinfo = false;
 
-	out->slabinfo_status = slabinfo_read(src, cache_names, CACHE_COUNT, rows, results);
-	if (out->slabinfo_status == FACT_INVALID)
-		facts_note(out, "proc/slabinfo: not a readable file, or a line longer than %d bytes",
-			   SOURCE_LINE_MAX);
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		out->cache[c].from = SIZE_ABSENT;
+		results[c] = PARSE_ABSENT;
+		if (!read_sysfs_cache(src, cache_names[c], &out->cache[c]))
+			need_slabinfo = true;
+	}
+	out->slabinfo_read = need_slabinfo;
+	out->slabinfo_status = FACT_MISSING;
+	if (need_slabinfo) {
+		out->slabinfo_status = slabinfo_read(src, cache_names, CACHE_COUNT, rows, results);
+		if (out->slabinfo_status == FACT_INVALID)
+			facts_note(out, "proc/slabinfo: not a readable file, or a line longer than %d bytes",
+				   SOURCE_LINE_MAX);
+	}
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		struct cache_size *cs = &out->cache[c];
 		struct slab_entry e;
 
-		cs->from = SIZE_ABSENT;
+		if (cs->from != SIZE_ABSENT)
+			continue;
 		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_OK) {
 			cs->from = SIZE_SLABINFO;
 			cs->objsize = rows[c].objsize;
@@ -595,8 +610,6 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 		}
 		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_INVALID)
 			out->slabinfo_status = FACT_INVALID;
-		if (read_sysfs_cache(src, cache_names[c], cs))
-			continue;
 		/* The table only when it is needed: choosing the series scans it. */
 		if (out->table_series[0] == '\0' &&
 		    (!have_series || !objsize_builtin_series(major, minor, out->table_series,

@@ -149,7 +149,8 @@ struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
 	struct cache_size cache[CACHE_COUNT];
-	enum fact_status slabinfo_status; /* of proc/slabinfo itself */
+	enum fact_status slabinfo_status; /* of proc/slabinfo itself, when read: */
+	bool slabinfo_read;               /* only when a cache is missing from sys/kernel/slab */
 	char table_series[16];            /* "6.1" when sizes came from the table */
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
