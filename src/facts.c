@@ -516,32 +516,36 @@ static void read_cgroups(const struct source *src, struct facts *out)
 }
 
 /* One number from sys/kernel/slab/<cache>/<name>. */
-static bool sysfs_slab_value(const struct source *src, const char *cache, const char *name,
-			     uint64_t *v)
+static enum fact_status sysfs_slab_value(const struct source *src, const char *cache,
+					 const char *name, uint64_t *v)
 {
 	char path[FACT_PATH_MAX];
 	struct text t;
-	bool ok;
+	enum fact_status st;
 
 	snprintf(path, sizeof(path), "sys/kernel/slab/%s/%s", cache, name);
-	if (src->read(src, path, &t) != FACT_OK)
-		return false;
+	if ((st = src->read(src, path, &t)) != FACT_OK)
+		return st;
 	/* objs_per_slab and order are plain numbers; ignore per-node detail. */
-	ok = parse_u64_fields(t.data, t.len, v, 1) == PARSE_OK;
+	if (parse_u64_fields(t.data, t.len, v, 1) != PARSE_OK)
+		st = FACT_INVALID;
 	text_free(&t);
-	return ok;
+	return st;
 }
 
-static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs)
+/* One cache's geometry from sysfs; *st the status of its first file (a
+ * denied one is denied for every cache: since 6.x they are root's only). */
+static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs,
+			     enum fact_status *st)
 {
 	uint64_t per, order, slot;
 
-	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
-	    !sysfs_slab_value(src, cache, "order", &order) || per == 0 || order > 10)
+	if ((*st = sysfs_slab_value(src, cache, "objs_per_slab", &per)) != FACT_OK ||
+	    sysfs_slab_value(src, cache, "order", &order) != FACT_OK || per == 0 || order > 10)
 		return false;
 	cs->from = SIZE_SYSFS;
 	/* slab_size is slabinfo's objsize: the slot an object takes. */
-	cs->objsize = sysfs_slab_value(src, cache, "slab_size", &slot) ? slot : 0;
+	cs->objsize = sysfs_slab_value(src, cache, "slab_size", &slot) == FACT_OK ? slot : 0;
 	cs->objperslab = per;
 	cs->pagesperslab = 1ULL << order;
 	return true;
@@ -579,13 +583,16 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 	unsigned major = 0, minor = 0;
 	bool have_series = fact_ok(out, F_OSRELEASE) &&
 			   parse_kernel_series(out->osrelease, &major, &minor);
-	bool need_slabinfo = false;
+	bool need_slabinfo = false, denied = false;
 
 	for (int c = 0; c < CACHE_COUNT; c++) {
+		enum fact_status st = FACT_MISSING;
+
 		out->cache[c].from = SIZE_ABSENT;
 		results[c] = PARSE_ABSENT;
-		if (!read_sysfs_cache(src, cache_names[c], &out->cache[c]))
+		if (denied || !read_sysfs_cache(src, cache_names[c], &out->cache[c], &st))
 			need_slabinfo = true;
+		denied = denied || st == FACT_DENIED;
 	}
 	out->slabinfo_read = need_slabinfo;
 	out->slabinfo_status = FACT_MISSING;

@@ -28,10 +28,22 @@ bool objsize_builtin_series(unsigned major, unsigned minor, char *series, unsign
 enum parse_result objsize_builtin_find(const char *series, const char *cache,
 				       struct slab_entry *out)
 {
+	unsigned major = 0, minor = 0;
+	const char *p = series;
+
+	/* "6.18" as numbers once: a row of another series costs two compares. */
+	while (*p >= '0' && *p <= '9' && major < 100000)
+		major = major * 10 + (unsigned)(*p++ - '0');
+	if (*p++ != '.')
+		return PARSE_ABSENT;
+	while (*p >= '0' && *p <= '9' && minor < 100000)
+		minor = minor * 10 + (unsigned)(*p++ - '0');
+	if (*p)
+		return PARSE_ABSENT;
 	for (size_t i = 0; i < objsize_nrows; i++) {
 		const struct objsize_row *r = &objsize_rows[i];
 
-		if (strcmp(r->series, series) != 0 || strcmp(r->cache, cache) != 0)
+		if (r->major != major || r->minor != minor || strcmp(r->cache, cache) != 0)
 			continue;
 		memset(out, 0, sizeof(*out));
 		out->objsize = r->objsize;

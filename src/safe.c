@@ -107,16 +107,27 @@ static size_t sgr_len(const char *s, size_t left)
 	return i < left && s[i] == 'm' ? i + 1 : 0;
 }
 
-/* Does any byte of the 8 at s need a look: below 0x20 or above 0x7e?
- * (The bit tricks of "Bit Twiddling Hacks", hasless and hasmore; exact
- * for "any".) */
+/* The high bit of each byte of x that is zero, exactly (no borrow from a
+ * neighbour: "Bit Twiddling Hacks", the exact form of haszero). */
+static uint64_t zero_bytes(uint64_t x)
+{
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7fULL;
+
+	return ~(((x & low7) + low7) | x | low7);
+}
+
+/* Does any byte of the 8 at s need a look: a control character other than
+ * tab and newline, or a byte above 0x7e? Exact per byte. */
 static bool word_needs_look(const char *s)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	uint64_t w;
+	uint64_t w, control, high;
 
 	memcpy(&w, s, sizeof(w));
-	return (((w - ones * 0x20) & ~w) | ((w + ones * (127 - 0x7e)) | w)) & highs;
+	control = zero_bytes(w & (ones * 0xe0)) & ~zero_bytes(w ^ (ones * '\t')) &
+		  ~zero_bytes(w ^ (ones * '\n'));
+	high = (((w & (ones * 0x7f)) + ones) | w) & highs;
+	return ((control & highs) | high) != 0;
 }
 
 void safe_terminal(char *data, size_t *len)
