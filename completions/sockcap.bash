@@ -49,7 +49,7 @@ _sockcap_value()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    -t | --target | --processes | --upstreams | --app-bytes | --connections | --reserve | \
+    -t | --target | --processes | --upstreams | --app-bytes | --connections | --send | --reserve | \
         -w | --warning | -c | --critical | --timeout)
         # A number, a size or a range: nothing to offer.
         COMPREPLY=()
@@ -64,13 +64,13 @@ _sockcap_value()
 _sockcap()
 {
     local cur prev prefix="" i have_command=""
-    local commands='audit plan sysctl limits systemd ansible facts profiles calibrate nagios'
+    local commands='audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
         --processes --app-bytes --upstreams --reserve --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, and of nagios alone, offered unless
     # another command is given.
-    local calibrate_options='--connections --save'
+    local calibrate_options='--connections --save --send'
     local nagios_options='-w --warning -c --critical --timeout'
 
     COMPREPLY=()
@@ -105,7 +105,7 @@ _sockcap()
     # an option's value is not a command.
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-        audit | plan | sysctl | limits | systemd | ansible | facts | profiles | calibrate | nagios)
+        audit | plan | sysctl | limits | systemd | modules-load | modprobe | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
                 -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | \

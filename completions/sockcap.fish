@@ -6,7 +6,7 @@
 complete -c sockcap -f
 
 # One command, before or after the options.
-set -l sockcap_commands audit plan sysctl limits systemd ansible facts profiles calibrate nagios
+set -l sockcap_commands audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a audit -d 'capacity, every limit, the binding one, live usage, warnings, advice (default)'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
@@ -17,6 +17,10 @@ complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a limits -d 'the plan as /etc/security/limits.d/90-sockcap.conf'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a systemd -d 'the plan as a unit drop-in ([Service] LimitNOFILE=)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a modules-load -d "the plan's modules to load at boot (modules-load.d)"
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
+    -a modprobe -d "the plan's module options (modprobe.d)"
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
     -a ansible -d 'the plan as an Ansible task list'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_commands" \
@@ -69,13 +73,15 @@ end
 complete -c sockcap -l calibration -x -a '(__sockcap_json_files)' \
     -d "use the per-socket costs measured by 'calibrate --save FILE'"
 # calibrate's own options, offered unless another command is given.
-set -l sockcap_others audit plan sysctl limits systemd ansible facts profiles nagios
+set -l sockcap_others audit plan sysctl limits systemd modules-load modprobe ansible facts profiles nagios
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
-    -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000)'
+    -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000; with --pid 1000)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
+    -l send -x -d 'calibrate --pid: text each connection sends and leaves unanswered'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
     -l save -r -F -d 'calibrate: write the calibration to FILE (JSON, atomically)'
 # nagios's own options, offered unless another command is given.
-set -l sockcap_not_nagios audit plan sysctl limits systemd ansible facts profiles calibrate
+set -l sockcap_not_nagios audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_not_nagios" \
     -s w -l warning -x -d 'nagios: WARNING when the connections in use are outside RANGE'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_not_nagios" \

@@ -1,4 +1,5 @@
 #include "facts.h"
+#include "servers.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,8 @@
 #include "u64.h"
 
 const struct fact_def fact_defs[FACT_COUNT] = {
-#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) \
-	[id] = {name, read, path, arg, n, unit, scope, lifts, pod},
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod, min, max) \
+	[id] = {name, read, path, arg, n, unit, scope, lifts, pod, min, max},
 #include "facts.def"
 #undef X
 };
@@ -43,6 +44,7 @@ static const char *const cache_names[CACHE_COUNT] = {
 	[CACHE_LSM_INODE] = "lsm_inode_cache",
 	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",
 	[CACHE_BIND2_BUCKET] = "tcp_bind2_bucket",
+	[CACHE_NF_CONNTRACK] = "nf_conntrack",
 };
 
 const char *slab_cache_name(enum slab_cache c)
@@ -667,9 +669,12 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	if (out->container.detected)
 		out->unit[0] = '\0';
 	sources_read(src, out);
+	if (pid != 0)
+		servers_read(src, pid, &out->server, &out->cpus);
 	/* A proc directory in which nothing at all can be read is no host. */
+	/* A fact from sys (a module's state) alone does not make a host. */
 	for (int id = 0; id < FACT_COUNT; id++)
-		if (out->f[id].status == FACT_OK)
+		if (out->f[id].status == FACT_OK && strncmp(fact_defs[id].path, "sys/", 4) != 0)
 			return FACTS_OK;
 	return out->slabinfo_status == FACT_OK ? FACTS_OK : FACTS_NO_ROOT;
 }

@@ -9,6 +9,7 @@
 
 #include "parse.h"
 #include "persist.h"
+#include "servercfg.h"
 #include "source.h"
 
 enum row_id {
@@ -22,6 +23,7 @@ enum row_id {
 	ROW_CONNTRACK,
 	ROW_PORTS,
 	ROW_THREADS,
+	ROW_APP,
 	ROW_COUNT,
 	ROW_NONE = ROW_COUNT,
 };
@@ -44,8 +46,23 @@ enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };
 enum scope { SCOPE_NONE, SCOPE_NODE, SCOPE_NETNS, SCOPE_PROCESS, SCOPE_CGROUP };
 enum pod { POD_NO, POD_SAFE, POD_UNSAFE };
 
+/* Kernel ranges the tunables table names (its min and max columns). */
+/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
+#define NR_OPEN_MAX 2147483584ULL
+/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
+#define THREADS_MAX_LIMIT 0x3fffffffULL
+/* PID_MAX_LIMIT on 64-bit. */
+#define PID_MAX_LIMIT 4194304ULL
+/* An int sysctl (proc_dointvec): nf_conntrack_max, somaxconn, tcp_max_*. */
+#define INT_MAX_U64 2147483647ULL
+/* A long sysctl (proc_doulongvec_minmax): fs.file-max, tcp_mem. */
+#define LONG_MAX_U64 9223372036854775807ULL
+/* nf_conntrack_buckets: nf_ct_alloc_hashtable refuses more than INT_MAX
+ * bytes of 8-byte bucket heads. */
+#define CONNTRACK_BUCKETS_LIMIT 268435455ULL
+
 enum fact_id {
-#define X(id, name, read, path, arg, n, unit, scope, lifts, pod) id,
+#define X(id, name, read, path, arg, n, unit, scope, lifts, pod, min, max) id,
 #include "facts.def"
 #undef X
 	FACT_COUNT
@@ -61,6 +78,7 @@ struct fact_def {
 	enum scope scope;
 	enum row_id lifts;
 	enum pod pod;
+	uint64_t min, max;      /* the kernel's range of each value */
 };
 
 /* The table of facts.def, indexed by enum fact_id. */
@@ -95,6 +113,7 @@ enum slab_cache {
 	CACHE_LSM_INODE,
 	CACHE_BIND_BUCKET,
 	CACHE_BIND2_BUCKET,
+	CACHE_NF_CONNTRACK, /* struct nf_conn: one per tracked flow */
 	CACHE_COUNT
 };
 
@@ -158,6 +177,8 @@ struct facts {
 	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
+	struct server_conf server;        /* --pid: the server it is (section 11), if known */
+	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
 	struct facts_notes notes;
 	/* What model_compute reads for numbers only (the plan's "after") lies
 	 * above: the planner copies no more (a whole copy moved 50 KB). */

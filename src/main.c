@@ -43,6 +43,8 @@ static enum exit_status cmd_plan(const struct cli *c, FILE *out);
 static enum exit_status cmd_sysctl(const struct cli *c, FILE *out);
 static enum exit_status cmd_limits(const struct cli *c, FILE *out);
 static enum exit_status cmd_systemd(const struct cli *c, FILE *out);
+static enum exit_status cmd_modules_load(const struct cli *c, FILE *out);
+static enum exit_status cmd_modprobe(const struct cli *c, FILE *out);
 static enum exit_status cmd_ansible(const struct cli *c, FILE *out);
 static enum exit_status cmd_facts(const struct cli *c, FILE *out);
 static enum exit_status cmd_profiles(const struct cli *c, FILE *out);
@@ -56,6 +58,8 @@ static const struct command commands[] = {
 	{"sysctl", cmd_sysctl, "the plan as " SYSCTL_D_PATH},
 	{"limits", cmd_limits, "the plan as " LIMITS_D_PATH},
 	{"systemd", cmd_systemd, "the plan as a unit drop-in ([Service] LimitNOFILE=)"},
+	{"modules-load", cmd_modules_load, "the plan's modules to load at boot, as " MODULES_LOAD_PATH},
+	{"modprobe", cmd_modprobe, "the plan's module options, as " MODPROBE_D_PATH},
 	{"ansible", cmd_ansible, "the plan as an Ansible task list"},
 	{"facts", cmd_facts, "every fact read, with its source path and status"},
 	{"profiles", cmd_profiles, "the workload profiles, built in and from --profile FILE"},
@@ -86,7 +90,7 @@ static void usage(FILE *out, bool plugin)
 		     "How many concurrent TCP connections this host can sustain, which limit\n"
 		     "binds first, and what lifts it.\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s%s\n", commands[i].name, commands[i].summary,
+		fprintf(out, "  %-12s %s%s\n", commands[i].name, commands[i].summary,
 			i == 0 ? " (default)" : "");
 	fprintf(out, "\noptions:\n");
 	cli_print_options(out, plugin);
@@ -422,6 +426,16 @@ static enum exit_status cmd_systemd(const struct cli *c, FILE *out)
 	return config_command(c, out, config_systemd);
 }
 
+static enum exit_status cmd_modules_load(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_modules_load);
+}
+
+static enum exit_status cmd_modprobe(const struct cli *c, FILE *out)
+{
+	return config_command(c, out, config_modprobe);
+}
+
 static enum exit_status cmd_ansible(const struct cli *c, FILE *out)
 {
 	return config_command(c, out, config_ansible);
@@ -659,7 +673,7 @@ int main(int argc, char **argv)
 
 		/* Whatever the format, no control character but the colours
 		 * reaches a terminal or a file. */
-		safe_terminal(buf, &len);
+		safe_terminal(buf, len);
 		rc = c.output ? output_to_file(c.output, buf, len, err, sizeof(err))
 				  : output_to_stdout(buf, len, err, sizeof(err));
 		if (rc != 0) {

@@ -33,6 +33,7 @@ static const char *const row_names[ROW_COUNT] = {
 	[ROW_CONNTRACK] = "conntrack",
 	[ROW_PORTS] = "ports",
 	[ROW_THREADS] = "threads",
+	[ROW_APP] = "app",
 };
 
 const char *row_name(enum row_id id)
@@ -178,6 +179,44 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 		u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes));
 }
 
+/* TCP sockets in use and in TIME_WAIT, IPv4 and IPv6 (sockstat). */
+static uint64_t tcp_sockets_seen(const struct facts *f)
+{
+	uint64_t sockets = f->f[F_SOCK_TCP_INUSE].v[0];
+
+	if (fact_ok(f, F_SOCK_TCP6_INUSE))
+		sockets = u64_sat_add(sockets, f->f[F_SOCK_TCP6_INUSE].v[0]);
+	if (fact_ok(f, F_SOCK_TCP_TW))
+		sockets = u64_sat_add(sockets, f->f[F_SOCK_TCP_TW].v[0]);
+	return sockets;
+}
+
+enum conntrack_state model_conntrack_state(const struct facts *f)
+{
+	if (f->f[F_CONNTRACK_MAX].status == FACT_MISSING)
+		return CT_ABSENT;
+	if (!fact_ok(f, F_CONNTRACK_COUNT) || f->f[F_CONNTRACK_COUNT].v[0] != 0 ||
+	    !fact_ok(f, F_SOCK_TCP_INUSE))
+		return CT_TRACKS;
+	return tcp_sockets_seen(f) >= CONNTRACK_IDLE_EVIDENCE ? CT_IDLE : CT_TRACKS;
+}
+
+/* One tracked flow: its nf_conn (slab slack included) and its share of the
+ * hash table, one 8-byte bucket head per nf_conntrack_max / buckets
+ * entries, rounded up. */
+static uint64_t conntrack_flow_bytes(const struct facts *f, const struct per_connection *pc)
+{
+	uint64_t obj = pc->cache_millibytes[CACHE_NF_CONNTRACK];
+	uint64_t buckets = fact_ok(f, F_CONNTRACK_BUCKETS) ? f->f[F_CONNTRACK_BUCKETS].v[0] : 0;
+	uint64_t max = fact_ok(f, F_CONNTRACK_MAX) ? f->f[F_CONNTRACK_MAX].v[0] : 0;
+
+	obj = obj ? u64_sat_add(obj, 999) / 1000 : NF_CONN_FALLBACK_BYTES;
+	/* At the kernel's own ratio (one bucket per entry) that is 8 bytes. */
+	if (max == 0 || buckets == 0)
+		return u64_sat_add(obj, 8);
+	return u64_sat_add(obj, u64_sat_add(u64_sat_mul(8, buckets), max - 1) / max);
+}
+
 static void per_connection(const struct facts *f, const struct profile *p,
 			   const struct model_options *opt, struct per_connection *pc)
 {
@@ -227,10 +266,12 @@ static void per_connection(const struct facts *f, const struct profile *p,
 		pc->app_bytes = opt->calibration->app_bytes_per_connection;
 		pc->app_bytes_from = APP_BYTES_CALIBRATION;
 	}
+	if (p->conntrack && model_conntrack_state(f) == CT_TRACKS)
+		pc->conntrack_bytes = u64_sat_mul(pc->sockets, conntrack_flow_bytes(f, pc));
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
-		u64_sat_add(pc->buffer_bytes, pc->app_bytes));
+		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes), pc->conntrack_bytes));
 	memcg_costs(f, p, opt, pc);
 }
 
@@ -391,10 +432,19 @@ static void row_conntrack(const struct facts *f, const struct profile *p, struct
 		note(r, "the profile's connections are not tracked");
 		return;
 	}
-	if (max->status == FACT_MISSING) {
+	switch (model_conntrack_state(f)) {
+	case CT_ABSENT:
 		r->status = ROWS_NA;
 		note(r, "nf_conntrack is not loaded");
 		return;
+	case CT_IDLE:
+		r->status = ROWS_NA;
+		note(r, "nf_conntrack is loaded but tracks nothing here: 0 entries while %llu TCP "
+			"sockets are open or in TIME_WAIT (no rule asks for connection tracking in "
+			"this network namespace)", (unsigned long long)tcp_sockets_seen(f));
+		return;
+	case CT_TRACKS:
+		break;
 	}
 	if (unknown_unless_ok(f, F_CONNTRACK_MAX, r))
 		return;
@@ -646,6 +696,69 @@ static void persistence_warnings(const struct facts *f, struct capacity *c)
 		     (unsigned long long)f->f[F_NOFILE].v[0]);
 }
 
+/* The server's own cap (section 11): nginx counts every socket it holds,
+ * proxied upstreams too; haproxy's maxconn, redis's and memcached's caps
+ * count client connections. */
+static void row_app(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_APP];
+	const struct server_conf *s = &f->server;
+	struct app_cap cap;
+	uint64_t nofile = U64_UNLIMITED, threads = 0;
+
+	r->source = F_NOFILE;
+	r->source_path = s->cmdline[0] ? s->cmdline : "--pid";
+	if (s->kind == SERVER_NONE) {
+		r->status = ROWS_NA;
+		if (f->pid)
+			note(r, "process %u is no server sockcap knows (nginx, haproxy, redis, "
+				"memcached)", f->pid);
+		else
+			note(r, "no server: --pid names one (nginx, haproxy, redis, memcached)");
+		return;
+	}
+	if (fact_ok(f, F_NOFILE))
+		/* haproxy takes the larger of soft and hard and raises its soft
+		 * limit to it; the others run with the soft one */
+		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
+						   : f->f[F_NOFILE].v[0];
+	if (fact_ok(f, F_PROC_THREADS))
+		threads = f->f[F_PROC_THREADS].v[0];
+	server_cap(s, nofile, f->cpus, threads, &cap);
+	/* nginx closes idle connections that sent nothing to keep 1/16 free;
+	 * connections with requests in flight are not closed */
+	if (s->kind == SERVER_NGINX && (p->rx_bytes || p->tx_bytes || p->rx_default || p->tx_default))
+		cap.connections = u64_sat_add(cap.connections,
+					      u64_sat_mul(cap.per, cap.value / 16));
+	set_ok(r, cap.value, UNIT_COUNT,
+	       cap.counts_upstreams ? cap.connections / p->sockets_per_connection : cap.connections);
+	note(r, "%s: %s%s", server_kind_name(s->kind), cap.formula,
+	     cap.counts_upstreams && p->sockets_per_connection > 1 ? ", / sockets per connection"
+								   : "");
+	if (cap.from && strcmp(cap.from->file, "cmdline") == 0) {
+		note_append(r, "; %s on the command line", cap.directive);
+		r->source_path = s->cmdline;
+	} else if (cap.from) {
+		note_append(r, "; %s in %s:%u", cap.directive, cap.from->file, cap.from->line);
+		r->source_path = cap.from->file;
+	} else {
+		note_append(r, "; %s not set: the default", cap.directive);
+		r->source_path = s->npaths ? s->paths[0] : s->cmdline;
+	}
+	if (!fact_ok(f, F_NOFILE) && s->kind != SERVER_MEMCACHED)
+		r->incomplete = true;
+	if (s->missing[0]) {
+		r->incomplete = true;
+		note_append(r, "; %s is unreadable", s->missing);
+	}
+	if (s->assumed)
+		note_append(r, "; its command line names no file: %s assumed", s->paths[0]);
+	if (s->truncated) {
+		r->incomplete = true;
+		note_append(r, "; not every included file was read");
+	}
+}
+
 void model_compute(const struct facts *f, const struct profile *p,
 		   const struct model_options *opt, struct capacity *out)
 {
@@ -661,6 +774,7 @@ void model_compute(const struct facts *f, const struct profile *p,
 	row_conntrack(f, p, out);
 	row_ports(f, p, opt, out);
 	row_threads(f, p, out);
+	row_app(f, p, out);
 	for (int i = 0; i < ROW_COUNT; i++) {
 		const struct row *r = &out->rows[i];
 

@@ -33,6 +33,7 @@ struct row {
 	enum fact_id source;   /* the fact the value came from */
 	bool incomplete;       /* a number, but an input it could use was unreadable */
 	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
+	const char *source_path; /* where the value was read when not a fact's file, or NULL */
 };
 
 /* Where the per-connection application bytes came from. */
@@ -48,6 +49,10 @@ struct per_connection {
 	uint64_t buffer_bytes;            /* in-flight data at truesize, all sockets */
 	uint64_t app_bytes;
 	enum app_bytes_from app_bytes_from;
+	/* Where conntrack tracks (model_conntrack_state): per connection, an
+	 * nf_conn object and its share of the hash table for each flow. Not
+	 * charged to a memory cgroup (the cache is not accounted). */
+	uint64_t conntrack_bytes;
 	uint64_t total_bytes;
 	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
 	enum size_from object_sizes_from; /* where the TCP object's size came from */
@@ -98,6 +103,26 @@ struct capacity {
 	 * zeroing it would touch pages that nothing else does. */
 	struct warning warnings[WARNINGS_MAX];
 };
+
+enum conntrack_state {
+	CT_ABSENT,  /* nf_conntrack is not loaded (no nf_conntrack_max) */
+	CT_IDLE,    /* loaded, but tracks nothing in this network namespace */
+	CT_TRACKS,  /* tracks, or cannot be told apart from tracking */
+};
+
+/* TCP sockets (in use and in TIME_WAIT, IPv4 and IPv6) with no conntrack
+ * entry at all that mean nothing here is tracked. */
+#define CONNTRACK_IDLE_EVIDENCE 16
+
+/* Does conntrack track this network namespace's connections? From /proc
+ * alone: nf_conntrack_count is 0 while sockstat shows at least
+ * CONNTRACK_IDLE_EVIDENCE TCP sockets (both are per namespace). Anything
+ * less certain counts as tracking, so the row never drops a real limit. */
+enum conntrack_state model_conntrack_state(const struct facts *f);
+
+/* nf_conn's effective size when no slab figure is readable: 256-byte
+ * objects, 16 to a one-page slab (proc/slabinfo, Linux 6.18 x86_64). */
+#define NF_CONN_FALLBACK_BYTES 256
 
 /* Skb truesize of payload bytes queued on one socket (0 for 0). */
 uint64_t model_truesize(uint64_t payload);

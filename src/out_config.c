@@ -32,7 +32,10 @@ const char *config_file_of(const struct plan *pl, const struct recommendation *r
 	case REC_SYSCTL: return SYSCTL_D_PATH;
 	case REC_LIMITS: return LIMITS_D_PATH;
 	case REC_SYSTEMD: return dropin_path(pl);
+	case REC_MODULES_LOAD: return MODULES_LOAD_PATH;
+	case REC_MODPROBE: return MODPROBE_D_PATH;
 	case REC_HARDWARE: return "hardware";
+	case REC_APP: return r->file;
 	}
 	return "";
 }
@@ -211,6 +214,51 @@ void config_systemd(const struct plan *pl, const struct profile *p, FILE *out)
 			fprintf(out, "%s=%s\n", pl->recs[i].key, pl->recs[i].recommended);
 }
 
+/* "options nf_conntrack hashsize" -> module "nf_conntrack", parameter
+ * "hashsize". */
+static void modprobe_option(const struct recommendation *r, char *module, size_t msize,
+			    char *param, size_t psize)
+{
+	char m[REC_TEXT] = "", x[REC_TEXT] = "";
+
+	sscanf(r->key, "options %63s %63s", m, x);
+	snprintf(module, msize, "%s", m);
+	snprintf(param, psize, "%s", x);
+}
+
+void config_modules_load(const struct plan *pl, const struct profile *p, FILE *out)
+{
+	header(pl, p, MODULES_LOAD_PATH "; systemd-modules-load reads it at boot.", "#", out);
+	fputs("# systemd-modules-load runs before systemd-sysctl, so the modules listed\n"
+	      "# here are loaded when " SYSCTL_D_PATH " is applied.\n"
+	      "# A module loaded later (with the first firewall rule that needs it)\n"
+	      "# misses its net.netfilter lines at boot and starts with its defaults.\n",
+	      out);
+	if (count_kind(pl, REC_MODULES_LOAD) == 0)
+		fputs("# Nothing to change.\n", out);
+	for (unsigned i = 0; i < pl->nrecs; i++)
+		if (pl->recs[i].kind == REC_MODULES_LOAD)
+			fprintf(out, "%s\n", pl->recs[i].recommended);
+}
+
+void config_modprobe(const struct plan *pl, const struct profile *p, FILE *out)
+{
+	char module[REC_TEXT], param[REC_TEXT];
+
+	header(pl, p, MODPROBE_D_PATH "; modprobe reads it when it loads the module.", "#", out);
+	if (count_kind(pl, REC_MODPROBE) == 0)
+		fputs("# Nothing to change.\n", out);
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *r = &pl->recs[i];
+
+		if (r->kind != REC_MODPROBE)
+			continue;
+		modprobe_option(r, module, sizeof(module), param, sizeof(param));
+		comment(out, "\n# ", "%s %s: %s (was %s)", module, param, r->reason, r->current);
+		fprintf(out, "options %s %s=%s\n", module, param, r->recommended);
+	}
+}
+
 /* YAML double-quoted scalar: the reasons hold colons and quotes; a control
  * character is written as its escape, never raw. */
 static void yaml_quoted(const char *s, FILE *out)
@@ -229,6 +277,51 @@ static void yaml_quoted(const char *s, FILE *out)
 	fputc('"', out);
 }
 
+/* The module files, and the modules loaded now so that their sysctls
+ * exist for the tasks after them. */
+static void ansible_modules(const struct plan *pl, FILE *out)
+{
+	char name[4 * REC_TEXT], module[REC_TEXT], param[REC_TEXT];
+
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *r = &pl->recs[i];
+
+		if (r->kind == REC_MODPROBE) {
+			modprobe_option(r, module, sizeof(module), param, sizeof(param));
+			snprintf(name, sizeof(name), "sockcap: options %s %s=%s", module, param,
+				 r->recommended);
+			fputs("- name: ", out);
+			yaml_quoted(name, out);
+			fputs("\n  ansible.builtin.lineinfile:\n    path: " MODPROBE_D_PATH
+			      "\n    create: true\n    mode: \"0644\"\n    regexp: ", out);
+			snprintf(name, sizeof(name), "^options %s %s=", module, param);
+			yaml_quoted(name, out);
+			fputs("\n    line: ", out);
+			snprintf(name, sizeof(name), "options %s %s=%s", module, param, r->recommended);
+			yaml_quoted(name, out);
+			fputc('\n', out);
+		}
+	}
+	for (unsigned i = 0; i < pl->nrecs; i++) {
+		const struct recommendation *r = &pl->recs[i];
+
+		if (r->kind != REC_MODULES_LOAD)
+			continue;
+		snprintf(name, sizeof(name), "sockcap: load %s at boot", r->recommended);
+		fputs("- name: ", out);
+		yaml_quoted(name, out);
+		fputs("\n  ansible.builtin.lineinfile:\n    path: " MODULES_LOAD_PATH
+		      "\n    create: true\n    mode: \"0644\"\n    line: ", out);
+		yaml_quoted(r->recommended, out);
+		snprintf(name, sizeof(name), "sockcap: load %s now", r->recommended);
+		fputs("\n- name: ", out);
+		yaml_quoted(name, out);
+		fputs("\n  community.general.modprobe:\n    name: ", out);
+		yaml_quoted(r->recommended, out);
+		fputs("\n    state: present\n", out);
+	}
+}
+
 void config_ansible(const struct plan *pl, const struct profile *p, FILE *out)
 {
 	struct limit_line lines[LIMIT_LINES_MAX];
@@ -237,10 +330,14 @@ void config_ansible(const struct plan *pl, const struct profile *p, FILE *out)
 
 	header(pl, p, "a task list: include it with ansible.builtin.include_tasks.", "#", out);
 	fputs("# Needs the ansible.posix and community.general collections.\n", out);
-	if (n == 0 && count_kind(pl, REC_SYSCTL) == 0) {
+	fputs("# Order: modules (a net.netfilter key exists only with its module loaded), then\n"
+	      "# sysctls (fs.nr_open before any limit above it), then limits.\n", out);
+	if (n == 0 && count_kind(pl, REC_SYSCTL) == 0 && count_kind(pl, REC_MODULES_LOAD) == 0 &&
+	    count_kind(pl, REC_MODPROBE) == 0) {
 		fputs("[]\n", out);
 		return;
 	}
+	ansible_modules(pl, out);
 	for (unsigned i = 0; i < pl->nrecs; i++) {
 		const struct recommendation *r = &pl->recs[i];
 

@@ -87,7 +87,10 @@ static void headline(const struct report_input *in, const struct style *s, FILE 
 	b = &c->rows[c->binding];
 	fprintf(out, "%s≈ %s concurrent connections; bound by %s%s", s->bold,
 		fmt_approx(n, sizeof(n), c->connections), row_name(c->binding), s->reset);
-	fprintf(out, " (%s)", fact_defs[b->source].name);
+	if (c->binding == ROW_APP)
+		fprintf(out, " (%s's own cap)", server_kind_name(in->facts->server.kind));
+	else
+		fprintf(out, " (%s)", fact_defs[b->source].name);
 	if (c->partial)
 		fprintf(out, "; partial: some limits could not be read");
 	fputc('\n', out);
@@ -105,10 +108,12 @@ static void cost_line(const struct report_input *in, FILE *out)
 	if (pc->outbound_sockets && pc->outbound_extra_bytes)
 		fprintf(out, " (+%llu B port buckets per outbound socket)",
 			(unsigned long long)pc->outbound_extra_bytes);
-	fprintf(out, " + %s buffers + %s app%s = %s per connection\n",
-		fmt_bytes(b, sizeof(b), pc->buffer_bytes), fmt_bytes(a, sizeof(a), pc->app_bytes),
-		pc->app_bytes_from == APP_BYTES_CALIBRATION ? " (measured)" : "",
-		fmt_bytes(t, sizeof(t), pc->total_bytes));
+	fprintf(out, " + %s buffers + %s app%s", fmt_bytes(b, sizeof(b), pc->buffer_bytes),
+		fmt_bytes(a, sizeof(a), pc->app_bytes),
+		pc->app_bytes_from == APP_BYTES_CALIBRATION ? " (measured)" : "");
+	if (pc->conntrack_bytes)
+		fprintf(out, " + %s conntrack", fmt_bytes(b, sizeof(b), pc->conntrack_bytes));
+	fprintf(out, " = %s per connection\n", fmt_bytes(t, sizeof(t), pc->total_bytes));
 	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		fprintf(out, " (built-in, Linux %s series)", in->facts->table_series);
@@ -163,7 +168,9 @@ static void notes(const struct report_input *in, const struct style *s, FILE *ou
 	fprintf(out, "\nhow each row is reached:\n");
 	for (int i = 0; i < ROW_COUNT; i++)
 		fprintf(out, "  %s%-14s%s %s  [%s]\n", s->dim, row_name((enum row_id)i), s->reset,
-			c->rows[i].note, in->facts->f[c->rows[i].source].path);
+			c->rows[i].note,
+			c->rows[i].source_path ? c->rows[i].source_path
+					       : in->facts->f[c->rows[i].source].path);
 }
 
 static void live(const struct report_input *in, FILE *out)
@@ -267,7 +274,9 @@ static void warnings_and_errors(const struct report_input *in, const struct styl
 /* Every change, grouped by the file it belongs in. */
 static void recommendations(const struct plan *pl, const struct style *s, FILE *out)
 {
-	static const enum rec_kind order[] = {REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE};
+	static const enum rec_kind order[] = {REC_SYSCTL,	REC_LIMITS,   REC_SYSTEMD,
+					      REC_MODULES_LOAD, REC_MODPROBE, REC_APP,
+					      REC_HARDWARE};
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		bool header = false;
@@ -284,7 +293,7 @@ static void recommendations(const struct plan *pl, const struct style *s, FILE *
 					s->reset);
 			header = true;
 			fprintf(out, "  %-30s %-24s -> %-24s lifts %s\n", r->key, r->current,
-				r->recommended, row_name(r->lifts));
+				r->recommended, r->lifts == ROW_NONE ? "no row" : row_name(r->lifts));
 			fprintf(out, "    %s%s%s\n", s->dim, r->reason, s->reset);
 			for (unsigned j = 0; j < r->nforms; j++)
 				fprintf(out, "    in a container: %s\n", r->forms[j]);

@@ -15,7 +15,8 @@
 
 const char *rec_kind_name(enum rec_kind k)
 {
-	static const char *const names[] = {"sysctl", "limits", "systemd", "hardware"};
+	static const char *const names[] = {"sysctl", "limits", "systemd", "modules-load",
+					    "modprobe", "hardware", "app"};
 	return names[k];
 }
 
@@ -108,31 +109,59 @@ add(struct plan *pl, enum rec_kind kind, enum fact_id fact, const char *key, con
 	return r;
 }
 
+/* v kept inside the kernel's range of fact id (the tunables table);
+ * *clamped says whether it had to be. */
+static uint64_t in_range(enum fact_id id, uint64_t v, bool *clamped)
+{
+	const struct fact_def *d = &fact_defs[id];
+
+	*clamped = v > d->max;
+	return u64_max(u64_min(v, d->max), d->min);
+}
+
+/* Says in r's reason that its value is the kernel's maximum. */
+static void say_clamped(struct recommendation *r, enum fact_id id)
+{
+	size_t n;
+
+	if (!r)
+		return;
+	n = strlen(r->reason);
+	snprintf(r->reason + n, sizeof(r->reason) - n, "; clamped to the kernel's maximum %llu",
+		 (unsigned long long)fact_defs[id].max);
+}
+
 /* A single-valued sysctl raised to at least need (with headroom), never
- * lowered, capped at cap. */
-static void sysctl_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
-			    uint64_t need, uint64_t cap, const char *why)
+ * lowered, kept inside the kernel's range. */
+static struct recommendation *sysctl_at_least(struct plan *pl, const struct facts *f,
+					      enum fact_id id, uint64_t need, const char *why)
 {
 	uint64_t cur, rec;
+	struct recommendation *r;
+	bool clamped;
 
 	if (!fact_ok(f, id))
-		return;
+		return NULL;
 	cur = f->f[id].v[0];
-	rec = u64_min(with_headroom(need), cap);
+	rec = in_range(id, with_headroom(need), &clamped);
 	if (rec <= cur || need <= cur)
-		return;
-	add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec, "%s: %llu needed, +10%% headroom",
-	    why, (unsigned long long)need);
+		return NULL;
+	r = add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec,
+		"%s: %llu needed, +10%% headroom", why, (unsigned long long)need);
+	if (clamped)
+		say_clamped(r, id);
+	return r;
 }
 
 /* soft and hard RLIMIT_NOFILE (or NPROC): limits.d lines and LimitNOFILE=. */
 static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id id,
-			    uint64_t need, uint64_t cap, const char *item, const char *directive,
+			    uint64_t need, const char *item, const char *directive,
 			    const char *why, uint64_t *hard_out)
 {
 	uint64_t cur_s, cur_h, soft, hard, pair[2], cur[2];
 	struct recommendation *r;
 	char key[REC_TEXT];
+	bool clamped;
 
 	*hard_out = 0;
 	if (!fact_ok(f, id))
@@ -141,7 +170,7 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 	cur_h = f->f[id].v[1];
 	if (need <= cur_s || cur_s == U64_UNLIMITED)
 		return;
-	soft = u64_min(with_headroom(need), cap);
+	soft = in_range(id, with_headroom(need), &clamped);
 	hard = cur_h == U64_UNLIMITED ? soft : u64_max(cur_h, soft);
 	*hard_out = hard;
 	/* Both values travel together (the fact holds soft and hard); the
@@ -159,6 +188,8 @@ static void rlimit_at_least(struct plan *pl, const struct facts *f, enum fact_id
 			snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)soft);
 			r->slot = 0;
 		}
+		if (clamped)
+			say_clamped(r, id);
 	}
 	if (hard > cur_h && cur_h != U64_UNLIMITED) {
 		snprintf(key, sizeof(key), "hard %s", item);
@@ -198,28 +229,101 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 	uint64_t per_process = u64_sat_add(ceil_div(sockets, opt->processes), p->reserved_fds);
 	uint64_t hard = 0;
 
-	rlimit_at_least(pl, f, F_NOFILE, per_process, NR_OPEN_MAX, "nofile", "LimitNOFILE",
+	rlimit_at_least(pl, f, F_NOFILE, per_process, "nofile", "LimitNOFILE",
 			"descriptors per process", &hard);
 	/* The hard limit cannot exceed fs.nr_open. */
 	if (hard > 0 && fact_ok(f, F_NR_OPEN) && hard > f->f[F_NR_OPEN].v[0]) {
-		uint64_t cur = f->f[F_NR_OPEN].v[0], rec = u64_min(plan_round_up(hard), NR_OPEN_MAX);
+		bool clamped;
+		uint64_t cur = f->f[F_NR_OPEN].v[0];
+		uint64_t rec = in_range(F_NR_OPEN, plan_round_up(hard), &clamped);
 
-		if (rec > cur)
-			add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
-			    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
-			    (unsigned long long)hard);
+		if (rec > cur) {
+			struct recommendation *r =
+				add(pl, REC_SYSCTL, F_NR_OPEN, fact_defs[F_NR_OPEN].name, &cur, &rec,
+				    "RLIMIT_NOFILE's hard limit (%llu) may not exceed fs.nr_open",
+				    (unsigned long long)hard);
+			if (clamped)
+				say_clamped(r, F_NR_OPEN);
+		}
 	}
-	sysctl_at_least(pl, f, F_FILE_MAX,
-			u64_sat_add(sockets, allowance_of(f, F_FILE_NR)), UINT64_MAX,
+	sysctl_at_least(pl, f, F_FILE_MAX, u64_sat_add(sockets, allowance_of(f, F_FILE_NR)),
 			"open files of every process on the host (allocated now, rounded up)");
 	if (p->epoll)
-		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets, UINT64_MAX,
+		sysctl_at_least(pl, f, F_EPOLL_WATCHES, sockets,
 				"epoll watches of the user the server runs as");
-	if (p->conntrack && fact_ok(f, F_CONNTRACK_MAX))
-		sysctl_at_least(pl, f, F_CONNTRACK_MAX,
-				u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
-				CONNTRACK_MAX_LIMIT,
-				"tracked flows, one per socket, and those tracked now (rounded up)");
+}
+
+/* nf_conntrack_max / nf_conntrack_buckets as the kernel sizes them by
+ * default: 1 since Linux 5.15 ("sanitize table size default settings":
+ * average chains of two, each entry hashed twice), 4 before. */
+static uint64_t conntrack_ratio(const struct facts *f)
+{
+	unsigned major = 0, minor = 0;
+
+	if (parse_kernel_series(f->osrelease, &major, &minor) &&
+	    (major < 5 || (major == 5 && minor < 15)))
+		return 4;
+	return 1;
+}
+
+/* nf_conntrack_max for every tracked flow (only where conntrack tracks:
+ * the row is n/a otherwise), its hash table in the kernel's ratio, and what
+ * makes both stick at boot where nf_conntrack is a module. */
+static void advise_conntrack(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	uint64_t sockets = u64_sat_mul(pl->target, p->sockets_per_connection);
+	const struct recommendation *max_rec, *buckets_rec = NULL;
+	struct recommendation *r;
+	uint64_t max;
+
+	if (!p->conntrack || pl->before.rows[ROW_CONNTRACK].status != ROWS_OK)
+		return;
+	max_rec = sysctl_at_least(pl, f, F_CONNTRACK_MAX,
+				  u64_sat_add(sockets, allowance_of(f, F_CONNTRACK_COUNT)),
+				  "tracked flows, one per socket, and those tracked now (rounded up)");
+	max = max_rec ? max_rec->values[0] : f->f[F_CONNTRACK_MAX].v[0];
+	if (fact_ok(f, F_CONNTRACK_BUCKETS)) {
+		uint64_t cur = f->f[F_CONNTRACK_BUCKETS].v[0], ratio = conntrack_ratio(f);
+		bool clamped;
+		uint64_t rec = in_range(F_CONNTRACK_BUCKETS, ceil_div(max, ratio), &clamped);
+
+		if (rec > cur) {
+			r = add(pl, REC_SYSCTL, F_CONNTRACK_BUCKETS, fact_defs[F_CONNTRACK_BUCKETS].name,
+				&cur, &rec,
+				"the hash table for %llu entries, in the kernel's own ratio (%s): "
+				"chains would average %llu when full; lifts no row, keeps lookups short",
+				(unsigned long long)max,
+				ratio == 1 ? "a bucket per entry since Linux 5.15"
+					   : "a bucket per 4 entries before Linux 5.15",
+				(unsigned long long)ceil_div(u64_sat_mul(2, max), cur));
+			if (clamped)
+				say_clamped(r, F_CONNTRACK_BUCKETS);
+			buckets_rec = r;
+		}
+	}
+	/* A module loaded after systemd-sysctl ran never sees sysctl.d's
+	 * net.netfilter lines: load it at boot, size its table when it loads.
+	 * A built-in nf_conntrack has no refcnt file and needs neither. */
+	if ((!max_rec && !buckets_rec) || !fact_ok(f, F_NF_CONNTRACK_REFCNT))
+		return;
+	r = add(pl, REC_MODULES_LOAD, F_NF_CONNTRACK_REFCNT, "nf_conntrack", NULL, NULL,
+		"loaded at boot by systemd-modules-load, before systemd-sysctl applies the "
+		"net.netfilter lines; loaded later, the module starts with its defaults");
+	if (r) {
+		r->scope = SCOPE_NODE;
+		r->lifts = ROW_CONNTRACK;
+		snprintf(r->current, sizeof(r->current), "loaded now");
+		snprintf(r->recommended, sizeof(r->recommended), "nf_conntrack");
+	}
+	if (!buckets_rec)
+		return;
+	r = add(pl, REC_MODPROBE, F_CONNTRACK_BUCKETS, "options nf_conntrack hashsize", NULL,
+		&buckets_rec->values[0],
+		"the module sizes its hash table when it loads: no resize at boot");
+	if (r) {
+		r->lifts = ROW_NONE;
+		snprintf(r->current, sizeof(r->current), "%s", buckets_rec->current);
+	}
 }
 
 /* Largest tcp_mem pressure sockcap recommends: max (1.5 × pressure) at most
@@ -304,18 +408,23 @@ static void advise_threads(struct plan *pl, const struct facts *f, const struct 
 
 	if (!p->thread_per_connection)
 		return;
-	sysctl_at_least(pl, f, F_THREADS_MAX, need, THREADS_MAX_LIMIT, "one thread per connection");
-	sysctl_at_least(pl, f, F_PID_MAX, need, PID_MAX_LIMIT, "one thread id per connection");
-	rlimit_at_least(pl, f, F_NPROC, need, UINT64_MAX, "nproc", "LimitNPROC",
+	sysctl_at_least(pl, f, F_THREADS_MAX, need, "one thread per connection");
+	sysctl_at_least(pl, f, F_PID_MAX, need, "one thread id per connection");
+	rlimit_at_least(pl, f, F_NPROC, need, "nproc", "LimitNPROC",
 			"threads of the user", &hard);
 	if (fact_ok(f, F_CG_PIDS_MAX) && f->f[F_CG_PIDS_MAX].v[0] != U64_UNLIMITED) {
 		uint64_t cur = f->f[F_CG_PIDS_MAX].v[0];
 		uint64_t cgneed = u64_sat_add(pl->target, allowance_of(f, F_CG_PIDS_CURRENT));
-		uint64_t rec = with_headroom(cgneed);
+		bool clamped;
+		uint64_t rec = in_range(F_CG_PIDS_MAX, with_headroom(cgneed), &clamped);
 
-		if (cgneed > cur)
-			add(pl, REC_SYSTEMD, F_CG_PIDS_MAX, "TasksMax", &cur, &rec,
-			    "the cgroup's pids.max counts every thread");
+		if (cgneed > cur && rec > cur) {
+			struct recommendation *r =
+				add(pl, REC_SYSTEMD, F_CG_PIDS_MAX, "TasksMax", &cur, &rec,
+				    "the cgroup's pids.max counts every thread");
+			if (clamped)
+				say_clamped(r, F_CG_PIDS_MAX);
+		}
 	}
 }
 
@@ -382,6 +491,75 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 	(void)r;
 }
 
+/* The server's own cap below the target: the directive that lifts it, in
+ * the file where it is set (or the server's main file, or its command
+ * line), as the server reads it. */
+static void advise_app(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	const struct row *row = &pl->before.rows[ROW_APP];
+	const struct server_conf *s = &f->server;
+	struct app_cap cap;
+	struct recommendation *r;
+	uint64_t nofile = U64_UNLIMITED, threads = 0, want;
+	const char *file;
+
+	if (row->status != ROWS_OK || row->connections >= pl->target || pl->nrecs >= RECS_MAX)
+		return;
+	if (fact_ok(f, F_NOFILE))
+		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
+						   : f->f[F_NOFILE].v[0];
+	if (fact_ok(f, F_PROC_THREADS))
+		threads = f->f[F_PROC_THREADS].v[0];
+	server_cap(s, nofile, f->cpus, threads, &cap);
+	want = with_headroom(server_value_for(&cap, pl->target, p->sockets_per_connection));
+	if (want <= cap.value && strcmp(cap.directive, "maxclients") != 0)
+		return;
+	r = &pl->recs[pl->nrecs++];
+	memset(r, 0, sizeof(*r));
+	r->kind = REC_APP;
+	r->fact = F_NOFILE; /* none of the facts: plan_apply sets the server's value */
+	r->slot = -1;
+	r->scope = SCOPE_PROCESS;
+	r->lifts = ROW_APP;
+	r->values[0] = u64_max(want, cap.value);
+	snprintf(r->key, sizeof(r->key), "%s", cap.directive);
+	snprintf(r->current, sizeof(r->current), "%llu%s", (unsigned long long)cap.value,
+		 cap.from ? "" : " (default)");
+	snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)r->values[0]);
+	file = cap.from ? cap.from->file : s->npaths ? s->paths[0] : "cmdline";
+	if (strcmp(file, "cmdline") == 0)
+		snprintf(r->file, sizeof(r->file), "the command line of %s (%s)",
+			 server_kind_name(s->kind), s->cmdline);
+	else
+		snprintf(r->file, sizeof(r->file), "%s", file);
+	if (strcmp(cap.directive, "maxclients") == 0 && want <= cap.value)
+		snprintf(r->reason, sizeof(r->reason),
+			 "redis lowers maxclients to RLIMIT_NOFILE - 32 (%llu): raise the process's "
+			 "nofile (LimitNOFILE=) above %llu",
+			 (unsigned long long)cap.connections,
+			 (unsigned long long)cap.value + 32);
+	else if (strcmp(file, "cmdline") == 0)
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s: %s %llu on its command line (where it is started); %llu connections "
+			 "needed, +10%% headroom",
+			 server_kind_name(s->kind), cap.directive, (unsigned long long)r->values[0],
+			 (unsigned long long)pl->target);
+	else {
+		char loc[96];
+
+		if (cap.from)
+			snprintf(loc, sizeof(loc), "%.80s:%u", file, cap.from->line);
+		else
+			snprintf(loc, sizeof(loc), "%.80s", file);
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s: '%.30s %llu%s' in %.20s of %s; %llu connections needed, +10%% headroom; "
+			 "sockcap rewrites no file",
+			 server_kind_name(s->kind), cap.directive, (unsigned long long)r->values[0],
+			 s->kind == SERVER_NGINX ? ";" : "", cap.where, loc,
+			 (unsigned long long)pl->target);
+	}
+}
+
 __attribute__((format(printf, 2, 3))) static void form(struct recommendation *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -430,6 +608,14 @@ static void container_forms(struct plan *pl)
 			} else {
 				form(r, "docker run --pids-limit %s", r->recommended);
 			}
+			break;
+		case REC_APP:
+			form(r, "the server's configuration is the container's: change it in its "
+				"image or volume");
+			break;
+		case REC_MODULES_LOAD:
+		case REC_MODPROBE:
+			form(r, "node-level: the host's kernel loads modules, not the container");
 			break;
 		case REC_HARDWARE:
 			if (r->scope == SCOPE_CGROUP) {
@@ -541,8 +727,21 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		const struct recommendation *r = &pl->recs[i];
 		struct fact *x = &f->f[r->fact];
 
-		if (r->kind == REC_HARDWARE)
+		/* Files for the next boot: nothing live changes. */
+		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD || r->kind == REC_MODPROBE)
 			continue;
+		if (r->kind == REC_APP) {
+			struct server_conf *s = &f->server;
+			struct cfg_value *v = strcmp(r->key, "worker_connections") == 0 ? &s->connections
+					      : strcmp(r->key, "worker_rlimit_nofile") == 0 ? &s->rlimit_nofile
+					      : strcmp(r->key, "maxconn") == 0		     ? &s->maxconn
+					      : strcmp(r->key, "maxclients") == 0	     ? &s->maxclients
+											     : &s->connections;
+
+			v->set = true;
+			v->n = r->values[0];
+			continue;
+		}
 		if (r->slot >= 0)
 			x->v[r->slot] = r->values[r->slot];
 		else
@@ -601,6 +800,8 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_tcp_mem(out, f);
 	advise_ports(out, f, p, opt);
 	advise_threads(out, f, p);
+	advise_conntrack(out, f, p);
+	advise_app(out, f, p);
 	memcpy(&after, f, offsetof(struct facts, persisted));
 	plan_apply(out, &after);
 	{

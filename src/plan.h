@@ -11,7 +11,12 @@
 #include "model.h"
 #include "profile.h"
 
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_HARDWARE };
+/* REC_APP: a directive of the server's own configuration (section 11); sockcap
+ * names it and its file, and rewrites nothing. */
+/* modules-load.d and modprobe.d: what makes net.netfilter settings stick
+ * at boot where nf_conntrack is a module. */
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE,
+	       REC_APP };
 
 const char *rec_kind_name(enum rec_kind k);
 
@@ -30,6 +35,7 @@ struct recommendation {
 	enum row_id lifts;
 	char reason[256];
 	char forms[2][192];            /* in a container: how to apply it there */
+	char file[CFG_FILE_MAX];       /* REC_APP: the configuration file it belongs in */
 	unsigned nforms;
 };
 
@@ -53,15 +59,6 @@ struct plan {
 	 * there. */
 	struct recommendation recs[RECS_MAX];
 };
-
-/* The kernel's ceiling for fs.nr_open on 64-bit (fs/file.c sysctl_nr_open_max). */
-#define NR_OPEN_MAX 2147483584ULL
-/* nf_conntrack_max is an int (net/netfilter/nf_conntrack_standalone.c). */
-#define CONNTRACK_MAX_LIMIT 2147483647ULL
-/* kernel.threads-max tops out at FUTEX_TID_MASK (kernel/fork.c). */
-#define THREADS_MAX_LIMIT 0x3fffffffULL
-/* PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX_LIMIT 4194304ULL
 
 /* The default reserve out of total bytes of memory: the larger of 10% and
  * 1 GiB, but at most a quarter of it (small machines). */

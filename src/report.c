@@ -100,6 +100,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	cJSON_AddBoolToObject(o, "memcg_tcp_on_accept", pc->memcg_tcp_on_accept);
 	cJSON_AddBoolToObject(o, "memcg_buffers", pc->memcg_buffers);
 	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
+	add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
 	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		cJSON_AddStringToObject(o, "table_series", f->table_series);
@@ -114,6 +115,8 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 					pc->cache_used[c] ? "every socket"
 					: c == CACHE_BIND_BUCKET || c == CACHE_BIND2_BUCKET
 						? "outbound sockets"
+					: c == CACHE_NF_CONNTRACK && pc->conntrack_bytes > 0
+						? "tracked flows"
 						: "no");
 		cJSON_AddItemToArray(objs, x);
 	}
@@ -138,7 +141,7 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 		cJSON_AddStringToObject(x, "status", row_status_name(r->status));
 		cJSON_AddBoolToObject(x, "binding", c->known && c->binding == (enum row_id)i);
 		cJSON_AddBoolToObject(x, "can_bind", row_can_bind((enum row_id)i));
-		cJSON_AddStringToObject(x, "source", f->f[r->source].path);
+		cJSON_AddStringToObject(x, "source", r->source_path ? r->source_path : f->f[r->source].path);
 		cJSON_AddStringToObject(x, "note", r->note);
 		cJSON_AddItemToArray(a, x);
 	}

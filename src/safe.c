@@ -130,19 +130,19 @@ static bool word_needs_look(const char *s)
 	return ((control & highs) | high) != 0;
 }
 
-void safe_terminal(char *data, size_t *len)
+void safe_terminal(char *data, size_t len)
 {
 	size_t i = 0;
 
-	while (i < *len) {
+	while (i < len) {
 		unsigned char c;
 		size_t n;
 
 		/* Most of a document is printable ASCII, tabs and newlines: skip
 		 * it 8 bytes at a time where it can (a call per byte cost an audit
 		 * a seventh of its instructions). */
-		while (i < *len) {
-			if (i + 8 <= *len && !word_needs_look(data + i)) {
+		while (i < len) {
+			if (i + 8 <= len && !word_needs_look(data + i)) {
 				i += 8;
 				continue;
 			}
@@ -151,7 +151,7 @@ void safe_terminal(char *data, size_t *len)
 				break;
 			i++;
 		}
-		if (i >= *len)
+		if (i >= len)
 			break;
 		c = (unsigned char)data[i];
 
@@ -159,13 +159,13 @@ void safe_terminal(char *data, size_t *len)
 			i++;
 			continue;
 		}
-		if ((n = sgr_len(data + i, *len - i)) > 0) {
+		if ((n = sgr_len(data + i, len - i)) > 0) {
 			i += n;
 			continue;
 		}
 		/* A NUL inside the document ends char_len's view: a control. */
 		n = c ? char_len((const unsigned char *)data + i) : 0;
-		if (n == 0 || i + n > *len) {
+		if (n == 0 || i + n > len) {
 			data[i++] = '?';
 			continue;
 		}

@@ -33,8 +33,8 @@ char *safe_quote(char buf[SAFE_QUOTE_MAX], const char *s);
 
 /* Filters a document for a terminal in place: keeps newlines, tabs and the
  * colour sequences sockcap writes itself (ESC [ digits and ';' m), and
- * replaces every other control character with '?'. *len is updated. */
-void safe_terminal(char *data, size_t *len);
+ * replaces every other control character with '?' (the length stays). */
+void safe_terminal(char *data, size_t len);
 
 /* A systemd unit name: at most 255 bytes of ASCII letters, digits and
  * ":-_.\@", a name before the type suffix. */

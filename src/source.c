@@ -98,7 +98,7 @@ int in_root_open(int root_fd, const char *relpath, int flags)
 {
 	static bool no_openat2;
 	/* openat2 refuses O_NOCTTY beside O_PATH. */
-	struct how how = {.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
+	struct how how = {.flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
 			  .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
 
 	if (!no_openat2) {
@@ -131,15 +131,9 @@ static void walk_up(char *resolved)
 /* dst = a "/" b (just b when a is empty); false when it does not fit. */
 static bool join(char *dst, size_t size, const char *a, const char *b)
 {
-	size_t al = strlen(a), bl = strlen(b), sep = al > 0;
+	int n = snprintf(dst, size, "%s%s%s", a, *a ? "/" : "", b);
 
-	if (al + sep + bl + 1 > size)
-		return false;
-	memcpy(dst, a, al);
-	if (sep)
-		dst[al] = '/';
-	memcpy(dst + al + sep, b, bl + 1);
-	return true;
+	return n >= 0 && (size_t)n < size;
 }
 
 int in_root_walk_open(int root_fd, const char *relpath, int flags)

@@ -8,12 +8,18 @@
 #    never 'unlimited';
 #  - the Ansible task list passes `ansible-playbook --syntax-check`
 #    (SOCKCAP_NO_ANSIBLE=REASON skips it and says so: a package build);
-#  - --check exits 1 while changes are pending and 0 once applied.
+#  - modprobe.d output is parsed by kmod (`modprobe -C DIR --showconfig`)
+#    without a complaint and shows every options line; modules-load.d
+#    output holds module names only;
+#  - --check exits 1 while changes are pending (or a row is unknown) and 0
+#    once applied.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 work=$(mktemp -d)
+# sysctl lives in /usr/sbin, which a user's PATH on Debian lacks.
+PATH=$PATH:/usr/sbin:/sbin
 trap 'rm -rf "$work"' EXIT INT TERM
 . "$top/tests/lib.sh"
 
@@ -65,6 +71,24 @@ for fixture in "$top"/tests/fixtures/*/; do
 				ansible-playbook --syntax-check play.yml >"$work/ansible.log" 2>&1); then ok
 			else bad "$case: ansible-playbook --syntax-check: $(tail -5 "$work/ansible.log")"; fi
 			fi
+
+			# modprobe.d: kmod parses it without a complaint and holds every
+			# options line; modules-load.d: one module name per line.
+			rm -rf "$work/modprobe.d"
+			mkdir "$work/modprobe.d"
+			# shellcheck disable=SC2086
+			"$sockcap" modprobe -r "$work/root" -p $profile $t >"$work/modprobe.d/90-sockcap.conf"
+			modprobe -C "$work/modprobe.d" --showconfig >"$work/showconfig" 2>"$work/err"
+			if [ ! -s "$work/err" ]; then ok; else bad "$case: modprobe --showconfig: $(cat "$work/err")"; fi
+			grep '^options ' "$work/modprobe.d/90-sockcap.conf" | while read -r line; do
+				grep -qxF "$line" "$work/showconfig" || echo "$line"
+			done >"$work/missing"
+			if [ ! -s "$work/missing" ]; then ok; else bad "$case: modprobe does not show $(cat "$work/missing")"; fi
+			# shellcheck disable=SC2086
+			"$sockcap" modules-load -r "$work/root" -p $profile $t >"$work/modules.conf"
+			if grep -v '^#' "$work/modules.conf" | grep -qvE '^[A-Za-z0-9_-]+$'; then
+				bad "$case: modules-load.d holds a line that is not a module name"
+			else ok; fi
 
 			$py "$top/tests/cli/apply_plan.py" "$work/plan.json" "$work/root"
 			# shellcheck disable=SC2086

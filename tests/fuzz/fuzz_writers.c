@@ -166,6 +166,28 @@ static void check_systemd(const struct plan *pl, char *doc)
 	FUZZ_CHECK(lines == (count_kind(pl, REC_SYSTEMD) ? count_kind(pl, REC_SYSTEMD) + 1 : 0));
 }
 
+/* modules-load.d: comments and module names; modprobe.d: comments, blank
+ * lines and "options MODULE param=value", one per planned option. */
+static void check_modules(const struct plan *pl, char *doc, bool modprobe)
+{
+	unsigned n = 0;
+
+	for (char *line = strtok(doc, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#')
+			continue;
+		if (modprobe) {
+			char m[64], kv[128];
+
+			FUZZ_CHECK(sscanf(line, "options %63s %127s", m, kv) == 2 && strchr(kv, '='));
+		} else {
+			FUZZ_CHECK(strspn(line, "abcdefghijklmnopqrstuvwxyz"
+						"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(line));
+		}
+		n++;
+	}
+	FUZZ_CHECK(n == count_kind(pl, modprobe ? REC_MODPROBE : REC_MODULES_LOAD));
+}
+
 /* The task list loads as YAML: one sequence of mappings, one per planned
  * sysctl and one per limits.d line, each naming its module. */
 static void check_ansible(const struct plan *pl, const char *doc, size_t len, unsigned limits)
@@ -173,7 +195,7 @@ static void check_ansible(const struct plan *pl, const char *doc, size_t len, un
 	yaml_parser_t parser;
 	yaml_document_t d;
 	yaml_node_t *root;
-	unsigned sysctl = 0, pam = 0;
+	unsigned sysctl = 0, pam = 0, lines = 0, modprobe = 0;
 
 	FUZZ_CHECK(yaml_parser_initialize(&parser));
 	yaml_parser_set_input_string(&parser, (const unsigned char *)doc, len);
@@ -193,12 +215,19 @@ static void check_ansible(const struct plan *pl, const char *doc, size_t len, un
 
 			FUZZ_CHECK(k->type == YAML_SCALAR_NODE);
 			FUZZ_CHECK(strcmp(key, "name") == 0 || strcmp(key, "ansible.posix.sysctl") == 0 ||
-				   strcmp(key, "community.general.pam_limits") == 0);
+				   strcmp(key, "community.general.pam_limits") == 0 ||
+				   strcmp(key, "ansible.builtin.lineinfile") == 0 ||
+				   strcmp(key, "community.general.modprobe") == 0);
 			sysctl += strcmp(key, "ansible.posix.sysctl") == 0;
 			pam += strcmp(key, "community.general.pam_limits") == 0;
+			lines += strcmp(key, "ansible.builtin.lineinfile") == 0;
+			modprobe += strcmp(key, "community.general.modprobe") == 0;
 		}
 	}
 	FUZZ_CHECK(sysctl == count_kind(pl, REC_SYSCTL) && pam == limits);
+	/* A modules-load.d line and a load-now task per module; a modprobe.d line per option. */
+	FUZZ_CHECK(modprobe == count_kind(pl, REC_MODULES_LOAD));
+	FUZZ_CHECK(lines == count_kind(pl, REC_MODULES_LOAD) + count_kind(pl, REC_MODPROBE));
 	yaml_document_delete(&d);
 	yaml_parser_delete(&parser);
 }
@@ -220,7 +249,7 @@ static void check_text(void (*write)(const struct report_input *, bool, FILE *),
 		abort();
 	if (!color && !injected)
 		no_controls(buf, len);
-	safe_terminal(buf, &len);
+	safe_terminal(buf, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
@@ -271,6 +300,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc = render(config_systemd, &pl, &r.profile, &len);
 	no_controls(doc, len);
 	check_systemd(&pl, doc);
+	free(doc);
+	doc = render(config_modules_load, &pl, &r.profile, &len);
+	no_controls(doc, len);
+	check_modules(&pl, doc, false);
+	free(doc);
+	doc = render(config_modprobe, &pl, &r.profile, &len);
+	no_controls(doc, len);
+	check_modules(&pl, doc, true);
 	free(doc);
 	doc = render(config_ansible, &pl, &r.profile, &len);
 	no_controls(doc, len);

@@ -268,6 +268,64 @@ START_TEST(conntrack_is_na_without_the_module_and_subtracts_tracked)
 }
 END_TEST
 
+/* Loaded but never asked to track: 0 entries while sockets are open. */
+START_TEST(conntrack_that_tracks_nothing_is_na)
+{
+	set(F_CONNTRACK_MAX, 262144, 0, 0);
+	set(F_CONNTRACK_COUNT, 0, 0, 0);
+	set(F_SOCK_TCP_INUSE, 40005, 0, 0);
+	run();
+	ck_assert_int_eq(model_conntrack_state(&f), CT_IDLE);
+	ck_assert_int_eq(c.rows[ROW_CONNTRACK].status, ROWS_NA);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_CONNTRACK].note, "tracks nothing"));
+	ck_assert_uint_eq(c.pc.conntrack_bytes, 0);
+	/* Too few sockets to tell (a fresh host with its listeners): tracking. */
+	set(F_SOCK_TCP_INUSE, 5, 0, 0);
+	set(F_SOCK_TCP_TW, 3, 0, 0);
+	run();
+	ck_assert_int_eq(model_conntrack_state(&f), CT_TRACKS);
+	ck_assert_int_eq(c.rows[ROW_CONNTRACK].status, ROWS_OK);
+	/* An unreadable count or sockstat: tracking, the row still binds. */
+	set(F_SOCK_TCP_INUSE, 40005, 0, 0);
+	fail_fact(F_CONNTRACK_COUNT, FACT_DENIED);
+	ck_assert_int_eq(model_conntrack_state(&f), CT_TRACKS);
+	set(F_CONNTRACK_COUNT, 0, 0, 0);
+	fail_fact(F_SOCK_TCP_INUSE, FACT_DENIED);
+	ck_assert_int_eq(model_conntrack_state(&f), CT_TRACKS);
+}
+END_TEST
+
+/* Where it tracks, each flow costs its nf_conn (effective slab size) and
+ * an 8-byte bucket head per max/buckets entries. */
+START_TEST(tracked_flows_cost_their_conntrack_object_and_bucket)
+{
+	uint64_t without;
+
+	set(F_CONNTRACK_MAX, 65536, 0, 0);
+	set(F_CONNTRACK_COUNT, 52000, 0, 0);
+	set(F_CONNTRACK_BUCKETS, 16384, 0, 0);
+	p.conntrack = false;
+	run();
+	without = c.pc.total_bytes;
+	ck_assert_uint_eq(c.pc.conntrack_bytes, 0);
+	p.conntrack = true;
+	f.cache[CACHE_NF_CONNTRACK] = (struct cache_size){SIZE_SLABINFO, 256, 16, 1};
+	run();
+	/* 4096 / 16 = 256 bytes, + 8 x 16384 / 65536 = 2 */
+	ck_assert_uint_eq(c.pc.conntrack_bytes, 258);
+	ck_assert_uint_eq(c.pc.total_bytes, without + 258);
+	/* Not charged to a memory cgroup. */
+	p.sockets_per_connection = 2;
+	run();
+	ck_assert_uint_eq(c.pc.conntrack_bytes, 2 * 258);
+	/* No slab figure: the measured 256-byte object. */
+	f.cache[CACHE_NF_CONNTRACK].from = SIZE_ABSENT;
+	set(F_CONNTRACK_BUCKETS, 65536, 0, 0);
+	run();
+	ck_assert_uint_eq(c.pc.conntrack_bytes, 2 * (NF_CONN_FALLBACK_BYTES + 8));
+}
+END_TEST
+
 START_TEST(ports_apply_to_outbound_sockets_per_upstream)
 {
 	run();
@@ -531,6 +589,8 @@ Suite *suite(void)
 	tcase_add_test(t, default_buffers_take_the_host_defaults);
 	tcase_add_test(t, epoll_watches_divide_by_sockets);
 	tcase_add_test(t, conntrack_is_na_without_the_module_and_subtracts_tracked);
+	tcase_add_test(t, conntrack_that_tracks_nothing_is_na);
+	tcase_add_test(t, tracked_flows_cost_their_conntrack_object_and_bucket);
 	tcase_add_test(t, ports_apply_to_outbound_sockets_per_upstream);
 	tcase_add_test(t, threads_take_the_smallest_room);
 	tcase_add_test(t, ties_bind_the_first_row_in_table_order);

@@ -276,6 +276,87 @@ START_TEST(usage_drifting_by_five_percent_changes_no_value)
 }
 END_TEST
 
+/* -t 18446744073709551615: every value stays inside the kernel's range of
+ * its tunable (fs.file-max a long, nf_conntrack_max an int, ...), and the
+ * reason says it was clamped. */
+START_TEST(absurd_targets_stay_inside_the_kernels_ranges)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_FILE_MAX, 100000, 0, 0);
+	host_set(&f, F_CONNTRACK_MAX, 65536, 0, 0);
+	host_set(&f, F_THREADS_MAX, 60000, 0, 0);
+	host_set(&f, F_PID_MAX, 32768, 0, 0);
+	host_set(&f, F_NPROC, 1000, 1000, 0);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	p.thread_per_connection = true;
+	ck_assert(plan_compute(&f, &p, &opt, true, UINT64_MAX, &pl));
+	for (unsigned i = 0; i < pl.nrecs; i++) {
+		if (pl.recs[i].kind == REC_HARDWARE)
+			continue;
+		for (int k = 0; k < 3; k++)
+			ck_assert_msg(pl.recs[i].values[k] <= fact_defs[pl.recs[i].fact].max,
+				      "%s = %llu", pl.recs[i].key,
+				      (unsigned long long)pl.recs[i].values[k]);
+	}
+	r = find("fs.file-max", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(r->recommended, "9223372036854775807");
+	ck_assert_ptr_nonnull(strstr(r->reason, "clamped to the kernel's maximum"));
+	ck_assert_str_eq(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->recommended,
+			 "2147483647");
+	ck_assert_str_eq(find("kernel.pid_max", REC_SYSCTL)->recommended, "4194304");
+	ck_assert_str_eq(find("soft nproc", REC_LIMITS)->recommended, "1073741823");
+	ck_assert(!pl.reachable);
+}
+END_TEST
+
+START_TEST(conntrack_that_tracks_nothing_is_left_alone)
+{
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	host_set(&f, F_CONNTRACK_MAX, 262144, 0, 0);
+	host_set(&f, F_CONNTRACK_COUNT, 0, 0, 0);
+	host_set(&f, F_CONNTRACK_BUCKETS, 1024, 0, 0);
+	host_set(&f, F_SOCK_TCP_INUSE, 40005, 0, 0);
+	host_set(&f, F_NF_CONNTRACK_REFCNT, 3, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 500000, &pl));
+	ck_assert_uint_eq(pl.nrecs, 0);
+	ck_assert(pl.reachable);
+}
+END_TEST
+
+/* Buckets follow nf_conntrack_max in the kernel's ratio; where the module
+ * is loadable, modules-load.d and modprobe.d make both stick at boot. */
+START_TEST(conntrack_buckets_and_module_files)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	host_set(&f, F_CONNTRACK_MAX, 65536, 0, 0);
+	host_set(&f, F_CONNTRACK_COUNT, 43, 0, 0);
+	host_set(&f, F_CONNTRACK_BUCKETS, 65536, 0, 0);
+	snprintf(f.osrelease, sizeof(f.osrelease), "6.1.0-18-amd64");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(find("net.netfilter.nf_conntrack_max", REC_SYSCTL)->recommended, "280000");
+	r = find("net.netfilter.nf_conntrack_buckets", REC_SYSCTL);
+	ck_assert_str_eq(r->recommended, "280000");
+	ck_assert_int_eq(r->lifts, ROW_NONE);
+	/* Built in (no refcnt): no module files. */
+	ck_assert_ptr_null(find("nf_conntrack", REC_MODULES_LOAD));
+	host_set(&f, F_NF_CONNTRACK_REFCNT, 5, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(find("nf_conntrack", REC_MODULES_LOAD)->recommended, "nf_conntrack");
+	ck_assert_str_eq(find("options nf_conntrack hashsize", REC_MODPROBE)->recommended, "280000");
+	assert_idempotent();
+	/* Before 5.15 the kernel kept a bucket per 4 entries. */
+	snprintf(f.osrelease, sizeof(f.osrelease), "5.10.0-28-amd64");
+	host_set(&f, F_CONNTRACK_BUCKETS, 16384, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(find("net.netfilter.nf_conntrack_buckets", REC_SYSCTL)->recommended,
+			 "70000");
+}
+END_TEST
+
 START_TEST(usage_is_rounded_up_to_a_power_of_ten)
 {
 	ck_assert_uint_eq(plan_usage_allowance(0), 0);
@@ -421,6 +502,9 @@ Suite *suite(void)
 	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
 	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
 	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
+	tcase_add_test(t, conntrack_that_tracks_nothing_is_left_alone);
+	tcase_add_test(t, conntrack_buckets_and_module_files);
+	tcase_add_test(t, absurd_targets_stay_inside_the_kernels_ranges);
 	tcase_add_test(t, nothing_is_ever_lowered);
 	tcase_add_test(t, file_max_covers_every_process);
 	tcase_add_test(t, tcp_mem_keeps_three_four_six);

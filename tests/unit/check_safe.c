@@ -58,8 +58,7 @@ START_TEST(the_terminal_gets_colours_and_newlines_only)
 	char doc[] = "\x1b[1mbold\x1b[0m\ttab\nnext\x1b]0;title\x07\r\x1b[2J";
 	size_t len = strlen(doc);
 
-	safe_terminal(doc, &len);
-	ck_assert_uint_eq(len, strlen(doc));
+	safe_terminal(doc, len);
 	ck_assert_str_eq(doc, "\x1b[1mbold\x1b[0m\ttab\nnext?]0;title???[2J");
 }
 END_TEST
@@ -77,7 +76,7 @@ START_TEST(the_terminal_filter_sees_every_byte_wherever_it_is)
 
 			memset(buf, 'a', sizeof(buf));
 			buf[at] = (char)b;
-			safe_terminal(buf, &len);
+			safe_terminal(buf, len);
 			ck_assert_uint_eq(len, sizeof(buf));
 			ck_assert_msg(buf[at] == (keep ? (char)b : '?'), "byte 0x%02x at %zu", b, at);
 			for (size_t i = 0; i < sizeof(buf); i++)

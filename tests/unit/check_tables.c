@@ -24,7 +24,8 @@ START_TEST(sysctl_paths_follow_their_keys)
 		const struct fact_def *d = &fact_defs[i];
 		char want[128];
 
-		if (d->read != READ_SYSCTL && d->read != READ_TEXT)
+		if ((d->read != READ_SYSCTL && d->read != READ_TEXT) ||
+		    strncmp(d->path, "proc/sys/", 9) != 0)
 			continue;
 		snprintf(want, sizeof(want), "proc/sys/%s", d->name);
 		for (char *c = want + 9; *c; c++)
@@ -47,6 +48,25 @@ START_TEST(every_tunable_has_a_scope_and_values)
 }
 END_TEST
 
+/* The planner clamps to these: every sysctl it can recommend carries the
+ * kernel's range, not the whole of uint64. */
+START_TEST(every_tunable_has_the_kernels_range)
+{
+	for (int i = 0; i < FACT_COUNT; i++) {
+		const struct fact_def *d = &fact_defs[i];
+
+		ck_assert_uint_le(d->min, d->max);
+		if (d->scope != SCOPE_NONE && d->read == READ_SYSCTL)
+			ck_assert_msg(d->max < UINT64_MAX, "'%s' has no kernel maximum", d->name);
+	}
+	ck_assert_uint_eq(fact_defs[F_FILE_MAX].max, 9223372036854775807ULL);
+	ck_assert_uint_eq(fact_defs[F_CONNTRACK_MAX].max, 2147483647ULL);
+	ck_assert_uint_eq(fact_defs[F_NR_OPEN].max, 2147483584ULL);
+}
+END_TEST
+
+/* app is lifted by the server's own directive (a REC_APP recommendation),
+ * not by a fact of the table. */
 START_TEST(every_row_can_be_lifted_or_is_memory)
 {
 	for (int r = 0; r < ROW_COUNT; r++) {
@@ -54,7 +74,7 @@ START_TEST(every_row_can_be_lifted_or_is_memory)
 
 		for (int i = 0; i < FACT_COUNT; i++)
 			lifted = lifted || fact_defs[i].lifts == (enum row_id)r;
-		ck_assert_msg(lifted || r == ROW_NOFILE_HARD, "nothing lifts row '%s'",
+		ck_assert_msg(lifted || r == ROW_NOFILE_HARD || r == ROW_APP, "nothing lifts row '%s'",
 			      row_name((enum row_id)r));
 	}
 }
@@ -163,6 +183,7 @@ Suite *suite(void)
 	tcase_add_test(t, fact_table_is_sorted_and_free_of_duplicates);
 	tcase_add_test(t, sysctl_paths_follow_their_keys);
 	tcase_add_test(t, every_tunable_has_a_scope_and_values);
+	tcase_add_test(t, every_tunable_has_the_kernels_range);
 	tcase_add_test(t, every_row_can_be_lifted_or_is_memory);
 	tcase_add_test(t, option_table_is_free_of_duplicates);
 	tcase_add_test(t, object_size_table_covers_the_core_caches_per_series);
