@@ -194,6 +194,17 @@ static void read_sysctl(const struct source *src, struct facts *out)
 	}
 }
 
+/* Ends the line at s (NUL for its newline); returns the next one, or NULL. */
+static char *next_line(char *s)
+{
+	char *nl = strchr(s, '\n');
+
+	if (!nl)
+		return NULL;
+	*nl = '\0';
+	return nl + 1;
+}
+
 /* Splits line at ':' in place into at most max fields; returns how many. */
 static size_t colon_fields(char *line, char **f, size_t max)
 {
@@ -247,10 +258,11 @@ static void read_user(const struct source *src, uint64_t uid, struct limits_user
 	if (uid == 0)
 		return;
 	if (src->read(src, "etc/passwd", &t) == FACT_OK) {
-		for (char *line = strtok(t.data, "\n"); line; line = strtok(NULL, "\n")) {
+		for (char *line = t.data, *next; line; line = next) {
 			char *f[5];
 			uint64_t pu, pg;
 
+			next = next_line(line);
 			if (colon_fields(line, f, 5) >= 4 && u64_parse(f[2], strlen(f[2]), &pu) &&
 			    pu == uid && u64_parse(f[3], strlen(f[3]), &pg)) {
 				snprintf(name, size, "%s", f[0]);
@@ -262,11 +274,13 @@ static void read_user(const struct source *src, uint64_t uid, struct limits_user
 		text_free(&t);
 	}
 	if (src->read(src, "etc/group", &t) == FACT_OK) {
-		for (char *line = strtok(t.data, "\n"); line; line = strtok(NULL, "\n")) {
+		for (char *line = t.data, *next; line; line = next) {
 			char *f[4];
-			size_t nf = colon_fields(line, f, 4);
+			size_t nf;
 			uint64_t gg;
 
+			next = next_line(line);
+			nf = colon_fields(line, f, 4);
 			if (nf < 3 || !u64_parse(f[2], strlen(f[2]), &gg) ||
 			    !(gg == gid || (nf == 4 && in_list(f[3], name))))
 				continue;

@@ -26,6 +26,9 @@
 #             and --root takes the fallback walk real runs do not.
 #   slabinfo  --root of a tree whose proc/slabinfo has 100, 1000 and 10000
 #             rows, the sockets' caches last.
+#   users     (as root) this host's audit as root and as nobody (setpriv):
+#             the unprivileged audit, which falls back to the built-in table,
+#             must run no more instructions than root's.
 # "Linear" means: the instructions each added unit costs over the last step
 # (largest minus second largest size) are at most 1.5 times what each cost
 # over the step before; a quadratic cost is 10 times. Every run's peak RSS
@@ -39,7 +42,8 @@
 #   -n RUNS         timed runs per size (default 10, at least 3)
 #   --sockcap PATH  sockcap binary (default: $SOCKCAP, else ./sockcap at the
 #                   repository root)
-#   CASE            fds, files, depth, slabinfo (default: all)
+#   CASE            fds, files, depth, slabinfo, users (default: all; users
+#                   only as root)
 # Needs: bash, cc, valgrind, python3 (files and the descriptor holder). Takes a minute or two.
 set -euo pipefail
 
@@ -60,11 +64,14 @@ while (($#)); do
 	-n|--runs) (($# >= 2)) || die "$1 needs a value"; runs=$2; shift 2 ;;
 	--sockcap) (($# >= 2)) || die "$1 needs a value"; sockcap=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
-	fds|files|depth|slabinfo) cases+=("$1"); shift ;;
+	fds|files|depth|slabinfo|users) cases+=("$1"); shift ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
 done
-((${#cases[@]})) || cases=(fds files depth slabinfo)
+if ((${#cases[@]} == 0)); then
+	cases=(fds files depth slabinfo)
+	((EUID == 0)) && command -v setpriv >/dev/null && cases+=(users)
+fi
 [[ $runs =~ ^[0-9]+$ ]] && ((runs >= 3 && runs <= 1000)) || die "-n must be 3..1000"
 [[ -x $sockcap && ! -d $sockcap ]] || die "'$sockcap' is not an executable file: build it (make)"
 command -v valgrind >/dev/null || die "valgrind not found"
@@ -223,6 +230,20 @@ for i in range(n):
 		# walk one component at a time (src/source.c), which real runs on
 		# Linux 5.6+ never take: the bound is on time here.
 		linear_time depth 1 10 100
+		;;
+	users)
+		((EUID == 0)) || die "the users case runs as root"
+		r=$(instructions audit --format json)
+		u=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups valgrind --tool=callgrind \
+			--callgrind-out-file=/dev/null "$sockcap" audit --format json 2>&1 >/dev/null |
+			awk '/Collected :/ { print $NF }')
+		[[ -n $u ]] || die "the unprivileged audit failed under callgrind"
+		echo "users root instructions=$r"
+		echo "users nobody instructions=$u"
+		if ((u > r)); then
+			echo "scale: FAIL: the unprivileged audit runs more instructions than root's" >&2
+			rc=1
+		fi
 		;;
 	slabinfo)
 		for n in 100 1000 10000; do
