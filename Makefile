@@ -98,9 +98,9 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 # The built-in object sizes are compiled at build time, through the text
 # lookup the tests check (tools/objsize_compile.c): an audit without
 # slabinfo looks them up in an array, not in 14 KB of text.
-$(BUILD)/objsize_compile: tools/objsize_compile.c $(BUILD)/objsize_table.o $(BUILD)/u64.o \
-		$(HEADERS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/objsize_table.o $(BUILD)/u64.o
+$(BUILD)/objsize_compile: tools/objsize_compile.c $(BUILD)/objsize_table.o $(BUILD)/source.o \
+		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/objsize_table.o $(BUILD)/source.o $(BUILD)/u64.o
 
 $(BUILD)/objsizes_builtin.c: $(BUILD)/objsize_compile data/objsizes.tsv
 	$(BUILD)/objsize_compile data/objsizes.tsv > $@.tmp

@@ -126,33 +126,25 @@ measure() {
 		rc=1
 	fi
 }
-# linear CASE S1 S2 S3: the cost per unit over S2..S3 at most max_growth
-# times the cost per unit over S1..S2
-linear() {
-	local c=$1 a=$2 b=$3 d=$4
-	awk -v c="$c" -v a="$a" -v b="$b" -v d="$d" -v ia="${ins[$c.$a]}" -v ib="${ins[$c.$b]}" \
-		-v id="${ins[$c.$d]}" -v m="$max_growth" 'BEGIN {
-		lo = (ib - ia) / (b - a); hi = (id - ib) / (d - b)
-		printf "%s: %.1f instructions per unit over %d..%d, %.1f over %d..%d (limit %.1fx)\n",
-			c, lo, a, b, hi, b, d, m
-		if (lo < 1) lo = 1
+# grows WHAT FLOOR CASE A B D (A, B, D are three values of WHAT, then the
+# sizes): the cost per unit over B..D at most max_growth times the cost per
+# unit over A..B, taken as at least FLOOR (noise on a tiny step)
+grows() {
+	local what=$1 floor=$2 c=$3 a=$4 b=$5 d=$6 va=$7 vb=$8 vd=$9
+	awk -v w="$what" -v f="$floor" -v c="$c" -v a="$a" -v b="$b" -v d="$d" -v va="$va" \
+		-v vb="$vb" -v vd="$vd" -v m="$max_growth" 'BEGIN {
+		lo = (vb - va) / (b - a); hi = (vd - vb) / (d - b)
+		printf "%s: %.1f %s per unit over %d..%d, %.1f over %d..%d (limit %.1fx)\n",
+			c, lo, w, a, b, hi, b, d, m
+		if (lo < f) lo = f
 		exit !(hi <= m * lo)
 	}' || { echo "scale: FAIL: $c grows faster than linearly" >&2; rc=1; }
 }
-
-# linear_time CASE S1 S2 S3: linear, on the fastest runs (the least noisy
-# figure on a shared machine)
-linear_time() {
-	local c=$1 a=$2 b=$3 d=$4
-	awk -v c="$c" -v a="$a" -v b="$b" -v d="$d" -v ta="${tns[$c.$a]}" -v tb="${tns[$c.$b]}" \
-		-v td="${tns[$c.$d]}" -v m="$max_growth" 'BEGIN {
-		lo = (tb - ta) / (b - a); hi = (td - tb) / (d - b)
-		printf "%s: %.0f ns per unit over %d..%d, %.0f over %d..%d (limit %.1fx)\n",
-			c, lo, a, b, hi, b, d, m
-		if (lo < 1000) lo = 1000
-		exit !(hi <= m * lo)
-	}' || { echo "scale: FAIL: $c grows faster than linearly" >&2; rc=1; }
-}
+# linear CASE S1 S2 S3: on instructions
+linear() { grows instructions 1 "$@" "${ins[$1.$2]}" "${ins[$1.$3]}" "${ins[$1.$4]}"; }
+# linear_time CASE S1 S2 S3: on the fastest runs (the least noisy figure on
+# a shared machine)
+linear_time() { grows ns 1000 "$@" "${tns[$1.$2]}" "${tns[$1.$3]}" "${tns[$1.$4]}"; }
 
 # A copied tree to build on: the Debian 12 fixture without its slabinfo
 # (each case adds what it measures).
