@@ -163,8 +163,17 @@ void safe_terminal(char *data, size_t len)
 			i += n;
 			continue;
 		}
-		/* A NUL inside the document ends char_len's view: a control. */
-		n = c ? char_len((const unsigned char *)data + i) : 0;
+		/* A NUL inside the document ends char_len's view: a control. Near
+		 * the end, char_len looks at a NUL-padded copy: it reads up to
+		 * four bytes. */
+		if (c && len - i < 4) {
+			unsigned char tail[5] = {0};
+
+			memcpy(tail, data + i, len - i);
+			n = char_len(tail);
+		} else {
+			n = c ? char_len((const unsigned char *)data + i) : 0;
+		}
 		if (n == 0 || i + n > len) {
 			data[i++] = '?';
 			continue;
