@@ -56,7 +56,7 @@ LDLIBS   = $(PKG_LIBS)
 PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
            data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o \
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o $(BUILD)/objsizes_builtin.o \
            $(BUILD)/profiles_builtin.o
 HEADERS  = $(wildcard src/*.h) src/facts.def $(BUILD)/version.h
 
@@ -95,6 +95,20 @@ $(BUILD)/embedded.c: tools/embed.sh data/objsizes.tsv | $(BUILD)
 	mv $@.tmp $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The built-in object sizes are compiled at build time, through the text
+# lookup the tests check (tools/objsize_compile.c): an audit without
+# slabinfo looks them up in an array, not in 14 KB of text.
+$(BUILD)/objsize_compile: tools/objsize_compile.c $(BUILD)/objsize_table.o $(BUILD)/source.o \
+		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/objsize_table.o $(BUILD)/source.o $(BUILD)/u64.o
+
+$(BUILD)/objsizes_builtin.c: $(BUILD)/objsize_compile data/objsizes.tsv
+	$(BUILD)/objsize_compile data/objsizes.tsv > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/objsizes_builtin.o: $(BUILD)/objsizes_builtin.c src/objsize_table.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in profiles are parsed at build time, by the parser --profile

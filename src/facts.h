@@ -206,7 +206,8 @@ struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
 	struct cache_size cache[CACHE_COUNT];
-	enum fact_status slabinfo_status; /* of proc/slabinfo itself */
+	enum fact_status slabinfo_status; /* of proc/slabinfo itself, when read: */
+	bool slabinfo_read;               /* only when a cache is missing from sys/kernel/slab */
 	bool slab_denied;                 /* sys/kernel/slab was there but root-only */
 	char table_series[16];            /* "6.1" when sizes came from the table */
 	uint64_t page_size;               /* bytes */
@@ -215,11 +216,13 @@ struct facts {
 	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
-	struct persisted persisted;
 	struct subject subject;
 	struct server_conf server;        /* --pid: the server it is (section 11), if known */
 	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
-	struct facts_notes notes; /* zeroed only up to n */
+	struct facts_notes notes;
+	/* What model_compute reads for numbers only (the plan's "after") lies
+	 * above: the planner copies no more (a whole copy moved 50 KB). */
+	struct persisted persisted;
 	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
 	 * files): at most one per fact, and at most four as long as
 	 * FACT_PATH_MAX. Last, and only the bytes used are written. */

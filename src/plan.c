@@ -802,7 +802,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_threads(out, f, p);
 	advise_conntrack(out, f, p);
 	advise_app(out, f, p);
-	after = *f;
+	memcpy(&after, f, offsetof(struct facts, persisted));
 	plan_apply(out, &after);
 	{
 		/* The capacity after the changes; its warnings are not shown. */
