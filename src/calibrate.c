@@ -765,6 +765,11 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	 * leaves it out as well). */
 	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
 						inner_range(per_step, nsteps) / 2);
+	/* Whatever grew or not: each of the four caches every socket holds
+	 * (TCP, sock_inode_cache, filp, dentry) may hide up to a page of free
+	 * slots per CPU, so so few sockets can never be told closer than that. */
+	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
+						(uint64_t)(ncpu > 0 ? ncpu : 1) * 4 * ps / total);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;
