@@ -123,6 +123,19 @@ enum conntrack_state model_conntrack_state(const struct facts *f);
  * objects, 16 to a one-page slab (proc/slabinfo, Linux 6.18 x86_64). */
 #define NF_CONN_FALLBACK_BYTES 256
 
+/* The listen backlog a reconnect storm of up to `connections` wants: at most
+ * the kernel's default somaxconn since 5.4 (4096). For somaxconn and
+ * tcp_max_syn_backlog, in the warnings and in the plan alike. */
+uint64_t model_backlog_wanted(uint64_t connections);
+
+/* Does tcp_max_syn_backlog drop SYNs? Only with tcp_syncookies 0: at 1 (the
+ * default) the kernel answers with a cookie once the SYN queue is full, at 2
+ * always. Unknown counts as mattering. */
+bool model_syn_backlog_matters(const struct facts *f);
+
+/* TIME_WAIT sockets (and, at most, orphans) the profile's churn leaves. */
+uint64_t model_lingering(const struct profile *p);
+
 /* Skb truesize of payload bytes queued on one socket (0 for 0). */
 uint64_t model_truesize(uint64_t payload);
 

@@ -253,6 +253,53 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 				"epoll watches of the user the server runs as");
 }
 
+/* A setting that fixes a warning (model.c) but lifts no capacity row:
+ * raised to need exactly, the value the warning asks for. */
+static void fix_warning(struct plan *pl, const struct facts *f, enum fact_id id, uint64_t need,
+			const char *warning, const char *why)
+{
+	uint64_t cur, rec;
+	struct recommendation *r;
+	bool clamped;
+
+	if (!fact_ok(f, id) || f->f[id].v[0] >= need)
+		return;
+	cur = f->f[id].v[0];
+	rec = in_range(id, need, &clamped);
+	r = add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec,
+		"%s (warning %s); lifts no capacity row", why, warning);
+	if (r)
+		r->lifts = ROW_NONE;
+	if (clamped)
+		say_clamped(r, id);
+}
+
+/* The warnings a setting fixes, with the rules the warnings use. */
+static void advise_warnings(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	uint64_t want = model_backlog_wanted(pl->target);
+	uint64_t lingering = model_lingering(p);
+	char why[160];
+
+	snprintf(why, sizeof(why), "accept queues that hold a reconnect storm of %llu",
+		 (unsigned long long)want);
+	fix_warning(pl, f, F_SOMAXCONN, want, "somaxconn_small", why);
+	if (model_syn_backlog_matters(f)) {
+		snprintf(why, sizeof(why), "%llu half-open connections per listener while "
+			 "tcp_syncookies is %s", (unsigned long long)want,
+			 fact_ok(f, F_TCP_SYNCOOKIES) ? "0" : "unknown");
+		fix_warning(pl, f, F_TCP_MAX_SYN_BACKLOG, want, "syn_backlog_small", why);
+	}
+	if (lingering == 0)
+		return;
+	snprintf(why, sizeof(why), "the TIME_WAIT sockets %llu closes per second leave for 60 s, "
+		 "+10%% headroom", (unsigned long long)p->churn_per_second);
+	fix_warning(pl, f, F_TCP_MAX_TW_BUCKETS, with_headroom(lingering), "tw_buckets_small", why);
+	snprintf(why, sizeof(why), "the orphans %llu closes per second can leave, +10%% headroom",
+		 (unsigned long long)p->churn_per_second);
+	fix_warning(pl, f, F_TCP_MAX_ORPHANS, with_headroom(lingering), "orphans_small", why);
+}
+
 /* nf_conntrack_max / nf_conntrack_buckets as the kernel sizes them by
  * default: 1 since Linux 5.15 ("sanitize table size default settings":
  * average chains of two, each entry hashed twice), 4 before. */
@@ -716,6 +763,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_ports(out, f, p, opt);
 	advise_threads(out, f, p);
 	advise_conntrack(out, f, p);
+	advise_warnings(out, f, p);
 	after = *f;
 	plan_apply(out, &after);
 	{

@@ -433,6 +433,26 @@ START_TEST(warnings_name_what_hurts_at_scale)
 }
 END_TEST
 
+/* With syncookies on (1, the default, or 2) a full SYN queue answers with
+ * cookies instead of dropping: tcp_max_syn_backlog is not worth a warning. */
+START_TEST(syn_backlog_warns_only_without_syncookies)
+{
+	set(F_TCP_MAX_SYN_BACKLOG, 128, 0, 0);
+	set(F_TCP_SYNCOOKIES, 1, 0, 0);
+	run();
+	ck_assert(!has_warning("syn_backlog_small"));
+	set(F_TCP_SYNCOOKIES, 2, 0, 0);
+	run();
+	ck_assert(!has_warning("syn_backlog_small"));
+	set(F_TCP_SYNCOOKIES, 0, 0, 0);
+	run();
+	ck_assert(has_warning("syn_backlog_small"));
+	fail_fact(F_TCP_SYNCOOKIES, FACT_DENIED);
+	run();
+	ck_assert(has_warning("syn_backlog_small"));
+}
+END_TEST
+
 START_TEST(no_warnings_on_a_tuned_host)
 {
 	set(F_NOFILE, 1048576, 1048576, 0);
@@ -598,6 +618,7 @@ Suite *suite(void)
 	tcase_add_test(t, app_bytes_option_overrides_the_profile);
 	tcase_add_test(t, warnings_name_what_hurts_at_scale);
 	tcase_add_test(t, no_warnings_on_a_tuned_host);
+	tcase_add_test(t, syn_backlog_warns_only_without_syncookies);
 	tcase_add_test(t, persisted_values_that_differ_or_are_overridden_are_warned);
 	tcase_add_test(t, limits_conf_does_not_reach_a_service);
 	tcase_add_test(t, a_memory_cgroup_is_charged_slots_not_slabs);

@@ -357,6 +357,46 @@ START_TEST(conntrack_buckets_and_module_files)
 }
 END_TEST
 
+/* Each warning a setting fixes comes with that setting, lifting no row;
+ * applied, the warnings and the recommendations are gone. */
+START_TEST(warnings_carry_their_fix_without_lifting_a_row)
+{
+	static const enum fact_id fixes[] = {F_SOMAXCONN, F_TCP_MAX_SYN_BACKLOG,
+					     F_TCP_MAX_TW_BUCKETS, F_TCP_MAX_ORPHANS};
+	struct facts applied;
+	struct capacity c;
+
+	host_set(&f, F_SOMAXCONN, 128, 0, 0);
+	host_set(&f, F_TCP_MAX_SYN_BACKLOG, 128, 0, 0);
+	host_set(&f, F_TCP_SYNCOOKIES, 0, 0, 0);
+	host_set(&f, F_TCP_MAX_TW_BUCKETS, 1000, 0, 0);
+	host_set(&f, F_TCP_MAX_ORPHANS, 1000, 0, 0);
+	p.churn_per_second = 100;
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		const struct recommendation *r = find(fact_defs[fixes[i]].name, REC_SYSCTL);
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->lifts, ROW_NONE);
+		ck_assert_ptr_nonnull(strstr(r->reason, "lifts no capacity row"));
+	}
+	ck_assert_str_eq(find("net.core.somaxconn", REC_SYSCTL)->recommended, "4096");
+	/* 100 closes a second x 60 s + 10% */
+	ck_assert_str_eq(find("net.ipv4.tcp_max_tw_buckets", REC_SYSCTL)->recommended, "6600");
+	assert_idempotent();
+	applied = f;
+	plan_apply(&pl, &applied);
+	model_compute(&applied, &p, &opt, &c);
+	for (unsigned i = 0; i < c.nwarnings; i++)
+		ck_assert_msg(strstr(c.warnings[i].id, "_small") == NULL, "still warns %s",
+			      c.warnings[i].id);
+	/* With syncookies on, tcp_max_syn_backlog is left alone. */
+	host_set(&f, F_TCP_SYNCOOKIES, 1, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.tcp_max_syn_backlog", REC_SYSCTL));
+}
+END_TEST
+
 START_TEST(usage_is_rounded_up_to_a_power_of_ten)
 {
 	ck_assert_uint_eq(plan_usage_allowance(0), 0);
@@ -502,6 +542,7 @@ Suite *suite(void)
 	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
 	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
 	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
+	tcase_add_test(t, warnings_carry_their_fix_without_lifting_a_row);
 	tcase_add_test(t, conntrack_that_tracks_nothing_is_left_alone);
 	tcase_add_test(t, conntrack_buckets_and_module_files);
 	tcase_add_test(t, absurd_targets_stay_inside_the_kernels_ranges);
