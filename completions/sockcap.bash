@@ -16,7 +16,7 @@ _sockcap_value()
         ;;
     -p | --profile)
         # Built-in names, YAML files, and directories to descend into.
-        mapfile -t COMPREPLY < <(compgen -W 'idle websocket http proxy bulk' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'idle websocket http proxy bulk threads' -- "$cur")
         while IFS= read -r f; do
             if [[ -d $f || $f == *.yaml || $f == *.yml ]]; then
                 COMPREPLY+=("$f")

@@ -36,7 +36,7 @@ complete -c sockcap -s r -l root -x -a '(__fish_complete_directories)' \
     -d 'read DIR/proc and DIR/sys instead of /proc and /sys'
 # Built-in profile names, then *.yaml and *.yml files and directories.
 function __sockcap_profiles
-    printf '%s\tbuilt-in profile\n' idle websocket http proxy bulk
+    printf '%s\tbuilt-in profile\n' idle websocket http proxy bulk threads
     set -l token (commandline -ct | string replace -r -- '^(--profile=|-p)' '')
     for f in (complete -C "__fish_command_without_completions $token" |
             string replace -r -- '\t.*' '' | string match -r -- '^.*(?:/|\.ya?ml)$')

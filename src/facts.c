@@ -42,6 +42,7 @@ static const char *const cache_names[CACHE_COUNT] = {
 	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",
 	[CACHE_BIND2_BUCKET] = "tcp_bind2_bucket",
 	[CACHE_NF_CONNTRACK] = "nf_conntrack",
+	[CACHE_TASK_STRUCT] = "task_struct",
 };
 
 const char *slab_cache_name(enum slab_cache c)

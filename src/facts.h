@@ -105,6 +105,7 @@ enum slab_cache {
 	CACHE_BIND_BUCKET,
 	CACHE_BIND2_BUCKET,
 	CACHE_NF_CONNTRACK, /* struct nf_conn: one per tracked flow */
+	CACHE_TASK_STRUCT,  /* one per thread */
 	CACHE_COUNT
 };
 

@@ -175,7 +175,8 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 	inbound = u64_sat_sub(pc->sockets, pc->outbound_sockets);
 	pc->memcg_total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(inbound, in), u64_sat_mul(pc->outbound_sockets, out)),
-		u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes));
+		u64_sat_add(u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes),
+			    pc->thread_bytes));
 }
 
 /* TCP sockets in use and in TIME_WAIT, IPv4 and IPv6 (sockstat). */
@@ -267,10 +268,17 @@ static void per_connection(const struct facts *f, const struct profile *p,
 	}
 	if (p->conntrack && model_conntrack_state(f) == CT_TRACKS)
 		pc->conntrack_bytes = u64_sat_mul(pc->sockets, conntrack_flow_bytes(f, pc));
+	if (p->thread_per_connection) {
+		uint64_t task = pc->cache_millibytes[CACHE_TASK_STRUCT];
+
+		task = task ? u64_sat_add(task, 999) / 1000 : TASK_STRUCT_FALLBACK_BYTES;
+		pc->thread_bytes = KERNEL_STACK_BYTES + task;
+	}
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
-		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes), pc->conntrack_bytes));
+		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes),
+			    u64_sat_add(pc->conntrack_bytes, pc->thread_bytes)));
 	memcg_costs(f, p, opt, pc);
 }
 

@@ -52,6 +52,9 @@ struct per_connection {
 	 * nf_conn object and its share of the hash table for each flow. Not
 	 * charged to a memory cgroup (the cache is not accounted). */
 	uint64_t conntrack_bytes;
+	/* Thread-per-connection profiles: the thread's kernel stack and its
+	 * task_struct (both charged to a memory cgroup). */
+	uint64_t thread_bytes;
 	uint64_t total_bytes;
 	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
 	enum size_from object_sizes_from; /* where the TCP object's size came from */
@@ -118,6 +121,12 @@ enum conntrack_state {
  * CONNTRACK_IDLE_EVIDENCE TCP sockets (both are per namespace). Anything
  * less certain counts as tracking, so the row never drops a real limit. */
 enum conntrack_state model_conntrack_state(const struct facts *f);
+
+/* A thread's kernel stack: THREAD_SIZE on x86_64 (16 KiB, without KASAN). */
+#define KERNEL_STACK_BYTES 16384
+/* task_struct's effective size when no slab figure is readable: 5888-byte
+ * objects, 5 to an 8-page slab (proc/slabinfo, Linux 6.18 x86_64). */
+#define TASK_STRUCT_FALLBACK_BYTES 6554
 
 /* nf_conn's effective size when no slab figure is readable: 256-byte
  * objects, 16 to a one-page slab (proc/slabinfo, Linux 6.18 x86_64). */

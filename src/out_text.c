@@ -110,6 +110,8 @@ static void cost_line(const struct report_input *in, FILE *out)
 		pc->app_bytes_from == APP_BYTES_CALIBRATION ? " (measured)" : "");
 	if (pc->conntrack_bytes)
 		fprintf(out, " + %s conntrack", fmt_bytes(b, sizeof(b), pc->conntrack_bytes));
+	if (pc->thread_bytes)
+		fprintf(out, " + %s thread", fmt_bytes(b, sizeof(b), pc->thread_bytes));
 	fprintf(out, " = %s per connection\n", fmt_bytes(t, sizeof(t), pc->total_bytes));
 	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)

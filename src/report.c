@@ -101,6 +101,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	cJSON_AddBoolToObject(o, "memcg_buffers", pc->memcg_buffers);
 	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
 	add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
+	add_u64(o, "thread_bytes", pc->thread_bytes);
 	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		cJSON_AddStringToObject(o, "table_series", f->table_series);
@@ -117,6 +118,8 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 						? "outbound sockets"
 					: c == CACHE_NF_CONNTRACK && pc->conntrack_bytes > 0
 						? "tracked flows"
+					: c == CACHE_TASK_STRUCT && pc->thread_bytes > 0
+						? "threads"
 						: "no");
 		cJSON_AddItemToArray(objs, x);
 	}

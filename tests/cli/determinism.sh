@@ -44,7 +44,7 @@ for fixture in "$top"/tests/fixtures/*/; do
 		cp -R "$fixture" "$work/$pct"
 		drift "$work/$pct" $pct
 	done
-	for profile in idle websocket http proxy bulk; do
+	for profile in idle websocket http proxy bulk threads; do
 		for cmd in sysctl limits systemd ansible; do
 			"$sockcap" $cmd -r "$work/95" -p $profile >"$work/a" 2>&1
 			"$sockcap" $cmd -r "$work/105" -p $profile >"$work/b" 2>&1
