@@ -73,6 +73,8 @@ static void header(const struct plan *pl, const struct profile *p, const char *i
 	if (!pl->reachable)
 		comment(out, prefix, " These settings alone do not reach the target: see the "
 				     "hardware lines of 'sockcap plan'.");
+	if (pl->order[0])
+		comment(out, prefix, " Apply in order: %s.", pl->order);
 }
 
 static unsigned count_kind(const struct plan *pl, enum rec_kind k)

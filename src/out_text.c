@@ -334,6 +334,8 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 			pl->nrecs == 0 ? " already: nothing to change" : " with the changes below");
 	else
 		fprintf(out, "%sthe target is not reached by settings alone%s\n", s.warn, s.reset);
+	if (pl->order[0])
+		fprintf(out, "apply in order: %s\n", pl->order);
 	recommendations(pl, &s, out);
 }
 

@@ -711,6 +711,39 @@ void plan_apply(const struct plan *pl, struct facts *f)
 	}
 }
 
+static bool has_kind(const struct plan *pl, enum rec_kind k)
+{
+	for (unsigned i = 0; i < pl->nrecs; i++)
+		if (pl->recs[i].kind == k)
+			return true;
+	return false;
+}
+
+/* The order the files go in, and why. */
+static void state_order(struct plan *pl)
+{
+	const struct recommendation *nr_open = NULL;
+	size_t n = 0;
+
+	pl->order[0] = '\0';
+	for (unsigned i = 0; i < pl->nrecs; i++)
+		if (pl->recs[i].kind == REC_SYSCTL && pl->recs[i].fact == F_NR_OPEN)
+			nr_open = &pl->recs[i];
+	if (has_kind(pl, REC_MODULES_LOAD) || has_kind(pl, REC_MODPROBE))
+		n += (size_t)snprintf(pl->order + n, sizeof(pl->order) - n,
+				      "modules-load.d and modprobe.d first (a net.netfilter key "
+				      "exists only with its module loaded); ");
+	if (nr_open && (has_kind(pl, REC_LIMITS) || has_kind(pl, REC_SYSTEMD)) &&
+	    n < sizeof(pl->order))
+		snprintf(pl->order + n, sizeof(pl->order) - n,
+			 "sysctl.d ('sysctl --system') before limits.d and the unit drop-in: a "
+			 "nofile limit above the current fs.nr_open (%s) fails until fs.nr_open "
+			 "is %s",
+			 nr_open->current, nr_open->recommended);
+	else if (n > 0 && n < sizeof(pl->order))
+		snprintf(pl->order + n, sizeof(pl->order) - n, "then sysctl.d ('sysctl --system')");
+}
+
 /* Does the capacity after the changes reach the target? Without --target
  * the target is what memory carries once the reserve is kept, so the
  * memory row (MemAvailable, which moves) is left out. */
@@ -746,6 +779,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	out->nrecs = 0;
 	out->reachable = false;
 	out->unit[0] = '\0';
+	out->order[0] = '\0';
 	out->ceiling_from = F_MEM_TOTAL;
 	out->ceiling_memory_bytes = 0;
 	out->reserve_bytes = 0;
@@ -778,5 +812,6 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	if (f->container.detected)
 		container_forms(out);
 	out->reachable = reaches(out, target);
+	state_order(out);
 	return true;
 }

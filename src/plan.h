@@ -49,6 +49,10 @@ struct plan {
 	enum fact_id ceiling_from;
 	uint64_t ceiling_memory_bytes;
 	uint64_t reserve_bytes;
+	/* The order to apply the files in, and why ("" with nothing to apply):
+	 * modules first, sysctl.d before limits.d and the unit drop-in when a
+	 * limit exceeds the current fs.nr_open. */
+	char order[320];
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
 	 * plan_compute sets each field above by name, so a new one needs a line

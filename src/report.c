@@ -300,6 +300,7 @@ static cJSON *plan_object(const struct plan *pl)
 	} else {
 		cJSON_AddNullToObject(o, "ceiling");
 	}
+	cJSON_AddStringToObject(o, "order", pl->order);
 	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
 	return o;
 }

@@ -99,7 +99,13 @@ START_TEST(hard_nofile_above_nr_open_raises_nr_open)
 	ck_assert_ptr_nonnull(nr);
 	ck_assert_str_eq(nr->recommended, "1700000");
 	ck_assert_int_eq(nr->lifts, ROW_NR_OPEN);
+	/* The plan says to load sysctl.d first: limits above nr_open fail. */
+	ck_assert_ptr_nonnull(strstr(pl.order, "sysctl.d ('sysctl --system') before limits.d"));
+	ck_assert_ptr_nonnull(strstr(pl.order, "fs.nr_open (1048576)"));
 	assert_idempotent();
+	/* Below nr_open, the order does not matter and nothing is said. */
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.order, "");
 }
 END_TEST
 
