@@ -66,7 +66,7 @@ _sockcap()
     local cur prev prefix="" i have_command=""
     local commands='audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --processes --app-bytes --upstreams --reserve --calibration -o --output --check
+        --processes --app-bytes --upstreams --reserve --dropin --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, and of nagios alone, offered unless
     # another command is given.
@@ -108,7 +108,7 @@ _sockcap()
         audit | plan | sysctl | limits | systemd | modules-load | modprobe | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | \
+                -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | --dropin | \
                 --calibration | --connections | --save | -w | --warning | -c | \
                 --critical | --timeout | =) ;;
             *) have_command=${COMP_WORDS[i]} ;;

@@ -57,6 +57,7 @@ complete -c sockcap -l pid -x -a '(__fish_complete_pids)' \
 complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
+complete -c sockcap -l dropin -x -d "the unit drop-in's file name (NAME.conf)"
 complete -c sockcap -l reserve -x -d 'memory the default plan leaves to the system (2G, 15%)'
 # Calibration files: *.json and directories to descend into.
 function __sockcap_json_files

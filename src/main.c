@@ -289,6 +289,7 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.reserve_set = c->reserve_set,
 		.reserve_is_share = c->reserve_is_share,
 		.reserve = c->reserve,
+		.dropin = c->dropin,
 	};
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);

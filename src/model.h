@@ -91,6 +91,9 @@ struct model_options {
 	bool reserve_set;
 	bool reserve_is_share;
 	uint64_t reserve;
+	/* --dropin NAME: the unit drop-in's file name (validated: a *.conf
+	 * name, no slash), or NULL for the planner's choice. */
+	const char *dropin;
 };
 
 struct capacity {

@@ -19,10 +19,10 @@ static bool is_service(const char *unit)
 /* The drop-in of the audited process's service, or of a UNIT to name. */
 static const char *dropin_path(const struct plan *pl)
 {
-	static char path[UNIT_NAME_MAX + 64];
+	static char path[UNIT_NAME_MAX + 128];
 
-	snprintf(path, sizeof(path), "/etc/systemd/system/%s.d/" SYSTEMD_DROPIN_NAME,
-		 is_service(pl->unit) ? pl->unit : "UNIT.service");
+	snprintf(path, sizeof(path), "/etc/systemd/system/%s.d/%s",
+		 is_service(pl->unit) ? pl->unit : "UNIT.service", pl->dropin);
 	return path;
 }
 
@@ -201,6 +201,8 @@ void config_systemd(const struct plan *pl, const struct profile *p, FILE *out)
 	snprintf(install, sizeof(install), "%s, then 'systemctl daemon-reload' and restart %s.",
 		 dropin_path(pl), is_service(pl->unit) ? pl->unit : "UNIT");
 	header(pl, p, install, "#", out);
+	if (pl->dropin_why[0])
+		comment(out, "# ", "This file: %s.", pl->dropin_why);
 	if (count_kind(pl, REC_SYSTEMD) == 0) {
 		fputs("# Nothing to change.\n", out);
 		return;

@@ -629,7 +629,8 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 			continue;
 		/* sysctl.d files and unit drop-ins apply in file-name order; the
 		 * unit file itself comes before every drop-in. */
-		later = (strcmp(base_name(s->file), "90-sockcap.conf") > 0 &&
+		later = (strcmp(base_name(s->file),
+				r->kind == REC_SYSTEMD ? pl->dropin : "90-sockcap.conf") > 0 &&
 			 (r->kind == REC_SYSCTL || strstr(s->file, ".d/") != NULL)) ||
 			strcmp(s->file, "etc/sysctl.conf") == 0;
 		if (r->kind == REC_LIMITS && s->rank < 4)
@@ -638,9 +639,52 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 				 s->file, s->line, s->value, p->user);
 		else if (r->kind != REC_LIMITS && later)
 			snprintf(r->reason + n, sizeof(r->reason) - n,
-				 "; %s:%u sets %s and is read after 90-sockcap.conf: change it there",
-				 s->file, s->line, s->value);
+				 "; %s:%u sets %s and is read after %s: change it there", s->file,
+				 s->line, s->value,
+				 r->kind == REC_SYSTEMD ? pl->dropin : "90-sockcap.conf");
 	}
+}
+
+/* The unit drop-in's name. systemd reads a unit's drop-ins in file-name
+ * order, whatever their directory, and the last LimitNOFILE= wins: unless
+ * --dropin names the file, sockcap's sorts after the drop-in that sets it
+ * now (90-sockcap.conf, else 99-, else zz-, zzz-... until it does). */
+static void name_dropin(struct plan *pl, const struct facts *f, const char *given)
+{
+	const struct setting *s = &f->persisted.unit_nofile;
+	const char *winner = s->set && strstr(s->file, ".d/") ? base_name(s->file) : NULL;
+	char prefix[48] = "90";
+
+	pl->dropin_why[0] = '\0';
+	if (given) {
+		snprintf(pl->dropin, sizeof(pl->dropin), "%s", given);
+		if (winner && strcmp(winner, given) > 0)
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+				 "--dropin %.64s: %.160s, read after it, sets LimitNOFILE=%.32s too", given,
+				 s->file, s->value);
+		else if (winner && strcmp(winner, given) == 0)
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+				 "--dropin %.64s: it takes the place of %.160s (copy its other "
+				 "settings over)", given, s->file);
+		else
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why), "--dropin %.64s", given);
+		return;
+	}
+	snprintf(pl->dropin, sizeof(pl->dropin), "%s-sockcap.conf", prefix);
+	if (!winner || strcmp(pl->dropin, winner) > 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "99");
+	for (;;) {
+		snprintf(pl->dropin, sizeof(pl->dropin), "%s-sockcap.conf", prefix);
+		if (strcmp(pl->dropin, winner) > 0 || strlen(prefix) + 1 >= sizeof(prefix))
+			break;
+		if (strcmp(prefix, "99") == 0)
+			snprintf(prefix, sizeof(prefix), "zz");
+		else
+			strcat(prefix, "z");
+	}
+	snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+		 "named to be read after %.160s, which sets LimitNOFILE=%.32s", s->file, s->value);
 }
 
 uint64_t plan_default_reserve(uint64_t total_bytes)
@@ -798,6 +842,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_threads(out, f, p);
 	advise_conntrack(out, f, p);
 	advise_warnings(out, f, p);
+	name_dropin(out, f, opt->dropin);
 	after = *f;
 	plan_apply(out, &after);
 	{

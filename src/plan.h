@@ -53,6 +53,10 @@ struct plan {
 	 * modules first, sysctl.d before limits.d and the unit drop-in when a
 	 * limit exceeds the current fs.nr_open. */
 	char order[320];
+	/* The unit drop-in's file name: --dropin, else 90-sockcap.conf, else a
+	 * name read after every drop-in that sets LimitNOFILE; and why. */
+	char dropin[72];
+	char dropin_why[320];
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
 	 * plan_compute sets each field above by name, so a new one needs a line

@@ -403,6 +403,45 @@ START_TEST(warnings_carry_their_fix_without_lifting_a_row)
 }
 END_TEST
 
+/* The last LimitNOFILE= a unit's drop-ins set wins: sockcap's drop-in
+ * sorts after the one that sets it now, or takes the name --dropin gives. */
+START_TEST(the_drop_in_is_read_after_the_one_that_sets_the_limit)
+{
+	struct setting *s = &f.persisted.unit_nofile;
+
+	snprintf(f.unit, sizeof(f.unit), "nginx.service");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	ck_assert_str_eq(pl.dropin_why, "");
+	s->set = true;
+	snprintf(s->value, sizeof(s->value), "65535");
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/override.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "zz-sockcap.conf");
+	ck_assert_ptr_nonnull(strstr(pl.dropin_why, "override.conf"));
+	ck_assert_ptr_null(strstr(find("LimitNOFILE", REC_SYSTEMD)->reason, "change it there"));
+	snprintf(s->file, sizeof(s->file), "usr/lib/systemd/system/nginx.service.d/zzz.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "zzzz-sockcap.conf");
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/50-limits.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	/* The unit file itself comes before every drop-in. */
+	snprintf(s->file, sizeof(s->file), "usr/lib/systemd/system/nginx.service");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	/* --dropin: that name; a later drop-in that still wins is named. */
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/override.conf");
+	opt.dropin = "50-mine.conf";
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "50-mine.conf");
+	ck_assert_ptr_nonnull(strstr(find("LimitNOFILE", REC_SYSTEMD)->reason, "change it there"));
+	opt.dropin = "override.conf";
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_nonnull(strstr(pl.dropin_why, "takes the place of"));
+}
+END_TEST
+
 START_TEST(usage_is_rounded_up_to_a_power_of_ten)
 {
 	ck_assert_uint_eq(plan_usage_allowance(0), 0);
@@ -496,16 +535,24 @@ START_TEST(settings_that_would_still_win_are_named)
 	const struct recommendation *r;
 
 	snprintf(f.unit, sizeof(f.unit), "web.service");
-	/* a drop-in read after 90-sockcap.conf wins; the unit file never does */
+	/* a drop-in read after sockcap's wins; the unit file never does */
 	setting_assign(&f.persisted.unit_nofile, "4096", "usr/lib/systemd/system/web.service", 3, 0);
 	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
 	r = find("LimitNOFILE", REC_SYSTEMD);
 	ck_assert_ptr_null(strstr(r->reason, "change it there"));
 	setting_assign(&f.persisted.unit_nofile, "4096", "etc/systemd/system/web.service.d/override.conf",
 		       2, 0);
+	/* ... so sockcap's drop-in is named to be read after it */
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	r = find("LimitNOFILE", REC_SYSTEMD);
+	ck_assert_ptr_null(strstr(r->reason, "change it there"));
+	ck_assert_str_eq(pl.dropin, "zz-sockcap.conf");
+	/* unless --dropin names one read before it */
+	opt.dropin = "10-early.conf";
 	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
 	r = find("LimitNOFILE", REC_SYSTEMD);
 	ck_assert_ptr_nonnull(strstr(r->reason, "override.conf:2 sets 4096 and is read after"));
+	opt.dropin = NULL;
 	/* a sysctl.d file named after ours */
 	host_set(&f, F_FILE_MAX, 1000, 0, 0);
 	setting_assign(&f.persisted.sysctl[F_FILE_MAX], "1000", "etc/sysctl.d/99-local.conf", 1, 0);
@@ -548,6 +595,7 @@ Suite *suite(void)
 	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
 	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
 	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
+	tcase_add_test(t, the_drop_in_is_read_after_the_one_that_sets_the_limit);
 	tcase_add_test(t, warnings_carry_their_fix_without_lifting_a_row);
 	tcase_add_test(t, conntrack_that_tracks_nothing_is_left_alone);
 	tcase_add_test(t, conntrack_buckets_and_module_files);
