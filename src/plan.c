@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "parse.h"
 #include "u64.h"
 
@@ -501,9 +502,10 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 
 			r = add(pl, REC_HARDWARE, F_CG_MEM_MAX,
 				f->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes", &lim->v[0], &rec,
-				"%llu connections x %llu bytes need %llu bytes more than the cgroup "
+				"%llu %s x %llu bytes need %llu bytes more than the cgroup "
 				"leaves",
-				(unsigned long long)pl->target, (unsigned long long)per,
+				(unsigned long long)pl->target,
+				fmt_plural(pl->target, "connection", "connections"), (unsigned long long)per,
 				(unsigned long long)shortfall);
 		} else {
 			ram_need = u64_sat_add(u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024),
@@ -523,9 +525,10 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 			 rec = gib_up(ram_need);
 
 		r = add(pl, REC_HARDWARE, F_MEM_TOTAL, "RAM", NULL, NULL,
-			"%llu connections x %llu bytes (kernel objects, buffers, application) do "
+			"%llu %s x %llu bytes (kernel objects, buffers, application) do "
 			"not fit in the memory this host has",
-			(unsigned long long)pl->target, (unsigned long long)per);
+			(unsigned long long)pl->target,
+			fmt_plural(pl->target, "connection", "connections"), (unsigned long long)per);
 		if (r) {
 			r->scope = SCOPE_NODE;
 			r->lifts = ROW_MEMORY;
