@@ -193,6 +193,19 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 		r = parse_status_field(t->data, t->len, d->arg, d->read == READ_STATUS_HEX ? 16 : 10,
 				       &f->v[0]);
 		break;
+	case READ_PORT_LIST: {
+		size_t n = t->len;
+
+		if (n > 0 && t->data[n - 1] == '\n')
+			n--;
+		r = n < sizeof(out->reserved_ports) && strspn(t->data, "0123456789,-") == n
+			    ? PARSE_OK
+			    : PARSE_INVALID;
+		if (r == PARSE_OK)
+			snprintf(out->reserved_ports, sizeof(out->reserved_ports), "%.*s", (int)n,
+				 t->data);
+		break;
+	}
 	case READ_CGROUP_MEMORY:
 	case READ_CGROUP_PIDS:
 	case READ_FD_COUNT:
@@ -512,6 +525,44 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 {
 	return facts_read_pid(src, page_size, 0, out) == FACTS_OK;
+}
+
+void facts_read_listeners(const struct source *src, struct facts *f)
+{
+	static const char *const files[] = {"proc/net/tcp", "proc/net/tcp6"};
+	struct listeners *l = &f->listeners;
+	unsigned seen = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->status = FACT_MISSING;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char buf[FACT_PATH_MAX];
+		const char *path = files[i];
+		struct text t;
+		enum fact_status st;
+
+		/* The process's own network namespace under --pid. */
+		if (f->pid) {
+			snprintf(buf, sizeof(buf), "proc/%u/%s", f->pid, files[i] + 5);
+			path = buf;
+		}
+		st = src->read(src, path, &t);
+
+		if (st != FACT_OK) {
+			/* No IPv6 is no listener on it; anything else is unknown. */
+			if (st != FACT_MISSING || i == 0)
+				l->status = st;
+			continue;
+		}
+		if (parse_tcp_listeners(t.data, t.len, l->port, LISTEN_PORTS_MAX, &l->n,
+					&l->truncated) == PARSE_OK)
+			seen++;
+		else
+			l->status = FACT_INVALID;
+		text_free(&t);
+	}
+	if (seen > 0 && l->status == FACT_MISSING)
+		l->status = FACT_OK;
 }
 
 enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, unsigned pid,

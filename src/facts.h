@@ -36,6 +36,7 @@ enum fact_read {
 	READ_STATUS,     /* "Key:" in proc/PID/status, decimal */
 	READ_STATUS_HEX, /* "Key:" in proc/PID/status, hexadecimal */
 	READ_FD_COUNT,   /* the entries of proc/PID/fd */
+	READ_PORT_LIST,  /* "8080,9000-9100" into facts.reserved_ports */
 };
 
 enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };
@@ -146,6 +147,18 @@ struct container {
 	char why[160];
 };
 
+#define LISTEN_PORTS_MAX 128
+
+/* The TCP ports this host listens on (IPv4 and IPv6), from the listening
+ * entries of proc/net/tcp and tcp6 (the kernel lists them first). Read only
+ * where ephemeral ports matter, never to count connections. */
+struct listeners {
+	enum fact_status status; /* FACT_MISSING until facts_read_listeners */
+	uint16_t port[LISTEN_PORTS_MAX]; /* sorted, each once */
+	unsigned n;
+	bool truncated;          /* more than LISTEN_PORTS_MAX ports */
+};
+
 struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
@@ -157,6 +170,8 @@ struct facts {
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
+	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */
+	struct listeners listeners;       /* read for profiles with outbound sockets only */
 	struct persisted persisted;
 };
 
@@ -179,6 +194,10 @@ bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 /* True when the /proc of src is mounted with hidepid (other users'
  * processes hidden); option gets the mount option ("hidepid=invisible"). */
 bool facts_proc_hides_pids(const struct source *src, char *option, size_t size);
+
+/* Reads the listening ports of the audited process's network namespace
+ * (proc/net/tcp and tcp6, or proc/PID/net/...) into f->listeners. */
+void facts_read_listeners(const struct source *src, struct facts *f);
 
 /* True when fact id was read and parsed. */
 bool fact_ok(const struct facts *f, enum fact_id id);

@@ -333,6 +333,13 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.reserve = c->reserve,
 		.dropin = c->dropin,
 	};
+	/* Listening ports matter where the plan may widen the ephemeral
+	 * range: proc/net/tcp is read for them then, and only then. */
+	if (a->profile.outbound_sockets > 0) {
+		struct source src = source_root(c->root);
+
+		facts_read_listeners(&src, &a->facts);
+	}
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);
 	if (!a->has_plan && need_plan) {

@@ -388,10 +388,10 @@ void text_facts(const struct facts *f, FILE *out)
 	for (int i = 0; i < FACT_COUNT; i++) {
 		const struct fact_def *d = &fact_defs[i];
 		const struct fact *x = &f->f[i];
-		char v[OSRELEASE_MAX + 8] = "-";
+		char v[sizeof(f->reserved_ports) + 8] = "-";
 
 		if (x->status == FACT_OK && d->unit == UNIT_TEXT) {
-			snprintf(v, sizeof(v), "%s", f->osrelease);
+			snprintf(v, sizeof(v), "%s", i == F_RESERVED_PORTS ? f->reserved_ports : f->osrelease);
 		} else if (x->status == FACT_OK) {
 			size_t o = 0;
 			for (unsigned k = 0; k < d->nvalues && o < sizeof(v); k++) {

@@ -471,3 +471,71 @@ bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor)
 	*minor = (unsigned)b;
 	return true;
 }
+
+/* Inserts port into the sorted set ports[0..*n). */
+static void add_port(uint16_t port, uint16_t *ports, unsigned max, unsigned *n, bool *truncated)
+{
+	unsigned i = 0;
+
+	while (i < *n && ports[i] < port)
+		i++;
+	if (i < *n && ports[i] == port)
+		return;
+	if (*n >= max) {
+		*truncated = true;
+		return;
+	}
+	memmove(ports + i + 1, ports + i, (*n - i) * sizeof(*ports));
+	ports[i] = port;
+	(*n)++;
+}
+
+enum parse_result parse_tcp_listeners(const char *text, size_t len, uint16_t *ports, unsigned max,
+				      unsigned *n, bool *truncated)
+{
+	const char *p = text, *end = text + len;
+	const char *nl = memchr(p, '\n', len);
+
+	/* "  sl  local_address rem_address   st ..." */
+	if (!nl || !memmem(p, (size_t)(nl - p), "local_address", 13))
+		return PARSE_INVALID;
+	for (p = nl + 1; p < end; p = nl + 1) {
+		const char *colon, *sp, *st;
+		uint64_t port;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		while (p < nl && *p == ' ')
+			p++;
+		if (p == nl)
+			continue;
+		/* "0: 00000000:1F90 00000000:0000 0A ..." */
+		sp = memchr(p, ' ', (size_t)(nl - p));
+		if (!sp)
+			return PARSE_INVALID;
+		while (sp < nl && *sp == ' ')
+			sp++;
+		colon = memchr(sp, ':', (size_t)(nl - sp));
+		if (!colon || colon + 5 > nl || colon[5] != ' ')
+			return PARSE_INVALID;
+		st = memchr(colon + 6, ' ', (size_t)(nl - colon - 6));
+		if (!st || st + 3 > nl)
+			return PARSE_INVALID;
+		st++;
+		if (memcmp(st, "0A", 2) != 0)
+			break; /* past the listeners */
+		port = 0;
+		for (int k = 1; k <= 4; k++) {
+			int c = colon[k];
+			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+			if (d < 0)
+				return PARSE_INVALID;
+			port = port * 16 + (uint64_t)d;
+		}
+		if (port > 0)
+			add_port((uint16_t)port, ports, max, n, truncated);
+	}
+	return PARSE_OK;
+}

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
@@ -422,10 +423,78 @@ static void advise_tcp_mem(struct plan *pl, const struct facts *f)
 	    (unsigned long long)need);
 }
 
+/* Is port in an ip_local_reserved_ports list ("8080,9000-9100")? */
+static bool port_reserved(const char *list, unsigned port)
+{
+	while (*list) {
+		unsigned long a = strtoul(list, (char **)&list, 10), b = a;
+
+		if (*list == '-')
+			b = strtoul(list + 1, (char **)&list, 10);
+		if (port >= a && port <= b)
+			return true;
+		if (*list != ',')
+			break;
+		list++;
+	}
+	return false;
+}
+
+/* Listening ports inside the widened range [lo, hi] go into
+ * ip_local_reserved_ports, so that no outbound socket takes one (a listener
+ * started later, or restarted, would fail to bind). */
+static void reserve_listeners(struct plan *pl, const struct facts *f, uint64_t lo, uint64_t hi,
+			      struct recommendation *range)
+{
+	const struct listeners *l = &f->listeners;
+	char list[REC_TEXT];
+	size_t o, n = strlen(range->reason);
+	unsigned added = 0, left = 0;
+	struct recommendation *r;
+
+	if (l->status != FACT_OK || !fact_ok(f, F_RESERVED_PORTS)) {
+		snprintf(range->reason + n, sizeof(range->reason) - n,
+			 "; the listening ports are unknown (proc/net/tcp %s): keep them out of "
+			 "the range with net.ipv4.ip_local_reserved_ports",
+			 fact_status_name(l->status != FACT_OK ? l->status
+							       : f->f[F_RESERVED_PORTS].status));
+		return;
+	}
+	o = (size_t)snprintf(list, sizeof(list), "%s", f->reserved_ports);
+	for (unsigned i = 0; i < l->n; i++) {
+		unsigned port = l->port[i];
+		int w;
+
+		if (port < lo || port > hi || port_reserved(f->reserved_ports, port))
+			continue;
+		w = snprintf(list + o, sizeof(list) - o, "%s%u", o ? "," : "", port);
+		if (w < 0 || (size_t)w >= sizeof(list) - o) {
+			list[o] = '\0';
+			left++;
+			continue;
+		}
+		o += (size_t)w;
+		added++;
+	}
+	if (added == 0 && left == 0)
+		return;
+	r = add(pl, REC_SYSCTL, F_RESERVED_PORTS, fact_defs[F_RESERVED_PORTS].name, NULL, NULL,
+		"%u port%s this host listens on (proc/net/tcp, tcp6) lie in the widened range: "
+		"reserved, no outbound socket takes them%s; lifts no row",
+		added + left, added + left == 1 ? "" : "s",
+		left || l->truncated ? " (more than fit: reserve the rest by hand)" : "");
+	if (r) {
+		r->lifts = ROW_NONE;
+		snprintf(r->current, sizeof(r->current), "%s", f->reserved_ports);
+		snprintf(r->recommended, sizeof(r->recommended), "%s", list);
+	}
+}
+
 static void advise_ports(struct plan *pl, const struct facts *f, const struct profile *p,
 			 const struct model_options *opt)
 {
 	uint64_t lo, hi, need, size, cur[2], rec[2];
+	struct recommendation *r;
 
 	if (p->outbound_sockets == 0 || !fact_ok(f, F_PORT_RANGE))
 		return;
@@ -443,11 +512,12 @@ static void advise_ports(struct plan *pl, const struct facts *f, const struct pr
 	cur[1] = hi;
 	if (rec[0] == lo && rec[1] == hi)
 		return;
-	add(pl, REC_SYSCTL, F_PORT_RANGE, fact_defs[F_PORT_RANGE].name, cur, rec,
-	    "%llu outbound sockets per upstream need as many ephemeral ports%s; keep listening "
-	    "ports out of the range (ip_local_reserved_ports)",
-	    (unsigned long long)need,
-	    need > 65535 - 1024 + 1 ? " (more than any range holds: add --upstreams)" : "");
+	r = add(pl, REC_SYSCTL, F_PORT_RANGE, fact_defs[F_PORT_RANGE].name, cur, rec,
+		"%llu outbound sockets per upstream need as many ephemeral ports%s",
+		(unsigned long long)need,
+		need > 65535 - 1024 + 1 ? " (more than any range holds: add --upstreams)" : "");
+	if (r)
+		reserve_listeners(pl, f, rec[0], rec[1], r);
 }
 
 static void advise_threads(struct plan *pl, const struct facts *f, const struct profile *p)
@@ -748,8 +818,10 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		const struct recommendation *r = &pl->recs[i];
 		struct fact *x = &f->f[r->fact];
 
-		/* Files for the next boot: nothing live changes. */
-		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD || r->kind == REC_MODPROBE)
+		/* Files for the next boot: nothing live changes. A port list is
+		 * text, not a value the model counts. */
+		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD ||
+		    r->kind == REC_MODPROBE || r->fact == F_RESERVED_PORTS)
 			continue;
 		if (r->slot >= 0)
 			x->v[r->slot] = r->values[r->slot];
@@ -784,8 +856,8 @@ static void state_order(struct plan *pl)
 	    n < sizeof(pl->order))
 		snprintf(pl->order + n, sizeof(pl->order) - n,
 			 "sysctl.d ('sysctl --system') before limits.d and the unit drop-in: a "
-			 "nofile limit above the current fs.nr_open (%s) fails until fs.nr_open "
-			 "is %s",
+			 "nofile limit above the current fs.nr_open (%.24s) fails until fs.nr_open "
+			 "is %.24s",
 			 nr_open->current, nr_open->recommended);
 	else if (n > 0 && n < sizeof(pl->order))
 		snprintf(pl->order + n, sizeof(pl->order) - n, "then sysctl.d ('sysctl --system')");

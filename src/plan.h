@@ -17,7 +17,7 @@ enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPR
 
 const char *rec_kind_name(enum rec_kind k);
 
-#define REC_TEXT 64
+#define REC_TEXT 128
 #define RECS_MAX 24
 
 struct recommendation {

@@ -401,7 +401,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 		}
 		cJSON_AddBoolToObject(o, "unlimited", unlimited);
 		if (d->unit == UNIT_TEXT && x->status == FACT_OK)
-			cJSON_AddStringToObject(o, "text", f->osrelease);
+			cJSON_AddStringToObject(o, "text", i == F_RESERVED_PORTS ? f->reserved_ports : f->osrelease);
 		else
 			cJSON_AddNullToObject(o, "text");
 		cJSON_AddItemToArray(arr, o);

@@ -442,6 +442,35 @@ START_TEST(the_drop_in_is_read_after_the_one_that_sets_the_limit)
 }
 END_TEST
 
+/* Widening the ephemeral range over ports this host listens on reserves
+ * them; unknown listeners are said so. */
+START_TEST(listeners_in_a_widened_range_are_reserved)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	r = find("net.ipv4.ip_local_port_range", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_nonnull(strstr(r->reason, "the listening ports are unknown"));
+	f.listeners = (struct listeners){.status = FACT_OK, .port = {22, 2024, 8080, 9100, 50000},
+					 .n = 5};
+	host_set(&f, F_RESERVED_PORTS, 0, 0, 0);
+	snprintf(f.reserved_ports, sizeof(f.reserved_ports), "9000-9200");
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	r = find("net.ipv4.ip_local_reserved_ports", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	/* 22 is below the range, 9100 reserved already */
+	ck_assert_str_eq(r->recommended, "9000-9200,2024,8080,50000");
+	ck_assert_int_eq(r->lifts, ROW_NONE);
+	/* Reserved already: nothing more. */
+	snprintf(f.reserved_ports, sizeof(f.reserved_ports), "2024,8080,9000-9200,50000");
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.ip_local_reserved_ports", REC_SYSCTL));
+}
+END_TEST
+
 START_TEST(usage_is_rounded_up_to_a_power_of_ten)
 {
 	ck_assert_uint_eq(plan_usage_allowance(0), 0);
@@ -595,6 +624,7 @@ Suite *suite(void)
 	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
 	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
 	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
+	tcase_add_test(t, listeners_in_a_widened_range_are_reserved);
 	tcase_add_test(t, the_drop_in_is_read_after_the_one_that_sets_the_limit);
 	tcase_add_test(t, warnings_carry_their_fix_without_lifting_a_row);
 	tcase_add_test(t, conntrack_that_tracks_nothing_is_left_alone);
