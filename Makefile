@@ -13,16 +13,24 @@ SCHEMADIR ?= $(PREFIX)/share/sockcap/schema
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# check_sockcap, the nagios command as a monitoring plugin (a link to sockcap),
+# where Debian's monitoring-plugins keep theirs.
+PLUGINDIR   ?= $(PREFIX)/lib/nagios/plugins
+# The Ansible local fact (make install-fact): not part of install, since it
+# makes every `ansible -m setup` run an audit.
+FACTDIR     ?= /etc/ansible/facts.d
 PKGS     = libcjson yaml-0.1
 TESTPKGS = check
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
             mandoc groff-base bsdextrautils zsh fish cppcheck clang-tidy valgrind kmod \
-            $(DEB_MONITOR)
+            $(DEB_MONITOR) $(DEB_SERVERS)
 # The monitoring engines the tests run for real (make monitor).
 DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
             libmonitoring-plugin-perl monitoring-plugins strace
+# The real servers tests/realsrv starts on loopback (never as services).
+DEB_SERVERS = nginx-light haproxy redis-server memcached
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -65,8 +73,9 @@ SCHEMAS  = $(wildcard data/schema/*.json)
 UNIT_SRC = $(wildcard tests/unit/check_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema \
-        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test monitor
+.PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema realsrv \
+        docs install uninstall clean version check-build cli-build package deb deps-deb deb-test \
+        deb-chroot deb-install monitor install-fact uninstall-fact
 
 all: $(BIN)
 
@@ -146,6 +155,12 @@ cli-build: sockcap
 schema: sockcap
 	@sh tests/schema/run.sh
 
+# nginx, haproxy, redis and memcached from Debian's packages, each in a
+# memory cgroup of its own (root; skipped otherwise): the app row and
+# calibrate --pid against what the servers really do.
+realsrv: sockcap
+	@python3 tests/realsrv/run.py --sockcap ./sockcap
+
 docs: sockcap
 	@bash tests/docs/run.sh
 	@sh tests/docs/install.sh
@@ -156,6 +171,7 @@ monitor: sockcap
 	@sh tests/monitor/prometheus.sh
 	@sh tests/monitor/contrib.sh
 	@sh tests/monitor/nagios.sh
+	@sh tests/monitor/ansible.sh
 
 install: sockcap
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
@@ -166,17 +182,29 @@ install: sockcap
 	install -m 644 completions/_sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap
 	install -m 644 completions/sockcap.fish $(DESTDIR)$(FISHCOMPDIR)/sockcap.fish
 	install -m 644 $(SCHEMAS) $(DESTDIR)$(SCHEMADIR)
+	install -d $(DESTDIR)$(PLUGINDIR)
+	ln -sfr $(DESTDIR)$(BINDIR)/sockcap $(DESTDIR)$(PLUGINDIR)/check_sockcap
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sockcap $(DESTDIR)$(MANDIR)/man8/sockcap.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/sockcap $(DESTDIR)$(ZSHCOMPDIR)/_sockcap \
-		$(DESTDIR)$(FISHCOMPDIR)/sockcap.fish \
+		$(DESTDIR)$(FISHCOMPDIR)/sockcap.fish $(DESTDIR)$(PLUGINDIR)/check_sockcap \
 		$(patsubst data/schema/%,$(DESTDIR)$(SCHEMADIR)/%,$(SCHEMAS))
 	rmdir $(DESTDIR)$(SCHEMADIR) $(DESTDIR)$(PREFIX)/share/sockcap 2>/dev/null || true
 
+# The audit as an Ansible local fact: ansible_local.sockcap.
+install-fact: contrib/ansible/sockcap.fact.in
+	install -d $(DESTDIR)$(FACTDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/ansible/sockcap.fact.in > $(DESTDIR)$(FACTDIR)/sockcap.fact.tmp
+	chmod 755 $(DESTDIR)$(FACTDIR)/sockcap.fact.tmp
+	mv $(DESTDIR)$(FACTDIR)/sockcap.fact.tmp $(DESTDIR)$(FACTDIR)/sockcap.fact
+
+uninstall-fact:
+	rm -f $(DESTDIR)$(FACTDIR)/sockcap.fact
+
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor
+	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor realsrv
 
 # What `make check` runs that works inside a package build (debian/rules):
 # installs nothing, needs no root and only the build dependencies in
@@ -186,11 +214,11 @@ check-build: sockcap $(UNIT_BIN)
 		"tests/cli/calibrate.sh (measures sockets on this machine)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
 		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
-		"package (dpkg-parsechangelog)"
-	@$(MAKE) --no-print-directory unit fuzz-replay schema
+		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
+	@$(MAKE) --no-print-directory unit fuzz-replay schema package
 	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
 
-# The Debian package tests: the version agrees with debian/changelog.
+# The version agrees with debian/changelog (dpkg-parsechangelog).
 package: sockcap
 	@sh tests/package/version.sh
 
@@ -205,12 +233,26 @@ deb: deps-deb
 deps-deb:
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_PACKAGING) $$(sh tools/builddeps.sh)
 
-# As root: installs the package with apt-get, runs debian/tests against the
-# installed sockcap, checks man -w and the bash completion, and removes it,
-# leaving nothing behind (tests/package/install.sh).
-deb-test: deb
-	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema
+# The same build as a build daemon does it (root): in a bare Debian 12 chroot
+# holding only build-essential and the Build-Depends (made by mmdebstrap,
+# kept in $(DEB_CHROOT) while debian/control's list is the same), as nobody,
+# with the /usr/sbin-less PATH of a user. Outputs and checks as make deb.
+DEB_CHROOT ?= build/deb-chroot
+deb-chroot: deps-deb
+	@sh tools/deps.sh mmdebstrap
+	@sh tools/deb-chroot.sh $(DEB_CHROOT)
+	@sh tools/deb.sh $(DEBDIR) $(DEB_CHROOT)
+
+# As root: installs the package in $(DEBDIR) with apt-get, runs debian/tests
+# against the installed sockcap, checks man -w, the bash, zsh and fish
+# completions and the examples, and removes it, leaving nothing behind
+# (tests/package/install.sh). deb-test builds it first.
+deb-install:
+	@sh tools/deps.sh bash-completion man-db python3 python3-jsonschema python3-yaml
 	@sh tests/package/install.sh $(DEBDIR)
+
+deb-test: deb
+	@$(MAKE) --no-print-directory deb-install
 
 # The unit and CLI tests again, built with AddressSanitizer and UBSan; any
 # report stops the test that made it.
@@ -228,7 +270,9 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/schema/run.sh
 
 # The golden CLI cases under valgrind: any error or definite leak changes
-# a case's stderr and exit status, and fails it.
+# a case's stderr and exit status, and fails it. Valgrind 3.19 does not
+# know openat2, so these runs also prove the reader's walk without it gives
+# the same answers under --root.
 check-valgrind: $(BIN)
 	@SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/cli/run.sh
@@ -253,5 +297,6 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
+	@python3 tests/bench/servers.py --sockcap ./sockcap
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
 		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }

@@ -49,7 +49,7 @@ _sockcap_value()
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         ;;
-    -t | --target | --processes | --upstreams | --app-bytes | --connections | --reserve | \
+    -t | --target | --processes | --upstreams | --app-bytes | --connections | --send | --reserve | \
         -w | --warning | -c | --critical | --timeout)
         # A number, a size or a range: nothing to offer.
         COMPREPLY=()
@@ -70,7 +70,7 @@ _sockcap()
         --color -h --help -V --version'
     # Options of calibrate alone, and of nagios alone, offered unless
     # another command is given.
-    local calibrate_options='--connections --save'
+    local calibrate_options='--connections --save --send'
     local nagios_options='-w --warning -c --critical --timeout'
 
     COMPREPLY=()

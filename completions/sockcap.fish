@@ -76,7 +76,9 @@ complete -c sockcap -l calibration -x -a '(__sockcap_json_files)' \
 # calibrate's own options, offered unless another command is given.
 set -l sockcap_others audit plan sysctl limits systemd modules-load modprobe ansible facts profiles nagios
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
-    -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000)'
+    -l connections -x -d 'calibrate: connection pairs to open (10 to 50000, default 4000; with --pid 1000)'
+complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
+    -l send -x -d 'calibrate --pid: text each connection sends and leaves unanswered'
 complete -c sockcap -n "not __fish_seen_subcommand_from $sockcap_others" \
     -l save -r -F -d 'calibrate: write the calibration to FILE (JSON, atomically)'
 # nagios's own options, offered unless another command is given.

@@ -76,8 +76,6 @@ static pid_t worker_pids[MAX_WORKERS];
 
 static void on_signal(int sig)
 {
-	int saved = errno;
-
 	for (sig_atomic_t i = 0; i < nworkers_alive; i++)
 		kill(worker_pids[i], SIGKILL);
 	/* Reaped here, not left to init: a PID 1 that does not reap would keep
@@ -86,9 +84,9 @@ static void on_signal(int sig)
 		while (waitpid(worker_pids[i], NULL, 0) < 0 && errno == EINTR)
 			;
 	nworkers_alive = 0;
+	/* Blocked while this handler runs: delivered, by default, as it returns. */
 	signal(sig, SIG_DFL);
 	raise(sig);
-	errno = saved;
 }
 
 static bool read_all(int fd, void *buf, size_t n)
@@ -222,7 +220,7 @@ static uint64_t connect_many(const struct target *t, int ep, int *fd, uint64_t n
  * per-CPU reserve (net.core.mem_pcpu_rsv) of every CPU. */
 static uint64_t charged_bytes(const int *fd, uint64_t n)
 {
-	uint64_t sum = 0;
+	uint64_t total = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
 		uint32_t m[SK_MEMINFO_VARS];
@@ -230,10 +228,10 @@ static uint64_t charged_bytes(const int *fd, uint64_t n)
 
 		if (getsockopt(fd[i], SOL_SOCKET, SO_MEMINFO, m, &ml) != 0 || ml < sizeof(m))
 			continue;
-		sum += (uint64_t)m[SK_MEMINFO_RMEM_ALLOC] + m[SK_MEMINFO_WMEM_QUEUED] +
-		       m[SK_MEMINFO_FWD_ALLOC];
+		total += (uint64_t)m[SK_MEMINFO_RMEM_ALLOC] + m[SK_MEMINFO_WMEM_QUEUED] +
+			 m[SK_MEMINFO_FWD_ALLOC];
 	}
-	return sum;
+	return total;
 }
 
 static void worker_setup(void)
@@ -654,7 +652,7 @@ static int start_workers(uint64_t total, uint64_t fds_each, const struct target 
 	/* Every worker answers once it is ready. */
 	for (size_t i = 0; i < *nw; i++) {
 		struct pollfd p = {.fd = w[i].ctl, .events = POLLIN};
-		struct reply r;
+		struct reply r = {0, 0};
 
 		if (poll(&p, 1, REPLY_TIMEOUT_MS) != 1 || !read_all(w[i].ctl, &r, sizeof(r)) ||
 		    r.err != 0) {
@@ -690,8 +688,8 @@ static void judge(struct calibration *out)
 
 /* What the slab says per socket over steps [from, to) of snapshots c[]:
  * the figure, its spread over the steps, its uncertainty (one slab per CPU
- * per cache that grew, over the sockets) and the Slab total's growth as a
- * cross-check. sockets[i] is how many sockets step i added. */
+ * per cache that grew, over the sockets, or the steps' scatter, whichever
+ * is more) and the Slab total's growth as a cross-check. sockets[i] is how many sockets step i added. */
 static void kernel_figures(const struct counters *c, const uint64_t *sockets, size_t steps,
 			   uint64_t ps, struct calibration *out)
 {
@@ -740,6 +738,10 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	}
 	if (out->kernel_bytes_min == UINT64_MAX)
 		out->kernel_bytes_min = 0;
+	/* The steps' own scatter counts too: half their range over the square
+	 * root of their number (2 for 4 or 5 steps), when that is more. */
+	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
+						(out->kernel_bytes_max - out->kernel_bytes_min) / 4);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;

@@ -21,7 +21,7 @@
  * uncertainty exceeds this share of it, or that falls outside the plausible
  * range, is reported with its uncertainty and never saved. */
 #define CALIBRATE_TRUSTED_PERCENT 10
-#define CALIBRATE_MIN_SOCKET_BYTES 1024 /* below any TCP socket's objects */
+#define CALIBRATE_MIN_SOCKET_BYTES 1024u /* below any TCP socket's objects */
 #define CALIBRATE_MAX_SOCKET_BYTES (1u << 20)
 #define CALIBRATION_NOTES 6
 #define CALIBRATION_SCHEMA_VERSION 2

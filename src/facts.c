@@ -1,5 +1,8 @@
 #include "facts.h"
+#include "servers.h"
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,10 +92,44 @@ bool fact_ok(const struct facts *f, enum fact_id id)
 	return f->f[id].status == FACT_OK;
 }
 
-static void set_path(struct fact *f, const char *path)
+void facts_note(struct facts *out, const char *fmt, ...)
 {
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	text_printable(f->path);
+	struct facts_notes *n = &out->notes;
+	va_list ap;
+
+	if (n->n == FACTS_NOTES_MAX) {
+		n->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(n->text[n->n], sizeof(n->text[0]), fmt, ap);
+	va_end(ap);
+	text_printable(n->text[n->n++]);
+}
+
+/* Points f->path at a copy of path kept in out->paths (the last one kept
+ * again when it is the same: facts that share a file), printable. */
+static void set_path(struct facts *out, struct fact *f, const char *path)
+{
+	size_t n = strlen(path), used = out->paths.used;
+	char *dst = out->paths.buf + used;
+	static const char not_kept[] = "(path not kept)";
+
+	if (used > 0 && strcmp(out->paths.buf + out->paths.last, path) == 0) {
+		f->path = out->paths.buf + out->paths.last;
+		return;
+	}
+	if (n + 1 > sizeof(out->paths.buf) - used) {
+		/* Not reached by the reads of facts.c; a safeguard, not silent. */
+		f->path = not_kept;
+		facts_note(out, "%.64s...: path not kept", path);
+		return;
+	}
+	memcpy(dst, path, n + 1);
+	text_printable(dst);
+	out->paths.last = used;
+	out->paths.used += n + 1;
+	f->path = dst;
 }
 
 /* proc/self/NAME as proc/PID/NAME when a process is named. */
@@ -106,7 +143,7 @@ static const char *proc_path(unsigned pid, const char *path, char *buf, size_t s
 
 /* Reads a file once for all facts that share it. */
 struct file_cache {
-	char path[FACT_PATH_MAX];
+	const char *path; /* a fact's path; NULL: the slot is free */
 	enum fact_status status;
 	struct text text;
 };
@@ -115,8 +152,8 @@ static const struct text *cached(const struct source *src, struct file_cache *fc
 				 const char *path, enum fact_status *st)
 {
 	for (size_t i = 0; i < nfc; i++) {
-		if (fc[i].path[0] == '\0') {
-			snprintf(fc[i].path, sizeof(fc[i].path), "%s", path);
+		if (!fc[i].path) {
+			fc[i].path = path;
 			fc[i].status = src->read(src, path, &fc[i].text);
 		}
 		if (strcmp(fc[i].path, path) == 0) {
@@ -139,17 +176,22 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 	const struct fact_def *d = &fact_defs[id];
 	struct fact *f = &out->f[id];
 	enum fact_status st;
-	char buf[FACT_PATH_MAX];
+	char buf[64];
 	const char *path = proc_path(out->pid, d->path, buf, sizeof(buf));
 	const struct text *t;
 	enum parse_result r = PARSE_INVALID;
 	char proto[16];
 	const char *field;
 
-	set_path(f, path);
+	/* The table's own path needs no copy. */
+	if (path == d->path)
+		f->path = d->path;
+	else
+		set_path(out, f, path);
+	path = f->path;
 	if (d->read == READ_FD_COUNT) {
 		/* sockcap's own descriptors say nothing: counted for --pid only. */
-		f->status = out->pid ? src->count(src, path, &f->v[0]) : FACT_MISSING;
+		f->status = out->pid ? src->count(src, path, &f->v[0], &out->fds_from) : FACT_MISSING;
 		return;
 	}
 	t = cached(src, fc, nfc, path, &st);
@@ -228,92 +270,124 @@ struct cgroup_files {
 	enum fact_id limit_id, usage_id;
 };
 
+/* One cgroup file's value: the status of reading and parsing it; *bad
+ * when it was read but does not parse. */
+static enum fact_status read_cgroup_file(const struct source *src, const char *file, uint64_t *v,
+					 bool *bad)
+{
+	struct text t;
+	enum fact_status st = src->read(src, file, &t);
+
+	*v = 0;
+	*bad = st == FACT_OK && parse_cgroup_value(t.data, t.len, v) != PARSE_OK;
+	if (*bad)
+		st = FACT_INVALID;
+	text_free(&t);
+	return st;
+}
+
+/* dir[0..len) + "/" + name into file (FACT_PATH_MAX bytes). */
+static void level_file(const char *dir, size_t len, const char *name, char *file)
+{
+	size_t nl = strlen(name);
+
+	memcpy(file, dir, len);
+	file[len] = '/';
+	memcpy(file + len + 1, name, nl + 1);
+}
+
 /* Walks from the process's cgroup up to the root of the hierarchy at base
  * and keeps the level with the least headroom (limit − usage): a parent's
  * limit binds its children. A cgroup path that does not exist under base
  * (a container without a cgroup namespace sees its own cgroup at the top of
- * the mount) simply walks up to base. */
-/* Reads one cgroup usage file into *use (status and all). */
-static void read_usage(const struct source *src, const char *file, struct fact *use)
-{
-	struct text t;
-
-	set_path(use, file);
-	use->v[0] = 0;
-	use->status = src->read(src, file, &t);
-	if (use->status == FACT_OK && parse_cgroup_value(t.data, t.len, &use->v[0]) != PARSE_OK)
-		use->status = FACT_INVALID;
-	text_free(&t);
-}
-
+ * the mount) simply walks up to base. Every level is a prefix of the
+ * process's own directory: the facts' paths are made once, at the end. */
 static void read_cgroup_walk(const struct source *src, const char *base, const char *cgpath,
 			     const struct cgroup_files *cf, struct facts *out)
 {
-	char dir[FACT_PATH_MAX - 32], limit_file[FACT_PATH_MAX], usage_file[FACT_PATH_MAX];
+	char dir[FACT_PATH_MAX], file[FACT_PATH_MAX];
 	struct fact *lim = &out->f[cf->limit_id], *use = &out->f[cf->usage_id];
-	uint64_t best_room = U64_UNLIMITED;
+	uint64_t best_room = U64_UNLIMITED, limit = 0, usage = 0;
+	enum fact_status lim_st = FACT_MISSING, use_st = FACT_MISSING;
+	size_t bl = strlen(base), cl = strcmp(cgpath, "/") == 0 ? 0 : strlen(cgpath);
+	size_t len = bl + cl, lim_at = len, use_at = 0; /* the levels the paths name */
+	size_t longest = strlen(cf->limit) > strlen(cf->usage) ? strlen(cf->limit) : strlen(cf->usage);
 	bool any = false;
-	int n = snprintf(dir, sizeof(dir), "%s%s", base, strcmp(cgpath, "/") == 0 ? "" : cgpath);
 
 	lim->status = FACT_MISSING;
 	use->status = FACT_MISSING;
-	if (n < 0 || (size_t)n >= sizeof(dir)) {
+	if (len + 1 + longest >= sizeof(dir)) {
+		/* Longer than any path the kernel shows: a fixture's. */
 		lim->status = FACT_INVALID;
+		facts_note(out, "%s: a cgroup path of %zu bytes, longer than the system allows",
+			   fact_defs[cf->limit_id].name, cl);
 		return;
 	}
-	set_path(lim, dir);
+	memcpy(dir, base, bl);
+	memcpy(dir + bl, cgpath, cl);
+	dir[len] = '\0';
 	for (;;) {
-		struct text t;
 		enum fact_status st;
-		uint64_t limit;
-		char *slash;
+		uint64_t v, u;
+		const char *slash;
+		bool bad;
 
-		snprintf(limit_file, sizeof(limit_file), "%s/%s", dir, cf->limit);
-		snprintf(usage_file, sizeof(usage_file), "%s/%s", dir, cf->usage);
-		st = src->read(src, limit_file, &t);
+		level_file(dir, len, cf->limit, file);
+		st = read_cgroup_file(src, file, &v, &bad);
 		if (st == FACT_OK) {
-			enum parse_result r = parse_cgroup_value(t.data, t.len, &limit);
-			struct fact u;
-
-			text_free(&t);
-			if (r != PARSE_OK) {
-				lim->status = FACT_INVALID;
-				set_path(lim, limit_file);
-				return;
-			}
-			limit = normalise_limit(limit);
+			v = normalise_limit(v);
 			/* Usage matters under a limit; without one, the process's own
 			 * level is read once, for the record. */
-			if (limit == U64_UNLIMITED && any)
+			if (v == U64_UNLIMITED && any)
 				goto up;
-			read_usage(src, usage_file, &u);
-			if (!any || (limit != U64_UNLIMITED && u64_sat_sub(limit, u.v[0]) < best_room)) {
-				lim->v[0] = limit;
-				lim->status = FACT_OK;
-				set_path(lim, limit_file);
-				*use = u;
-				if (limit != U64_UNLIMITED)
-					best_room = u64_sat_sub(limit, u.v[0]);
+			level_file(dir, len, cf->usage, file);
+			use_st = read_cgroup_file(src, file, &u, &bad);
+			if (use_st != FACT_OK)
+				u = 0;
+			if (!any || (v != U64_UNLIMITED && u64_sat_sub(v, u) < best_room)) {
+				limit = v;
+				lim_st = FACT_OK;
+				lim_at = len;
+				usage = u;
+				use->status = use_st;
+				use_at = len;
+				if (v != U64_UNLIMITED)
+					best_room = u64_sat_sub(v, u);
 				any = true;
 			}
 		} else if (st != FACT_MISSING) {
-			/* A level that is there but unreadable may hold the binding limit:
-			 * the walk cannot see past it. */
-			if (!any) {
-				lim->status = st;
-				set_path(lim, limit_file);
+			/* A level that is there but unreadable (or a limit that does not
+			 * parse) may hold the binding limit: the walk cannot see past it. */
+			if (!any || bad) {
+				lim_st = st;
+				lim_at = len;
 			}
-			return;
+			break;
 		} else if (!any) {
-			set_path(lim, limit_file);
+			lim_at = len;
 		}
 up:
-		if (strcmp(dir, base) == 0)
+		if (len == bl)
 			break;
-		slash = strrchr(dir, '/');
-		if (!slash || (size_t)(slash - dir) < strlen(base))
+		slash = memrchr(dir, '/', len);
+		if (!slash || (size_t)(slash - dir) < bl)
 			break;
-		*slash = '\0';
+		len = (size_t)(slash - dir);
+		dir[len] = '\0';
+	}
+	/* dir is cut at the level reached: its prefixes are the original's. */
+	memcpy(dir + bl, cgpath, cl);
+	dir[bl + cl] = '\0';
+	level_file(dir, lim_at, cf->limit, file);
+	set_path(out, lim, file);
+	lim->status = lim_st;
+	lim->v[0] = limit;
+	if (any) {
+		level_file(dir, use_at, cf->usage, file);
+		set_path(out, use, file);
+		use->v[0] = usage;
+	} else {
+		use->status = FACT_MISSING;
 	}
 }
 
@@ -400,6 +474,19 @@ static char *inside_namespace(char *path)
 	return path;
 }
 
+/* parse_cgroup_path into path (FACT_PATH_MAX bytes); a line that does not
+ * parse (or is longer than any the kernel writes) is a note. */
+static enum parse_result cgroup_line(const char *text, size_t len, const char *controller,
+				     char *path, struct facts *out)
+{
+	enum parse_result r = parse_cgroup_path(text, len, controller, path, FACT_PATH_MAX);
+
+	if (r == PARSE_INVALID)
+		facts_note(out, "the %s line of the process's cgroup file does not parse",
+			   controller ? controller : "cgroup2");
+	return r;
+}
+
 static void read_cgroups(const struct source *src, struct facts *out)
 {
 	static const struct cgroup_files mem_v2 = {"memory.max", "memory.current", F_CG_MEM_MAX,
@@ -409,14 +496,15 @@ static void read_cgroups(const struct source *src, struct facts *out)
 	static const struct cgroup_files pids = {"pids.max", "pids.current", F_CG_PIDS_MAX,
 						 F_CG_PIDS_CURRENT};
 	const char *v2base = "sys/fs/cgroup";
-	char path[FACT_PATH_MAX], buf[FACT_PATH_MAX];
+	char path[FACT_PATH_MAX], buf[64];
 	const char *file = proc_path(out->pid, "proc/self/cgroup", buf, sizeof(buf));
 	struct text t;
 	enum fact_status st = src->read(src, file, &t);
+	enum parse_result r;
 
 	for (enum fact_id id = F_CG_MEM_CURRENT; id <= F_CG_PIDS_MAX; id++) {
 		out->f[id].status = st == FACT_OK ? FACT_MISSING : st;
-		set_path(&out->f[id], file);
+		set_path(out, &out->f[id], file);
 	}
 	if (st != FACT_OK)
 		return;
@@ -424,18 +512,22 @@ static void read_cgroups(const struct source *src, struct facts *out)
 	/* Hybrid hosts mount the unified hierarchy at sys/fs/cgroup/unified. */
 	if (src->is_dir(src, "sys/fs/cgroup/unified"))
 		v2base = "sys/fs/cgroup/unified";
-	if (parse_cgroup_path(t.data, t.len, "memory", path, sizeof(path)) == PARSE_OK) {
+	if ((r = cgroup_line(t.data, t.len, "memory", path, out)) == PARSE_OK) {
 		inside_namespace(path);
 		read_cgroup_walk(src, "sys/fs/cgroup/memory", path, &mem_v1, out);
-	} else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK) {
+	} else if (r == PARSE_ABSENT && (r = cgroup_line(t.data, t.len, NULL, path, out)) == PARSE_OK) {
 		inside_namespace(path);
 		out->cgroup_v2 = true;
 		read_cgroup_walk(src, v2base, path, &mem_v2, out);
 	}
-	if (parse_cgroup_path(t.data, t.len, "pids", path, sizeof(path)) == PARSE_OK)
+	if (r == PARSE_INVALID)
+		out->f[F_CG_MEM_MAX].status = FACT_INVALID;
+	if ((r = cgroup_line(t.data, t.len, "pids", path, out)) == PARSE_OK)
 		read_cgroup_walk(src, "sys/fs/cgroup/pids", inside_namespace(path), &pids, out);
-	else if (parse_cgroup_path(t.data, t.len, NULL, path, sizeof(path)) == PARSE_OK)
+	else if (r == PARSE_ABSENT && (r = cgroup_line(t.data, t.len, NULL, path, out)) == PARSE_OK)
 		read_cgroup_walk(src, v2base, inside_namespace(path), &pids, out);
+	if (r == PARSE_INVALID)
+		out->f[F_CG_PIDS_MAX].status = FACT_INVALID;
 	text_free(&t);
 }
 
@@ -471,23 +563,40 @@ static bool read_sysfs_cache(const struct source *src, const char *cache, struct
 	return true;
 }
 
+static bool slabinfo_line(void *ctx, const char *line, size_t n)
+{
+	return slabinfo_scan_line(ctx, line, n);
+}
+
+enum fact_status slabinfo_read(const struct source *src, const char *const *names, size_t n,
+			       struct slab_entry *rows, enum parse_result *results)
+{
+	struct slabinfo_scan scan;
+	enum fact_status st;
+
+	slabinfo_scan_begin(&scan, names, n, rows, results);
+	st = source_lines(src, "proc/slabinfo", slabinfo_line, &scan);
+	slabinfo_scan_end(&scan);
+	for (size_t i = 0; i < n && st != FACT_OK; i++)
+		results[i] = PARSE_ABSENT;
+	return st;
+}
+
 /* Each cache's size from proc/slabinfo, else sys/kernel/slab (SLUB merges
  * small caches such as eventpoll_pwq into others, and those files are
  * readable without root), else the built-in table for the kernel series. */
 static void read_cache_sizes(const struct source *src, struct facts *out)
 {
-	struct text slab = {0};
 	struct slab_entry rows[CACHE_COUNT];
 	enum parse_result results[CACHE_COUNT];
 	unsigned major = 0, minor = 0;
 	bool have_series = fact_ok(out, F_OSRELEASE) &&
 			   parse_kernel_series(out->osrelease, &major, &minor);
 
-	out->slabinfo_status = src->read(src, "proc/slabinfo", &slab);
-	for (int c = 0; c < CACHE_COUNT; c++)
-		results[c] = PARSE_ABSENT;
-	if (out->slabinfo_status == FACT_OK)
-		parse_slabinfo_many(slab.data, slab.len, cache_names, CACHE_COUNT, rows, results);
+	out->slabinfo_status = slabinfo_read(src, cache_names, CACHE_COUNT, rows, results);
+	if (out->slabinfo_status == FACT_INVALID)
+		facts_note(out, "proc/slabinfo: not a readable file, or a line longer than %d bytes",
+			   SOURCE_LINE_MAX);
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		struct cache_size *cs = &out->cache[c];
 		struct slab_entry e;
@@ -519,7 +628,6 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 			cs->pagesperslab = e.pagesperslab;
 		}
 	}
-	text_free(&slab);
 }
 
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
@@ -571,7 +679,9 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	struct file_cache fc[FACT_COUNT];
 	char dir[32];
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct facts, notes));
+	out->notes.n = 0;
+	out->notes.dropped = 0;
 	memset(fc, 0, sizeof(fc));
 	out->page_size = page_size;
 	out->pid = pid;
@@ -593,6 +703,8 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	if (out->container.detected)
 		out->unit[0] = '\0';
 	sources_read(src, out);
+	if (pid != 0)
+		servers_read(src, pid, &out->server, &out->cpus);
 	/* A proc directory in which nothing at all can be read is no host. */
 	/* A fact from sys (a module's state) alone does not make a host. */
 	for (int id = 0; id < FACT_COUNT; id++)

@@ -4,9 +4,12 @@
 #define SOCKCAP_FACTS_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stdint.h>
 
+#include "parse.h"
 #include "persist.h"
+#include "servercfg.h"
 #include "source.h"
 
 enum row_id {
@@ -20,6 +23,7 @@ enum row_id {
 	ROW_CONNTRACK,
 	ROW_PORTS,
 	ROW_THREADS,
+	ROW_APP,
 	ROW_COUNT,
 	ROW_NONE = ROW_COUNT,
 };
@@ -84,12 +88,17 @@ extern const struct fact_def fact_defs[FACT_COUNT];
 const char *unit_name(enum unit u);
 const char *scope_name(enum scope s);
 
-#define FACT_PATH_MAX 256
+/* The longest path a fact's file may have under the root: a cgroup path
+ * the kernel shows (up to PATH_MAX - 1 bytes) under sys/fs/cgroup/unified
+ * with a file name, or proc/PID/... */
+#define FACT_PATH_MAX (PATH_MAX + 64)
 
 struct fact {
 	uint64_t v[3];           /* nvalues of them; U64_UNLIMITED for "unlimited"/"max" */
 	enum fact_status status; /* FACT_MISSING until read */
-	char path[FACT_PATH_MAX]; /* the file it came from, under the root */
+	/* The file it came from, under the root: a static string or one kept in
+	 * the struct facts it was read into (it lives as long as that). */
+	const char *path;
 };
 
 /* The slab caches a socket's kernel objects live in. */
@@ -159,6 +168,16 @@ struct listeners {
 	bool truncated;          /* more than LISTEN_PORTS_MAX ports */
 };
 
+#define FACTS_NOTES_MAX 8
+
+/* What reading could not cover: a file listed but unreadable, a bound hit.
+ * Any note makes the answer partial; past FACTS_NOTES_MAX they are
+ * counted in dropped. */
+struct facts_notes {
+	unsigned n, dropped;
+	char text[FACTS_NOTES_MAX][200];
+};
+
 struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
@@ -168,11 +187,22 @@ struct facts {
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
+	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */
 	struct listeners listeners;       /* read for profiles with outbound sockets only */
 	struct persisted persisted;
+	struct server_conf server;        /* --pid: the server it is (section 11), if known */
+	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
+	struct facts_notes notes; /* zeroed only up to n */
+	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
+	 * files): at most one per fact, and at most four as long as
+	 * FACT_PATH_MAX. Last, and only the bytes used are written. */
+	struct {
+		size_t used, last; /* bytes used; where the last path kept starts */
+		char buf[FACT_COUNT * 64 + 4 * FACT_PATH_MAX];
+	} paths;
 };
 
 enum facts_result {
@@ -190,6 +220,17 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
  * false only when the root itself is unreadable: no proc directory, or one
  * in which not a single fact could be read. */
 bool facts_read(const struct source *src, uint64_t page_size, struct facts *out);
+
+/* Streams proc/slabinfo through src for the n caches names (at most
+ * SLABINFO_SCAN_MAX): results[i] and rows[i] as parse_slabinfo gives them.
+ * Returns the status of reading the file (FACT_INVALID for a line longer
+ * than SOURCE_LINE_MAX); on anything but FACT_OK every result is
+ * PARSE_ABSENT. */
+enum fact_status slabinfo_read(const struct source *src, const char *const *names, size_t n,
+			       struct slab_entry *rows, enum parse_result *results);
+
+/* Records a note (printf format) in out->notes: see struct facts_notes. */
+void facts_note(struct facts *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True when the /proc of src is mounted with hidepid (other users'
  * processes hidden); option gets the mount option ("hidepid=invisible"). */

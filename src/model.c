@@ -33,6 +33,7 @@ static const char *const row_names[ROW_COUNT] = {
 	[ROW_CONNTRACK] = "conntrack",
 	[ROW_PORTS] = "ports",
 	[ROW_THREADS] = "threads",
+	[ROW_APP] = "app",
 };
 
 const char *row_name(enum row_id id)
@@ -721,6 +722,69 @@ static void persistence_warnings(const struct facts *f, struct capacity *c)
 		     (unsigned long long)f->f[F_NOFILE].v[0]);
 }
 
+/* The server's own cap (section 11): nginx counts every socket it holds,
+ * proxied upstreams too; haproxy's maxconn, redis's and memcached's caps
+ * count client connections. */
+static void row_app(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct row *r = &c->rows[ROW_APP];
+	const struct server_conf *s = &f->server;
+	struct app_cap cap;
+	uint64_t nofile = U64_UNLIMITED, threads = 0;
+
+	r->source = F_NOFILE;
+	r->source_path = s->cmdline[0] ? s->cmdline : "--pid";
+	if (s->kind == SERVER_NONE) {
+		r->status = ROWS_NA;
+		if (f->pid)
+			note(r, "process %u is no server sockcap knows (nginx, haproxy, redis, "
+				"memcached)", f->pid);
+		else
+			note(r, "no server: --pid names one (nginx, haproxy, redis, memcached)");
+		return;
+	}
+	if (fact_ok(f, F_NOFILE))
+		/* haproxy takes the larger of soft and hard and raises its soft
+		 * limit to it; the others run with the soft one */
+		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
+						   : f->f[F_NOFILE].v[0];
+	if (fact_ok(f, F_PROC_THREADS))
+		threads = f->f[F_PROC_THREADS].v[0];
+	server_cap(s, nofile, f->cpus, threads, &cap);
+	/* nginx closes idle connections that sent nothing to keep 1/16 free;
+	 * connections with requests in flight are not closed */
+	if (s->kind == SERVER_NGINX && (p->rx_bytes || p->tx_bytes || p->rx_default || p->tx_default))
+		cap.connections = u64_sat_add(cap.connections,
+					      u64_sat_mul(cap.per, cap.value / 16));
+	set_ok(r, cap.value, UNIT_COUNT,
+	       cap.counts_upstreams ? cap.connections / p->sockets_per_connection : cap.connections);
+	note(r, "%s: %s%s", server_kind_name(s->kind), cap.formula,
+	     cap.counts_upstreams && p->sockets_per_connection > 1 ? ", / sockets per connection"
+								   : "");
+	if (cap.from && strcmp(cap.from->file, "cmdline") == 0) {
+		note_append(r, "; %s on the command line", cap.directive);
+		r->source_path = s->cmdline;
+	} else if (cap.from) {
+		note_append(r, "; %s in %s:%u", cap.directive, cap.from->file, cap.from->line);
+		r->source_path = cap.from->file;
+	} else {
+		note_append(r, "; %s not set: the default", cap.directive);
+		r->source_path = s->npaths ? s->paths[0] : s->cmdline;
+	}
+	if (!fact_ok(f, F_NOFILE) && s->kind != SERVER_MEMCACHED)
+		r->incomplete = true;
+	if (s->missing[0]) {
+		r->incomplete = true;
+		note_append(r, "; %s is unreadable", s->missing);
+	}
+	if (s->assumed)
+		note_append(r, "; its command line names no file: %s assumed", s->paths[0]);
+	if (s->truncated) {
+		r->incomplete = true;
+		note_append(r, "; not every included file was read");
+	}
+}
+
 void model_compute(const struct facts *f, const struct profile *p,
 		   const struct model_options *opt, struct capacity *out)
 {
@@ -736,6 +800,7 @@ void model_compute(const struct facts *f, const struct profile *p,
 	row_conntrack(f, p, out);
 	row_ports(f, p, opt, out);
 	row_threads(f, p, out);
+	row_app(f, p, out);
 	for (int i = 0; i < ROW_COUNT; i++) {
 		const struct row *r = &out->rows[i];
 
@@ -749,8 +814,15 @@ void model_compute(const struct facts *f, const struct profile *p,
 			out->binding = (enum row_id)i;
 		}
 	}
+	/* Something the facts could not cover may hold what binds. */
+	if (f->notes.n > 0)
+		out->partial = true;
 	if (opt->numbers_only)
 		return;
+	for (unsigned i = 0; i < f->notes.n; i++)
+		warn(out, "incomplete", "%s", f->notes.text[i]);
+	if (f->notes.dropped > 0)
+		warn(out, "incomplete", "%u more like these", f->notes.dropped);
 	warnings(f, p, out);
 	sources_in_notes(f, out);
 	persistence_warnings(f, out);

@@ -33,6 +33,7 @@ struct row {
 	enum fact_id source;   /* the fact the value came from */
 	bool incomplete;       /* a number, but an input it could use was unreadable */
 	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
+	const char *source_path; /* where the value was read when not a fact's file, or NULL */
 };
 
 /* Where the per-connection application bytes came from. */

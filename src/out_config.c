@@ -35,6 +35,7 @@ const char *config_file_of(const struct plan *pl, const struct recommendation *r
 	case REC_MODULES_LOAD: return MODULES_LOAD_PATH;
 	case REC_MODPROBE: return MODPROBE_D_PATH;
 	case REC_HARDWARE: return "hardware";
+	case REC_APP: return r->file;
 	}
 	return "";
 }

@@ -103,7 +103,10 @@ static void headline(const struct report_input *in, const struct style *s, FILE 
 		fmt_approx(n, sizeof(n), c->connections),
 		fmt_plural(c->connections, "connection", "connections"), row_name(c->binding),
 		s->reset);
-	fprintf(out, " (%s)", fact_defs[b->source].name);
+	if (c->binding == ROW_APP)
+		fprintf(out, " (%s's own cap)", server_kind_name(in->facts->server.kind));
+	else
+		fprintf(out, " (%s)", fact_defs[b->source].name);
 	if (c->partial)
 		fprintf(out, "; partial: some limits could not be read");
 	fputc('\n', out);
@@ -184,7 +187,9 @@ static void notes(const struct report_input *in, const struct style *s, FILE *ou
 	fprintf(out, "\nhow each row is reached:\n");
 	for (int i = 0; i < ROW_COUNT; i++)
 		fprintf(out, "  %s%-14s%s %s  [%s]\n", s->dim, row_name((enum row_id)i), s->reset,
-			c->rows[i].note, in->facts->f[c->rows[i].source].path);
+			c->rows[i].note,
+			c->rows[i].source_path ? c->rows[i].source_path
+					       : in->facts->f[c->rows[i].source].path);
 }
 
 static void live(const struct report_input *in, FILE *out)
@@ -290,7 +295,8 @@ static void warnings_and_errors(const struct report_input *in, const struct styl
 static void recommendations(const struct plan *pl, const struct style *s, FILE *out)
 {
 	static const enum rec_kind order[] = {REC_SYSCTL,	REC_LIMITS,   REC_SYSTEMD,
-					      REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE};
+					      REC_MODULES_LOAD, REC_MODPROBE, REC_APP,
+					      REC_HARDWARE};
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		bool header = false;
@@ -409,6 +415,10 @@ void text_facts(const struct facts *f, FILE *out)
 		}
 		fprintf(out, "%-36s %-8s %-32s %s\n", d->name, fact_status_name(x->status), v, x->path);
 	}
+	if (f->fds_from != COUNT_NONE)
+		fprintf(out, "process.fds counted by %s\n",
+			f->fds_from == COUNT_STAT_SIZE ? "stat (the size of the fd directory, Linux 6.2+)"
+						       : "reading the fd directory");
 	fprintf(out, "\n%-20s %-9s %8s %10s %12s %s\n", "slab cache", "from", "objsize",
 		"objperslab", "pagesperslab", "");
 	for (int c = 0; c < CACHE_COUNT; c++) {

@@ -186,36 +186,75 @@ static enum parse_result slab_row(const char *line, size_t n, size_t p, struct s
 	return PARSE_OK;
 }
 
+void slabinfo_scan_begin(struct slabinfo_scan *s, const char *const *names, size_t n,
+			 struct slab_entry *out, enum parse_result *results)
+{
+	s->names = names;
+	s->n = n < SLABINFO_SCAN_MAX ? n : SLABINFO_SCAN_MAX;
+	s->out = out;
+	s->results = results;
+	s->found = 0;
+	s->lines = 0;
+	for (size_t i = 0; i < n; i++) {
+		results[i] = n > SLABINFO_SCAN_MAX ? PARSE_INVALID : PARSE_ABSENT;
+		if (i < SLABINFO_SCAN_MAX)
+			s->nlen[i] = strlen(names[i]);
+	}
+	if (n > SLABINFO_SCAN_MAX)
+		s->found = s->n;
+}
+
+/* Finds each row's name with one scan and compares it only with names of
+ * its length: a few hundred rows, or tens of thousands on large hosts. */
+bool slabinfo_scan_line(struct slabinfo_scan *s, const char *line, size_t ln)
+{
+	size_t w = 0;
+
+	if (s->found == s->n)
+		return false;
+	if (s->lines++ == 0) {
+		if (ln < 22 || memcmp(line, "slabinfo - version: 2.", 22) != 0) {
+			for (size_t i = 0; i < s->n; i++)
+				s->results[i] = PARSE_INVALID;
+			s->found = s->n;
+			return false;
+		}
+		return true;
+	}
+	while (w < ln && !is_blank(line[w]))
+		w++;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->results[i] == PARSE_ABSENT && s->nlen[i] == w && memcmp(line, s->names[i], w) == 0) {
+			s->results[i] = slab_row(line, ln, w, &s->out[i]);
+			s->found++;
+			break;
+		}
+	return s->found < s->n;
+}
+
+void slabinfo_scan_end(struct slabinfo_scan *s)
+{
+	/* No header at all: an empty file is no slabinfo. */
+	if (s->lines == 0)
+		for (size_t i = 0; i < s->n; i++)
+			s->results[i] = PARSE_INVALID;
+}
+
 void parse_slabinfo_many(const char *text, size_t len, const char *const *names, size_t n,
 			 struct slab_entry *out, enum parse_result *results)
 {
-	size_t nlen[64], found = 0;
+	struct slabinfo_scan s;
 
-	for (size_t i = 0; i < n; i++) {
-		results[i] = PARSE_ABSENT;
-		nlen[i] = i < 64 ? strlen(names[i]) : 0;
-	}
-	if (len < 22 || memcmp(text, "slabinfo - version: 2.", 22) != 0 || n > 64) {
-		for (size_t i = 0; i < n; i++)
-			results[i] = PARSE_INVALID;
-		return;
-	}
-	/* A few hundred rows: find each row's name with memchr and compare it
-	 * only with names of its length. */
-	for (size_t pos = 0; pos < len && found < n;) {
+	slabinfo_scan_begin(&s, names, n, out, results);
+	for (size_t pos = 0; pos < len;) {
 		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
-		size_t ln = nl ? (size_t)(nl - line) : len - pos, w = 0;
+		size_t ln = nl ? (size_t)(nl - line) : len - pos;
 
 		pos += ln + 1;
-		while (w < ln && !is_blank(line[w]))
-			w++;
-		for (size_t i = 0; i < n; i++)
-			if (results[i] == PARSE_ABSENT && nlen[i] == w && memcmp(line, names[i], w) == 0) {
-				results[i] = slab_row(line, ln, w, &out[i]);
-				found++;
-				break;
-			}
+		if (!slabinfo_scan_line(&s, line, ln))
+			break;
 	}
+	slabinfo_scan_end(&s);
 }
 
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,

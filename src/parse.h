@@ -45,6 +45,27 @@ struct slab_entry {
 	uint64_t pagesperslab;
 };
 
+/* proc/slabinfo a line at a time, for files of any size: begin, then
+ * slabinfo_scan_line for each line (without its newline) while it returns
+ * true (false: every cache found, or not slabinfo), then end. results[i]
+ * and out[i] as parse_slabinfo gives them for names[i]; more than
+ * SLABINFO_SCAN_MAX names are PARSE_INVALID. names, out and results must
+ * outlive the scan. */
+#define SLABINFO_SCAN_MAX 64
+
+struct slabinfo_scan {
+	const char *const *names;
+	size_t n, found, lines;
+	size_t nlen[SLABINFO_SCAN_MAX];
+	struct slab_entry *out;
+	enum parse_result *results;
+};
+
+void slabinfo_scan_begin(struct slabinfo_scan *s, const char *const *names, size_t n,
+			 struct slab_entry *out, enum parse_result *results);
+bool slabinfo_scan_line(struct slabinfo_scan *s, const char *line, size_t len);
+void slabinfo_scan_end(struct slabinfo_scan *s);
+
 /* The row of proc/slabinfo (version 2.x) named `cache`. */
 enum parse_result parse_slabinfo(const char *text, size_t len, const char *cache,
 				 struct slab_entry *out);

@@ -18,7 +18,7 @@
 const char *rec_kind_name(enum rec_kind k)
 {
 	static const char *const names[] = {"sysctl", "limits", "systemd", "modules-load",
-					    "modprobe", "hardware"};
+					    "modprobe", "hardware", "app"};
 	return names[k];
 }
 
@@ -611,6 +611,75 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 	(void)r;
 }
 
+/* The server's own cap below the target: the directive that lifts it, in
+ * the file where it is set (or the server's main file, or its command
+ * line), as the server reads it. */
+static void advise_app(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	const struct row *row = &pl->before.rows[ROW_APP];
+	const struct server_conf *s = &f->server;
+	struct app_cap cap;
+	struct recommendation *r;
+	uint64_t nofile = U64_UNLIMITED, threads = 0, want;
+	const char *file;
+
+	if (row->status != ROWS_OK || row->connections >= pl->target || pl->nrecs >= RECS_MAX)
+		return;
+	if (fact_ok(f, F_NOFILE))
+		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
+						   : f->f[F_NOFILE].v[0];
+	if (fact_ok(f, F_PROC_THREADS))
+		threads = f->f[F_PROC_THREADS].v[0];
+	server_cap(s, nofile, f->cpus, threads, &cap);
+	want = with_headroom(server_value_for(&cap, pl->target, p->sockets_per_connection));
+	if (want <= cap.value && strcmp(cap.directive, "maxclients") != 0)
+		return;
+	r = &pl->recs[pl->nrecs++];
+	memset(r, 0, sizeof(*r));
+	r->kind = REC_APP;
+	r->fact = F_NOFILE; /* none of the facts: plan_apply sets the server's value */
+	r->slot = -1;
+	r->scope = SCOPE_PROCESS;
+	r->lifts = ROW_APP;
+	r->values[0] = u64_max(want, cap.value);
+	snprintf(r->key, sizeof(r->key), "%s", cap.directive);
+	snprintf(r->current, sizeof(r->current), "%llu%s", (unsigned long long)cap.value,
+		 cap.from ? "" : " (default)");
+	snprintf(r->recommended, sizeof(r->recommended), "%llu", (unsigned long long)r->values[0]);
+	file = cap.from ? cap.from->file : s->npaths ? s->paths[0] : "cmdline";
+	if (strcmp(file, "cmdline") == 0)
+		snprintf(r->file, sizeof(r->file), "the command line of %s (%s)",
+			 server_kind_name(s->kind), s->cmdline);
+	else
+		snprintf(r->file, sizeof(r->file), "%s", file);
+	if (strcmp(cap.directive, "maxclients") == 0 && want <= cap.value)
+		snprintf(r->reason, sizeof(r->reason),
+			 "redis lowers maxclients to RLIMIT_NOFILE - 32 (%llu): raise the process's "
+			 "nofile (LimitNOFILE=) above %llu",
+			 (unsigned long long)cap.connections,
+			 (unsigned long long)cap.value + 32);
+	else if (strcmp(file, "cmdline") == 0)
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s: %s %llu on its command line (where it is started); %llu connections "
+			 "needed, +10%% headroom",
+			 server_kind_name(s->kind), cap.directive, (unsigned long long)r->values[0],
+			 (unsigned long long)pl->target);
+	else {
+		char loc[96];
+
+		if (cap.from)
+			snprintf(loc, sizeof(loc), "%.80s:%u", file, cap.from->line);
+		else
+			snprintf(loc, sizeof(loc), "%.80s", file);
+		snprintf(r->reason, sizeof(r->reason),
+			 "%s: '%.30s %llu%s' in %.20s of %s; %llu connections needed, +10%% headroom; "
+			 "sockcap rewrites no file",
+			 server_kind_name(s->kind), cap.directive, (unsigned long long)r->values[0],
+			 s->kind == SERVER_NGINX ? ";" : "", cap.where, loc,
+			 (unsigned long long)pl->target);
+	}
+}
+
 __attribute__((format(printf, 2, 3))) static void form(struct recommendation *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -659,6 +728,10 @@ static void container_forms(struct plan *pl)
 			} else {
 				form(r, "docker run --pids-limit %s", r->recommended);
 			}
+			break;
+		case REC_APP:
+			form(r, "the server's configuration is the container's: change it in its "
+				"image or volume");
 			break;
 		case REC_MODULES_LOAD:
 		case REC_MODPROBE:
@@ -823,6 +896,18 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD ||
 		    r->kind == REC_MODPROBE || r->fact == F_RESERVED_PORTS)
 			continue;
+		if (r->kind == REC_APP) {
+			struct server_conf *s = &f->server;
+			struct cfg_value *v = strcmp(r->key, "worker_connections") == 0 ? &s->connections
+					      : strcmp(r->key, "worker_rlimit_nofile") == 0 ? &s->rlimit_nofile
+					      : strcmp(r->key, "maxconn") == 0		     ? &s->maxconn
+					      : strcmp(r->key, "maxclients") == 0	     ? &s->maxclients
+											     : &s->connections;
+
+			v->set = true;
+			v->n = r->values[0];
+			continue;
+		}
 		if (r->slot >= 0)
 			x->v[r->slot] = r->values[r->slot];
 		else
@@ -918,6 +1003,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_conntrack(out, f, p);
 	advise_warnings(out, f, p);
 	name_dropin(out, f, opt->dropin);
+	advise_app(out, f, p);
 	after = *f;
 	plan_apply(out, &after);
 	{

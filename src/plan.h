@@ -11,9 +11,12 @@
 #include "model.h"
 #include "profile.h"
 
+/* REC_APP: a directive of the server's own configuration (section 11); sockcap
+ * names it and its file, and rewrites nothing. */
 /* modules-load.d and modprobe.d: what makes net.netfilter settings stick
  * at boot where nf_conntrack is a module. */
-enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE };
+enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPROBE, REC_HARDWARE,
+	       REC_APP };
 
 const char *rec_kind_name(enum rec_kind k);
 
@@ -32,6 +35,7 @@ struct recommendation {
 	enum row_id lifts;
 	char reason[256];
 	char forms[2][192];            /* in a container: how to apply it there */
+	char file[CFG_FILE_MAX];       /* REC_APP: the configuration file it belongs in */
 	unsigned nforms;
 };
 

@@ -144,7 +144,7 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 		cJSON_AddStringToObject(x, "status", row_status_name(r->status));
 		cJSON_AddBoolToObject(x, "binding", c->known && c->binding == (enum row_id)i);
 		cJSON_AddBoolToObject(x, "can_bind", row_can_bind((enum row_id)i));
-		cJSON_AddStringToObject(x, "source", f->f[r->source].path);
+		cJSON_AddStringToObject(x, "source", r->source_path ? r->source_path : f->f[r->source].path);
 		cJSON_AddStringToObject(x, "note", r->note);
 		cJSON_AddItemToArray(a, x);
 	}
@@ -406,6 +406,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 			cJSON_AddNullToObject(o, "text");
 		cJSON_AddItemToArray(arr, o);
 	}
+	cJSON_AddStringToObject(doc, "fds_counted_by", count_from_name(f->fds_from));
 	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);
 	objs = cJSON_AddArrayToObject(doc, "object_sizes");

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 const char *fact_status_name(enum fact_status st)
@@ -252,18 +254,25 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *chunk, size
  * FACT_INVALID before the first read. /proc files report st_size 0, so
  * st_size is never trusted. Reads are at most a page: /proc/sys allocates
  * (and zeroes) a kernel buffer of the size asked for. */
+/* A regular file (procfs and sysfs files are), or when fifo_ok a FIFO. */
+static bool readable_type(int fd, bool fifo_ok)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || (fifo_ok && S_ISFIFO(st.st_mode)));
+}
+
 enum fact_status read_fd(int fd, bool one_record, bool fifo_ok, struct text *out)
 {
 	char chunk[4096];
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
-	struct stat st;
 
 	out->data = NULL;
 	out->len = 0;
 	if (fd < 0)
 		return fact_status_from_errno(errno);
-	if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || (fifo_ok && S_ISFIFO(st.st_mode)))) {
+	if (!readable_type(fd, fifo_ok)) {
 		close(fd);
 		return FACT_INVALID;
 	}
@@ -328,6 +337,91 @@ static enum fact_status root_read(const struct source *src, const char *relpath,
 		       false, out);
 }
 
+/* Holds at most two lines' worth: the kernel hands out whole lines of
+ * slabinfo, so a read rarely leaves more than a line's tail behind. */
+static enum fact_status root_lines(const struct source *src, const char *relpath,
+				   bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	char buf[2 * SOURCE_LINE_MAX];
+	size_t have = 0;
+	enum fact_status st = FACT_OK;
+	int fd = root_open(src, relpath, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return fact_status_from_errno(errno);
+	if (!readable_type(fd, false)) {
+		close(fd);
+		return FACT_INVALID;
+	}
+	for (bool more = true; more;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		size_t start = 0;
+		const char *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = errno == EISDIR ? FACT_INVALID : fact_status_from_errno(errno);
+			break;
+		}
+		if (r == 0) {
+			if (have > SOURCE_LINE_MAX)
+				st = FACT_INVALID;
+			else if (have > 0)
+				line(ctx, buf, have);
+			break;
+		}
+		have += (size_t)r;
+		while (more && (nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			size_t n = (size_t)(nl - buf - start);
+
+			if (n > SOURCE_LINE_MAX) {
+				st = FACT_INVALID;
+				more = false;
+				break;
+			}
+			more = line(ctx, buf + start, n);
+			start = (size_t)(nl - buf) + 1;
+		}
+		if (st != FACT_OK)
+			break;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		if (more && have > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+	}
+	close(fd);
+	return st;
+}
+
+enum fact_status source_lines(const struct source *src, const char *relpath,
+			      bool (*line)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	struct text t;
+	enum fact_status st;
+
+	if (src->lines)
+		return src->lines(src, relpath, line, ctx);
+	if ((st = src->read(src, relpath, &t)) != FACT_OK)
+		return st;
+	for (size_t pos = 0; pos < t.len;) {
+		const char *nl = memchr(t.data + pos, '\n', t.len - pos);
+		size_t n = nl ? (size_t)(nl - t.data - pos) : t.len - pos;
+
+		if (n > SOURCE_LINE_MAX) {
+			st = FACT_INVALID;
+			break;
+		}
+		if (!line(ctx, t.data + pos, n))
+			break;
+		pos += n + 1;
+	}
+	text_free(&t);
+	return st;
+}
+
 static bool root_is_dir(const struct source *src, const char *relpath)
 {
 	int fd = root_open(src, relpath, O_PATH | O_DIRECTORY);
@@ -352,41 +446,134 @@ static DIR *root_opendir(const struct source *src, const char *relpath)
 	return d;
 }
 
-static enum fact_status root_count(const struct source *src, const char *relpath, uint64_t *n)
+const char *count_from_name(enum count_from c)
+{
+	static const char *const names[] = {"none", "stat", "readdir"};
+	return names[c];
+}
+
+/* Since Linux 6.2, stat of proc/PID/fd gives the number of open
+ * descriptors in st_size; before, st_size is 0, and a copied tree's
+ * directory is no procfs. A directory that holds nothing reads in one
+ * getdents anyway. */
+static bool procfs_count(int fd, uint64_t *n)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC || fstat(fd, &st) != 0 ||
+	    !S_ISDIR(st.st_mode) || st.st_size <= 0)
+		return false;
+	*n = (uint64_t)st.st_size;
+	return true;
+}
+
+static enum fact_status root_count(const struct source *src, const char *relpath, uint64_t *n,
+				   enum count_from *from)
 {
 	struct dirent *e;
-	DIR *d = root_opendir(src, relpath);
+	int fd = root_open(src, relpath, O_RDONLY | O_DIRECTORY);
+	DIR *d;
 
 	*n = 0;
-	if (!d)
+	*from = COUNT_NONE;
+	if (fd < 0)
 		return fact_status_from_errno(errno);
+	if (procfs_count(fd, n)) {
+		close(fd);
+		*from = COUNT_STAT_SIZE;
+		return FACT_OK;
+	}
+	if (!(d = fdopendir(fd))) {
+		int err = errno;
+
+		close(fd);
+		return fact_status_from_errno(err);
+	}
 	while ((e = readdir(d)) != NULL)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			(*n)++;
 	closedir(d);
+	*from = COUNT_READDIR;
 	return FACT_OK;
 }
 
-static int by_name(const void *a, const void *b)
+bool name_list_add(struct name_list *l, const char *name, size_t len)
 {
-	return strcmp(a, b);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		size_t *off = realloc(l->off, cap * sizeof(*off));
+
+		if (!off)
+			return false;
+		l->off = off;
+		l->cap = cap;
+	}
+	if (l->used + len + 1 > l->room) {
+		size_t room = l->room ? l->room * 2 : 4096;
+		char *pool;
+
+		while (room < l->used + len + 1)
+			room *= 2;
+		if (!(pool = realloc(l->pool, room)))
+			return false;
+		l->pool = pool;
+		l->room = room;
+	}
+	memcpy(l->pool + l->used, name, len);
+	l->pool[l->used + len] = '\0';
+	l->off[l->n++] = l->used;
+	l->used += len + 1;
+	return true;
+}
+
+static int by_offset(const void *a, const void *b, void *pool)
+{
+	return strcmp((const char *)pool + *(const size_t *)a, (const char *)pool + *(const size_t *)b);
+}
+
+bool name_list_sort(struct name_list *l)
+{
+	free(l->names);
+	l->names = NULL;
+	if (l->n == 0)
+		return true;
+	qsort_r(l->off, l->n, sizeof(l->off[0]), by_offset, l->pool);
+	/* The pool is final: the names may point into it now. */
+	l->names = malloc(l->n * sizeof(l->names[0]));
+	if (!l->names)
+		return false;
+	for (size_t i = 0; i < l->n; i++)
+		l->names[i] = l->pool + l->off[i];
+	return true;
+}
+
+void name_list_free(struct name_list *l)
+{
+	free(l->names);
+	free(l->off);
+	free(l->pool);
+	memset(l, 0, sizeof(*l));
 }
 
 static enum fact_status root_list(const struct source *src, const char *relpath,
 				  struct name_list *out)
 {
 	struct dirent *e;
+	bool ok = true;
 	DIR *d = root_opendir(src, relpath);
 
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (!d)
 		return fact_status_from_errno(errno);
-	while ((e = readdir(d)) != NULL && out->n < NAME_LIST_MAX)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strlen(e->d_name) < NAME_MAX_LEN)
-			memcpy(out->names[out->n++], e->d_name, strlen(e->d_name) + 1);
+	while (ok && (e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			ok = name_list_add(out, e->d_name, strlen(e->d_name));
 	closedir(d);
-	qsort(out->names, out->n, sizeof(out->names[0]), by_name);
+	if (!ok || !name_list_sort(out)) {
+		name_list_free(out);
+		return FACT_INVALID;
+	}
 	return FACT_OK;
 }
 
@@ -406,6 +593,7 @@ static bool root_readonly(const struct source *src, const char *relpath)
 struct source source_root(const char *root)
 {
 	struct source s = {.read = root_read,
+			   .lines = root_lines,
 			   .is_dir = root_is_dir,
 			   .count = root_count,
 			   .list = root_list,

@@ -28,18 +28,37 @@ struct text {
 
 void text_free(struct text *t);
 
-/* Reads at most this much of one file; more is FACT_INVALID. /proc/slabinfo
- * is the largest file read (tens of kB). */
+/* src->read reads at most this much of one file; more is FACT_INVALID.
+ * proc/slabinfo, which grows with the host, is read a line at a time
+ * (src->lines) instead. */
 #define SOURCE_MAX_BYTES (1u << 20)
 
-#define NAME_LIST_MAX 64
-#define NAME_MAX_LEN 256
-
-/* The entries of a directory, sorted by name (C order). */
+/* The entries of a directory, every one of them, sorted by name (C order).
+ * Owned by the caller of list; free with name_list_free. */
 struct name_list {
-	char names[NAME_LIST_MAX][NAME_MAX_LEN];
+	char **names; /* n names, each NUL-terminated, after name_list_sort */
 	size_t n;
+	size_t *off;  /* where each name starts in pool */
+	size_t cap;   /* room in off */
+	char *pool;   /* the names' bytes */
+	size_t used, room;
 };
+
+/* Appends the first len bytes of name (a copy); false when out of memory. */
+bool name_list_add(struct name_list *l, const char *name, size_t len);
+/* Sorts the names (C order) and makes l->names point at them: call after
+ * the last name_list_add. False when out of memory. */
+bool name_list_sort(struct name_list *l);
+void name_list_free(struct name_list *l);
+
+/* How a directory's entries were counted. */
+enum count_from {
+	COUNT_NONE,      /* not counted */
+	COUNT_STAT_SIZE, /* st_size of a procfs directory that keeps its count there */
+	COUNT_READDIR,   /* by reading the directory */
+};
+
+const char *count_from_name(enum count_from c);
 
 struct source {
 	/* Reads relpath (no leading slash, e.g. "proc/meminfo") whole into *out:
@@ -48,13 +67,24 @@ struct source {
 	 * proc/slabinfo (many records) to EOF. On anything but FACT_OK, *out is
 	 * empty. */
 	enum fact_status (*read)(const struct source *src, const char *relpath, struct text *out);
+	/* Calls line(ctx, s, n) for each line of relpath (s[0..n), without its
+	 * newline) while it returns true, holding one line at a time: for
+	 * files of any size (proc/slabinfo). A line longer than
+	 * SOURCE_LINE_MAX bytes stops the reading with FACT_INVALID. NULL in a
+	 * source that has no streaming: source_lines reads the file whole. */
+	enum fact_status (*lines)(const struct source *src, const char *relpath,
+				  bool (*line)(void *ctx, const char *s, size_t n), void *ctx);
 	/* Is relpath an existing directory? */
 	bool (*is_dir)(const struct source *src, const char *relpath);
-	/* How many entries the directory relpath holds (not . and ..); reads
-	 * the directory, so it costs what is there, not what could be. */
-	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n);
-	/* The names in directory relpath (not . and ..), sorted; at most
-	 * NAME_LIST_MAX of them. */
+	/* How many entries the directory relpath holds (not . and ..), and
+	 * *from how that was learnt: a procfs directory that states its count
+	 * in its size (proc/PID/fd since Linux 6.2) costs one stat whatever it
+	 * holds; any other is read, and costs what is there. */
+	enum fact_status (*count)(const struct source *src, const char *relpath, uint64_t *n,
+				  enum count_from *from);
+	/* Every name in directory relpath (not . and ..), sorted; *out is
+	 * empty on anything but FACT_OK, and is the caller's to free. Running
+	 * out of memory is FACT_INVALID, never a shorter list. */
 	enum fact_status (*list)(const struct source *src, const char *relpath,
 				 struct name_list *out);
 	/* Is the file system holding relpath mounted read-only? */
@@ -64,6 +94,12 @@ struct source {
 	int root_errno;   /* why the root could not be opened, or 0 */
 	const void *ctx;  /* for test sources */
 };
+
+#define SOURCE_LINE_MAX 4096
+
+/* src->lines, or for a source without it, src->read and one call per line. */
+enum fact_status source_lines(const struct source *src, const char *relpath,
+			      bool (*line)(void *ctx, const char *s, size_t n), void *ctx);
 
 /* A source reading the files under root ("/" for this host). Under any
  * other root, every path resolves inside it (symbolic links and ".."

@@ -23,58 +23,131 @@ static const char *const manager_dirs[] = {"etc/systemd/system.conf.d", "run/sys
 					   "usr/lib/systemd/system.conf.d"};
 
 #define NDIRS(a) (sizeof(a) / sizeof((a)[0]))
-#define CONF_FILES_MAX 96
 
 struct conf_file {
-	char path[SETTING_FILE_MAX];
+	char *path;  /* "dir/name" under the root; owned */
 	size_t name; /* offset of the file name in path */
+	size_t rank; /* the directory's place in dirs: 0 is the most important */
 };
 
+/* The files of a configuration, every one of them. */
 struct conf_files {
-	struct conf_file f[CONF_FILES_MAX];
-	size_t n;
+	struct conf_file *f;
+	size_t n, cap;
 };
 
-static int by_file_name(const void *a, const void *b)
+static void conf_files_free(struct conf_files *cf)
+{
+	for (size_t i = 0; i < cf->n; i++)
+		free(cf->f[i].path);
+	free(cf->f);
+	memset(cf, 0, sizeof(*cf));
+}
+
+static bool conf_files_add(struct conf_files *cf, const char *dir, const char *name, size_t rank)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *path;
+
+	if (cf->n == cf->cap) {
+		size_t cap = cf->cap ? cf->cap * 2 : 16;
+		struct conf_file *f = realloc(cf->f, cap * sizeof(*f));
+
+		if (!f)
+			return false;
+		cf->f = f;
+		cf->cap = cap;
+	}
+	if (!(path = malloc(dl + nl + 2)))
+		return false;
+	memcpy(path, dir, dl);
+	path[dl] = '/';
+	memcpy(path + dl + 1, name, nl + 1);
+	cf->f[cf->n].path = path;
+	cf->f[cf->n].name = dl + 1;
+	cf->f[cf->n].rank = rank;
+	cf->n++;
+	return true;
+}
+
+/* By file name, then by directory, most important first. */
+static int by_name_then_rank(const void *a, const void *b)
 {
 	const struct conf_file *x = a, *y = b;
-	return strcmp(x->path + x->name, y->path + y->name);
+	int c = strcmp(x->path + x->name, y->path + y->name);
+
+	return c != 0 ? c : x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+	size_t len = strlen(name), sl = strlen(suffix);
+
+	return len > sl && strcmp(name + len - sl, suffix) == 0;
 }
 
 /* The files ending in suffix in dirs/sub (sub may be ""): where two
  * directories hold the same name, the more important one masks the other;
- * the result is in file-name order, the order they are applied in. */
+ * the result is in file-name order, the order they are applied in. One sort
+ * over all of them (O(n log n)), then the masked ones drop out as the
+ * neighbours they have become. A directory that cannot be listed whole, or
+ * no memory for the list, is a note in out: never a shorter list. */
 static void conf_files(const struct source *src, const char *const *dirs, size_t ndirs,
-		       const char *sub, const char *suffix, struct conf_files *out)
+		       const char *sub, const char *suffix, struct conf_files *cf, struct facts *out)
 {
-	static struct name_list list;
 	char dir[SETTING_FILE_MAX];
+	size_t kept = 0;
 
-	out->n = 0;
+	memset(cf, 0, sizeof(*cf));
 	for (size_t d = 0; d < ndirs; d++) {
-		snprintf(dir, sizeof(dir), "%s%s", dirs[d], sub);
-		if (src->list(src, dir, &list) != FACT_OK)
-			continue;
-		for (size_t i = 0; i < list.n && out->n < CONF_FILES_MAX; i++) {
-			const char *nm = list.names[i];
-			size_t len = strlen(nm), sl = strlen(suffix);
-			bool masked = false;
-			int w;
+		struct name_list list;
+		enum fact_status st;
+		int w = snprintf(dir, sizeof(dir), "%s%s", dirs[d], sub);
 
-			if (len <= sl || strcmp(nm + len - sl, suffix) != 0)
-				continue;
-			for (size_t j = 0; j < out->n && !masked; j++)
-				masked = strcmp(out->f[j].path + out->f[j].name, nm) == 0;
-			if (masked)
-				continue;
-			w = snprintf(out->f[out->n].path, SETTING_FILE_MAX, "%s/%s", dir, nm);
-			if (w < 0 || (size_t)w >= SETTING_FILE_MAX)
-				continue;
-			out->f[out->n].name = strlen(dir) + 1;
-			out->n++;
+		if (w < 0 || (size_t)w >= sizeof(dir)) {
+			facts_note(out, "%s%s: path too long, not read", dirs[d], sub);
+			continue;
 		}
+		st = src->list(src, dir, &list);
+		if (st != FACT_OK) {
+			if (st != FACT_MISSING)
+				facts_note(out, "%s: %s, its files not read", dir, fact_status_reason(st));
+			continue;
+		}
+		for (size_t i = 0; i < list.n; i++)
+			if (has_suffix(list.names[i], suffix) && !conf_files_add(cf, dir, list.names[i], d)) {
+				facts_note(out, "%s: out of memory listing its files", dir);
+				break;
+			}
+		name_list_free(&list);
 	}
-	qsort(out->f, out->n, sizeof(out->f[0]), by_file_name);
+	if (cf->n == 0)
+		return;
+	qsort(cf->f, cf->n, sizeof(cf->f[0]), by_name_then_rank);
+	for (size_t i = 0; i < cf->n; i++) {
+		if (kept > 0 && strcmp(cf->f[kept - 1].path + cf->f[kept - 1].name,
+				       cf->f[i].path + cf->f[i].name) == 0) {
+			free(cf->f[i].path);
+			continue;
+		}
+		cf->f[kept++] = cf->f[i];
+	}
+	cf->n = kept;
+}
+
+/* Reads one configuration file; one that is listed but cannot be read is
+ * a note, since what it sets is unknown. */
+static bool conf_read(const struct source *src, const char *path, struct text *t,
+		      struct facts *out)
+{
+	enum fact_status st = src->read(src, path, t);
+
+	if (st != FACT_OK && st != FACT_MISSING)
+		facts_note(out, "%s: %s, what it sets is unknown", path, fact_status_reason(st));
+	/* Its settings name it in a field of SETTING_FILE_MAX bytes. */
+	if (st == FACT_OK && strlen(path) >= SETTING_FILE_MAX)
+		facts_note(out, "%.64s...: a path this long is shown shortened", path);
+	return st == FACT_OK;
 }
 
 struct sysctl_ctx {
@@ -91,26 +164,28 @@ static void sysctl_found(const char *key, const char *value, unsigned line, void
 			setting_assign(&c->p->sysctl[id], value, c->file, line, 0);
 }
 
-static void read_sysctl(const struct source *src, struct persisted *p)
+static void read_sysctl(const struct source *src, struct facts *out)
 {
-	static struct conf_files files;
+	struct persisted *p = &out->persisted;
+	struct conf_files files;
 	bool debian_link = false;
 	struct text t;
 
-	conf_files(src, sysctl_dirs, NDIRS(sysctl_dirs), "", ".conf", &files);
+	conf_files(src, sysctl_dirs, NDIRS(sysctl_dirs), "", ".conf", &files, out);
 	for (size_t i = 0; i < files.n; i++) {
 		struct sysctl_ctx c = {p, files.f[i].path};
 
 		debian_link = debian_link || strcmp(files.f[i].path + files.f[i].name, "99-sysctl.conf") == 0;
-		if (src->read(src, files.f[i].path, &t) != FACT_OK)
+		if (!conf_read(src, files.f[i].path, &t, out))
 			continue;
 		persist_sysctl_text(t.data, t.len, sysctl_found, &c);
 		text_free(&t);
 		p->files++;
 	}
+	conf_files_free(&files);
 	/* systemd-sysctl reads /etc/sysctl.conf only through Debian's
 	 * 99-sysctl.conf link; procps' sysctl --system reads it last. */
-	if (!debian_link && src->read(src, "etc/sysctl.conf", &t) == FACT_OK) {
+	if (!debian_link && conf_read(src, "etc/sysctl.conf", &t, out)) {
 		struct sysctl_ctx c = {p, "etc/sysctl.conf"};
 
 		persist_sysctl_text(t.data, t.len, sysctl_found, &c);
@@ -177,7 +252,7 @@ static void read_user(const struct source *src, uint64_t uid, struct limits_user
 static void read_limits(const struct source *src, struct facts *out)
 {
 	static const char *const items[] = {"nofile", "nproc"};
-	static struct conf_files files;
+	struct conf_files files;
 	static const char *const dir[] = {"etc/security/limits.d"};
 	struct persisted *p = &out->persisted;
 	struct limits_user user;
@@ -186,12 +261,12 @@ static void read_limits(const struct source *src, struct facts *out)
 	struct text t;
 
 	read_user(src, uid, &user, p->user, sizeof(p->user), groups);
-	conf_files(src, dir, 1, "", ".conf", &files);
+	conf_files(src, dir, 1, "", ".conf", &files, out);
 	/* pam_limits reads limits.conf first, then limits.d in name order. */
 	for (size_t i = 0; i <= files.n; i++) {
 		const char *path = i == 0 ? "etc/security/limits.conf" : files.f[i - 1].path;
 
-		if (src->read(src, path, &t) != FACT_OK)
+		if (!conf_read(src, path, &t, out))
 			continue;
 		for (size_t k = 0; k < 2; k++)
 			persist_limits_text(t.data, t.len, path, &user, items[k], &p->soft[k],
@@ -199,34 +274,36 @@ static void read_limits(const struct source *src, struct facts *out)
 		text_free(&t);
 		p->files++;
 	}
+	conf_files_free(&files);
 }
 
 /* The last KEY= in [section] of path and its drop-ins. */
 static void read_unit_setting(const struct source *src, const char *const *dirs, size_t ndirs,
 			      const char *main_file, const char *dropin_sub, const char *section,
-			      const char *key, struct setting *s, unsigned *files)
+			      const char *key, struct setting *s, struct facts *out)
 {
-	static struct conf_files dropins;
+	struct conf_files dropins;
 	struct text t;
 	char path[SETTING_FILE_MAX];
 
 	for (size_t d = 0; d < ndirs && main_file; d++) {
 		snprintf(path, sizeof(path), "%s/%s", dirs[d], main_file);
-		if (src->read(src, path, &t) != FACT_OK)
+		if (!conf_read(src, path, &t, out))
 			continue;
 		persist_unit_text(t.data, t.len, path, section, key, s);
 		text_free(&t);
-		(*files)++;
+		out->persisted.files++;
 		break;
 	}
-	conf_files(src, dirs, ndirs, dropin_sub, ".conf", &dropins);
+	conf_files(src, dirs, ndirs, dropin_sub, ".conf", &dropins, out);
 	for (size_t i = 0; i < dropins.n; i++) {
-		if (src->read(src, dropins.f[i].path, &t) != FACT_OK)
+		if (!conf_read(src, dropins.f[i].path, &t, out))
 			continue;
 		persist_unit_text(t.data, t.len, dropins.f[i].path, section, key, s);
 		text_free(&t);
-		(*files)++;
+		out->persisted.files++;
 	}
+	conf_files_free(&dropins);
 }
 
 static void read_systemd(const struct source *src, struct facts *out)
@@ -238,26 +315,26 @@ static void read_systemd(const struct source *src, struct facts *out)
 	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only. */
 	if (n <= 8 || strcmp(out->unit + n - 8, ".service") != 0)
 		return;
-	if (src->read(src, "etc/systemd/system.conf", &t) == FACT_OK) {
+	if (conf_read(src, "etc/systemd/system.conf", &t, out)) {
 		persist_unit_text(t.data, t.len, "etc/systemd/system.conf", "Manager",
 				  "DefaultLimitNOFILE", &p->default_nofile);
 		text_free(&t);
 		p->files++;
 	}
 	read_unit_setting(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager",
-			  "DefaultLimitNOFILE", &p->default_nofile, &p->files);
+			  "DefaultLimitNOFILE", &p->default_nofile, out);
 	{
 		char sub[UNIT_NAME_MAX + 8];
 
 		snprintf(sub, sizeof(sub), "/%s.d", out->unit);
 		read_unit_setting(src, unit_dirs, NDIRS(unit_dirs), out->unit, sub, "Service",
-				  "LimitNOFILE", &p->unit_nofile, &p->files);
+				  "LimitNOFILE", &p->unit_nofile, out);
 	}
 }
 
 void sources_read(const struct source *src, struct facts *out)
 {
-	read_sysctl(src, &out->persisted);
+	read_sysctl(src, out);
 	read_limits(src, out);
 	read_systemd(src, out);
 }

@@ -20,6 +20,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=${SOCKCAP:-$top/sockcap}
 py=/usr/bin/python3
 work=$(mktemp -d)
+# sysctl lives in /usr/sbin, which a user's PATH on Debian lacks.
+PATH=$PATH:/usr/sbin:/sbin
 trap 'rm -rf "$work"' EXIT INT TERM
 . "$top/tests/lib.sh"
 

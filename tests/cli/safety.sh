@@ -18,7 +18,10 @@ printf 'name: fine\ndescription: a fine profile\n' >"$evil_path"
 "$sockcap" -r "$host" -p "$evil_path" sysctl -t 250k >"$dir/sysctl.conf"
 check "a profile path with newlines: sysctl exits 0" test $? -eq 0
 keys=$(grep -v '^#' "$dir/sysctl.conf" | grep -v '^$' | sed 's/ = .*//' | sort | tr '\n' ' ')
-check "a profile path with newlines adds no key (got: $keys)" test "$keys" = "net.netfilter.nf_conntrack_max "
+"$sockcap" -r "$host" -p "$evil_path" plan -t 250k -f json >"$dir/plan.json"
+planned=$(python3 -c 'import json,sys; print("".join(k + " " for k in sorted(r["key"] for r in json.load(open(sys.argv[1]))["recommendations"] if r["kind"] == "sysctl")))' "$dir/plan.json")
+check "a profile path with newlines adds no key (got: $keys; planned: $planned)" test "$keys" = "$planned"
+check "and kernel.panic is not among them" test "${keys#*kernel.panic}" = "$keys"
 if command -v sysctl >/dev/null; then
 	check "the file passes sysctl --dry-run -p" sh -c "sysctl --dry-run -p '$dir/sysctl.conf' >/dev/null 2>&1 || sysctl -N -p '$dir/sysctl.conf' >/dev/null 2>&1"
 fi

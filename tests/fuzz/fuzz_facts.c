@@ -50,8 +50,11 @@ static void check_facts(const struct facts *f)
 {
 	for (int id = 0; id < FACT_COUNT; id++) {
 		FUZZ_CHECK(f->f[id].status <= FACT_INVALID);
-		FUZZ_CHECK(fuzz_terminated(f->f[id].path, sizeof(f->f[id].path)));
+		FUZZ_CHECK(f->f[id].path && strnlen(f->f[id].path, FACT_PATH_MAX) < FACT_PATH_MAX);
 	}
+	FUZZ_CHECK(f->notes.n <= FACTS_NOTES_MAX);
+	for (unsigned i = 0; i < f->notes.n; i++)
+		FUZZ_CHECK(fuzz_terminated(f->notes.text[i], sizeof(f->notes.text[i])));
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		const struct cache_size *cs = &f->cache[c];
 

@@ -118,3 +118,17 @@ done
 	put facts rhel9-server-calibration-arena
 { printf 'proc/slabinfo !denied\n\037proc/meminfo !invalid\n\037'; archive "$fixtures/vm-512m"; } |
 	put facts vm-512m-denied
+
+# fuzz_monitor: every host, and ranges, a target and a raw profile name.
+for host in "$fixtures"/*/; do
+	host=${host%/}
+	archive "$host" | put monitor "$(basename "$host")"
+done
+{ archive "$fixtures/small-conntrack"; option warning '@10:20'; option critical '~:5'; option target 1M; } |
+	put monitor small-conntrack-ranges
+{ archive "$fixtures/server-1t"; option warning '12.5%:87.5%'; option critical '-5:99.999999%'; } |
+	put monitor server-1t-percentages
+{ archive "$fixtures/debian12-vm"; printf '\037#raw_name\nsay "hi" \\ \nto \377\303 Zo\303\253'; } |
+	put monitor debian12-vm-raw-name
+{ printf 'proc/net/sockstat !denied\n\037proc/meminfo !invalid\n\037'; archive "$fixtures/nonroot"; } |
+	put monitor nonroot-denied

@@ -213,11 +213,11 @@ grep -q '^usage: check_sockcap \[options\]$' "$work/plugin.help" && grep -qE '^ 
 	bad "check_sockcap -t 250k is not a bad timeout: $(cat "$work/plugin.out")"
 "$work/check_sockcap" -r "$top/tests/fixtures/debian12-vm" audit >"$work/plugin.out" 2>/dev/null
 [ $? -eq 3 ] && ok || bad "check_sockcap with a command: $(cat "$work/plugin.out")"
-# A slow host: every file opened after the dynamic loader's three (the
-# fixture's ~50) waits 1 s (strace injects the delay); the check gives up
-# after its 1 s instead of taking a minute.
+# A slow host: every file opened under the root (openat2 with
+# RESOLVE_IN_ROOT; the ~50 of the fixture) waits 1 s, as strace injects the
+# delay; the check gives up after its 1 s instead of taking a minute.
 start=$(date +%s)
-strace -f -o /dev/null -e trace=openat -e inject=openat:delay_exit=1000000:when=4+ \
+strace -f -o /dev/null -e trace=openat2 -e inject=openat2:delay_exit=1000000 \
 	"$work/check_sockcap" -r "$top/tests/fixtures/debian12-vm" -t 1 >"$work/plugin.out" 2>"$work/plugin.err"
 rc=$?
 took=$(($(date +%s) - start))

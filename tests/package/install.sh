@@ -47,11 +47,18 @@ for d in "$top"/contrib/*/; do
 	[ -d "$d" ] || continue
 	n=$(basename "$d")
 	for f in $(cd "$d" && find . -type f | sed 's|^\./||'); do
-		e=/usr/share/doc/sockcap/examples/$n/$f
+		e=/usr/share/doc/sockcap/examples/$n/${f%.in}
 		check "the package installs contrib/$n/$f as an example" \
 			sh -c 'test -f "$1" || test -f "$1.gz"' _ "$e"
 	done
 done
+check "no example keeps a @PLACEHOLDER@" \
+	sh -c '! grep -rlE "@[A-Z]+@" /usr/share/doc/sockcap/examples 2>/dev/null'
+check "the package installs check_sockcap for the monitoring plugins" \
+	test "$(readlink -f /usr/lib/nagios/plugins/check_sockcap)" = /usr/bin/sockcap
+out=$(/usr/lib/nagios/plugins/check_sockcap -r "$top/tests/fixtures/debian12-vm" -w 80% 2>&1)
+check "check_sockcap runs as a plugin: $out" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^SOCKCAP OK - "' _ "$out"
 
 check "man -w sockcap finds the installed page" \
 	test "$(man -w sockcap 2>/dev/null)" = /usr/share/man/man8/sockcap.8.gz

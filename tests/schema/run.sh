@@ -1,7 +1,8 @@
 #!/bin/sh
 # Validates `sockcap audit --format json` on every fixture host, with every
-# built-in profile, and on this machine, against data/schema/audit.schema.json.
-# The YAML form must load to the same tree.
+# built-in profile, and on this machine, against data/schema/audit.schema.json;
+# `facts` against facts.schema.json and `profiles` against
+# profiles.schema.json. The YAML form must load to the same tree.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sockcap=${SOCKCAP:-$top/sockcap}
@@ -19,6 +20,32 @@ for host in "$top"/tests/fixtures/*/; do
 		"$sockcap" plan --root "$host" --profile $profile --target 2M -f json >"$out/$n.json"
 		"$sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
 	done
+done
+# facts on every fixture host (and as an unprivileged reader), profiles
+# built in and with a file, each against its own schema.
+mkdir "$out/facts" "$out/profiles" "$out/bad"
+for host in "$top"/tests/fixtures/*/; do
+	"$sockcap" facts --root "$host" --format json >"$out/facts/$(basename "$host").json"
+done
+"$sockcap" facts --format json >"$out/facts/host.json"
+if [ "$(id -u)" -eq 0 ]; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$sockcap" facts --format json >"$out/facts/nobody.json"
+fi
+"$sockcap" profiles --format json >"$out/profiles/builtin.json"
+"$sockcap" profiles --profile "$top/tests/cli/profiles/chat.yaml" --format json >"$out/profiles/file.json"
+"$sockcap" profiles --profile "$top/tests/cli/profiles/threads.yaml" --format json >"$out/profiles/threads.json"
+$py "$top/tests/schema/validate.py" "$top/data/schema/facts.schema.json" "$out"/facts/*.json
+$py "$top/tests/schema/validate.py" "$top/data/schema/profiles.schema.json" "$out"/profiles/*.json
+# And they refuse what is not theirs: a profile whose count is a string,
+# a fact with a field too many.
+sed 's/"sockets_per_connection":[^,]*,/"sockets_per_connection": "1",/' "$out/profiles/builtin.json" >"$out/bad/profile.json"
+sed '0,/"unlimited":/s/"unlimited":/"extra": 1, "unlimited":/' "$out/facts/host.json" >"$out/bad/facts.json"
+for kind in profiles facts; do
+	if $py "$top/tests/schema/validate.py" "$top/data/schema/$kind.schema.json" "$out/bad/${kind%s}.json" >/dev/null 2>&1 ||
+		cmp -s "$out/bad/${kind%s}.json" "$out/$kind/$([ $kind = facts ] && echo host || echo builtin).json"; then
+		echo "FAIL $kind.schema.json accepts a broken document" >&2
+		exit 1
+	fi
 done
 # This host: its live counters move between two runs, so only the schema.
 "$sockcap" audit --format json >"$out/host.json.live"

@@ -1,8 +1,12 @@
 """Validates sockcap JSON documents against a JSON Schema, and checks that
 64-bit integers came out exact (as integers, not floats).
 
-usage: python3 validate.py SCHEMA FILE..."""
+usage: python3 validate.py SCHEMA FILE...
+
+A schema may refer to another one of its directory by its $id (the facts
+and profiles schemas use the audit schema's definitions)."""
 import json
+import pathlib
 import sys
 
 import jsonschema
@@ -11,7 +15,12 @@ import jsonschema
 def main():
     schema = json.load(open(sys.argv[1]))
     jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    store = {}
+    for other in pathlib.Path(sys.argv[1]).parent.glob("*.schema.json"):
+        doc = json.load(open(other))
+        store[doc["$id"]] = doc
+    resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+    validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
     bad = 0
     for path in sys.argv[2:]:
         # parse_float=str would show a float; sockcap never prints one.

@@ -1,5 +1,7 @@
 /* Reading facts through a source: statuses, exact values, cgroups, slab
  * sizes. The host is an in-memory world (world.h). */
+#include <stdio.h>
+
 #include "facts.h"
 #include "parse.h"
 #include "suite.h"
@@ -344,6 +346,66 @@ START_TEST(a_cgroup_outside_the_namespace_stays_inside_the_root)
 }
 END_TEST
 
+/* A Kubernetes systemd-driver path takes about 204 bytes; the kernel shows
+ * up to PATH_MAX - 1. One of 20 levels of 200 bytes each (4,020 bytes): the
+ * walk reads every level and names the binding one in full. */
+START_TEST(a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole)
+{
+	static char cg[4200], line[4300], deep[4300], mid[4300], deep_cur[4300], mid_cur[4300],
+		pids[4300];
+	size_t n = 0, mid_len = 0;
+
+	for (int level = 0; level < 20; level++) {
+		n += (size_t)snprintf(cg + n, sizeof(cg) - n, "/kubepods-burstable-pod%02d", level);
+		memset(cg + n, 'x', 175);
+		n += 175;
+		cg[n] = '\0';
+		if (level == 9)
+			mid_len = n;
+	}
+	ck_assert_uint_eq(n, 4000);
+	world_host(&w);
+	snprintf(line, sizeof(line), "0::%s\n", cg);
+	world_put(&w, "proc/self/cgroup", line);
+	snprintf(deep, sizeof(deep), "sys/fs/cgroup%s/memory.max", cg);
+	snprintf(deep_cur, sizeof(deep_cur), "sys/fs/cgroup%s/memory.current", cg);
+	snprintf(mid, sizeof(mid), "sys/fs/cgroup%.*s/memory.max", (int)mid_len, cg);
+	snprintf(mid_cur, sizeof(mid_cur), "sys/fs/cgroup%.*s/memory.current", (int)mid_len, cg);
+	snprintf(pids, sizeof(pids), "sys/fs/cgroup%s/pids.max", cg);
+	world_put(&w, deep, "4000000000\n");
+	world_put(&w, deep_cur, "1000\n");
+	world_put(&w, mid, "2000000000\n");
+	world_put(&w, mid_cur, "5000\n");
+	world_put(&w, pids, "700\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_OK);
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 2000000000);
+	ck_assert_str_eq(f.f[F_CG_MEM_MAX].path, mid);
+	ck_assert_uint_eq(f.f[F_CG_MEM_CURRENT].v[0], 5000);
+	ck_assert_str_eq(f.f[F_CG_MEM_CURRENT].path, mid_cur);
+	ck_assert_uint_eq(f.f[F_CG_PIDS_MAX].v[0], 700);
+	ck_assert_str_eq(f.f[F_CG_PIDS_MAX].path, pids);
+	ck_assert_uint_eq(f.notes.n, 0);
+}
+END_TEST
+
+/* Longer than any path the kernel shows: not read, and said. */
+START_TEST(a_cgroup_path_longer_than_the_kernel_allows_is_a_note)
+{
+	static char line[8300];
+
+	world_host(&w);
+	memcpy(line, "0::/", 4);
+	memset(line + 4, 'y', 8200);
+	line[8204] = '\n';
+	world_put(&w, "proc/self/cgroup", line);
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_MAX].status, FACT_INVALID);
+	ck_assert_uint_ge(f.notes.n, 1);
+	ck_assert_str_eq(f.notes.text[0], "the cgroup2 line of the process's cgroup file does not parse");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("facts");
@@ -373,6 +435,8 @@ Suite *suite(void)
 	tcase_add_test(t, an_unreadable_cgroup_level_stops_the_walk);
 	tcase_add_test(t, cgroup_usage_has_its_own_status);
 	tcase_add_test(t, a_cgroup_outside_the_namespace_stays_inside_the_root);
+	tcase_add_test(t, a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole);
+	tcase_add_test(t, a_cgroup_path_longer_than_the_kernel_allows_is_a_note);
 	suite_add_tcase(s, t);
 	return s;
 }

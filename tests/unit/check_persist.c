@@ -1,10 +1,12 @@
 /* Persistent configuration: sysctl.d, pam_limits, systemd files, and the
  * order in which they are read. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "facts.h"
 #include "persist.h"
+#include "sources.h"
 #include "suite.h"
 #include "world.h"
 
@@ -194,6 +196,124 @@ START_TEST(a_service_reads_its_unit_and_drop_ins)
 }
 END_TEST
 
+/* A configuration tree on disk, read through the root source. */
+static char tree[64];
+
+static void tree_file(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tree, rel);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_ge(fputs(text, fp), 0);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+static void tree_dirs(const char *dirs)
+{
+	char cmd[256];
+
+	snprintf(tree, sizeof(tree), "/tmp/sockcap-persist.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tree));
+	snprintf(cmd, sizeof(cmd), "cd '%s' && mkdir -p %s", tree, dirs);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void tree_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* 10,000 names in etc/sysctl.d (the odd ones) and usr/lib/sysctl.d (all):
+ * every name is read once, in name order, the etc one where both have it,
+ * whatever order the directories list them in. */
+START_TEST(ten_thousand_sysctl_files_all_read_in_order_etc_masking_usr_lib)
+{
+	struct source src;
+	char rel[64], text[64];
+
+	tree_dirs("etc/sysctl.d usr/lib/sysctl.d");
+	for (int i = 0; i < 10000; i++) {
+		snprintf(rel, sizeof(rel), "usr/lib/sysctl.d/%05d-tune.conf", i);
+		snprintf(text, sizeof(text), "net.core.somaxconn = %d\n", 100000 + i);
+		tree_file(rel, text);
+		if (i % 2 == 0)
+			continue;
+		snprintf(rel, sizeof(rel), "etc/sysctl.d/%05d-tune.conf", i);
+		snprintf(text, sizeof(text), "net.core.somaxconn = %d\n", i);
+		tree_file(rel, text);
+	}
+	/* Masked: never read. */
+	tree_file("usr/lib/sysctl.d/09999-tune.conf", "fs.file-max = 1\n");
+	/* Not a .conf file: not read. */
+	tree_file("etc/sysctl.d/99999-tune.conf.dpkg-old", "fs.nr_open = 1\n");
+	src = source_root(tree);
+	memset(&f, 0, sizeof(f));
+	sources_read(&src, &f);
+	ck_assert_uint_eq(f.persisted.files, 10000);
+	ck_assert_str_eq(f.persisted.sysctl[F_SOMAXCONN].value, "9999");
+	ck_assert_str_eq(f.persisted.sysctl[F_SOMAXCONN].file, "etc/sysctl.d/09999-tune.conf");
+	ck_assert_str_eq(f.persisted.sysctl[F_SOMAXCONN].prev_value, "109998");
+	ck_assert_str_eq(f.persisted.sysctl[F_SOMAXCONN].prev_file, "usr/lib/sysctl.d/09998-tune.conf");
+	ck_assert(!f.persisted.sysctl[F_FILE_MAX].set);
+	ck_assert(!f.persisted.sysctl[F_NR_OPEN].set);
+	ck_assert_uint_eq(f.notes.n, 0);
+	tree_remove();
+}
+END_TEST
+
+/* limits.d and a unit's drop-ins come from the same lister: 10,000 of each. */
+START_TEST(ten_thousand_limits_and_drop_in_files_all_read)
+{
+	struct source src;
+	char rel[96], text[96];
+
+	tree_dirs("etc/security/limits.d etc/systemd/system/web.service.d "
+		  "lib/systemd/system/web.service.d");
+	for (int i = 0; i < 10000; i++) {
+		snprintf(rel, sizeof(rel), "etc/security/limits.d/%05d.conf", 9999 - i);
+		snprintf(text, sizeof(text), "root soft nofile %d\n", 9999 - i);
+		tree_file(rel, text);
+		snprintf(rel, sizeof(rel), "%s/systemd/system/web.service.d/%05d.conf",
+			 i % 2 ? "etc" : "lib", i);
+		snprintf(text, sizeof(text), "[Service]\nLimitNOFILE=%d\n", i);
+		tree_file(rel, text);
+	}
+	tree_file("lib/systemd/system/web.service.d/00001.conf", "[Service]\nLimitNOFILE=1:1\n");
+	src = source_root(tree);
+	memset(&f, 0, sizeof(f));
+	snprintf(f.unit, sizeof(f.unit), "web.service");
+	sources_read(&src, &f);
+	ck_assert_uint_eq(f.persisted.files, 20000);
+	ck_assert_str_eq(f.persisted.soft[0].value, "9999");
+	ck_assert_str_eq(f.persisted.soft[0].file, "etc/security/limits.d/09999.conf");
+	ck_assert_str_eq(f.persisted.unit_nofile.value, "9999");
+	ck_assert_str_eq(f.persisted.unit_nofile.prev_file,
+			 "lib/systemd/system/web.service.d/09998.conf");
+	tree_remove();
+}
+END_TEST
+
+/* A file that is listed but cannot be read is a note: what it sets is
+ * unknown, and the answer partial. */
+START_TEST(an_unreadable_configuration_file_is_a_note)
+{
+	world_host(&w);
+	world_put(&w, "etc/sysctl.d/10-a.conf", "fs.nr_open = 2\n");
+	world_fail(&w, "etc/sysctl.d/20-b.conf", FACT_DENIED);
+	read_world();
+	ck_assert_str_eq(f.persisted.sysctl[F_NR_OPEN].value, "2");
+	ck_assert_uint_eq(f.notes.n, 1);
+	ck_assert_str_eq(f.notes.text[0],
+			 "etc/sysctl.d/20-b.conf: permission denied, what it sets is unknown");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("persist");
@@ -210,6 +330,13 @@ Suite *suite(void)
 	tcase_add_test(t, sysctl_files_apply_in_name_order_and_mask_by_directory);
 	tcase_add_test(t, limits_files_follow_pam_order_for_the_process_user);
 	tcase_add_test(t, a_service_reads_its_unit_and_drop_ins);
+	tcase_add_test(t, an_unreadable_configuration_file_is_a_note);
+	suite_add_tcase(s, t);
+	t = tcase_create("scale");
+	/* 20,000 files are written first; valgrind and sanitizers run slower. */
+	tcase_set_timeout(t, 120);
+	tcase_add_test(t, ten_thousand_sysctl_files_all_read_in_order_etc_masking_usr_lib);
+	tcase_add_test(t, ten_thousand_limits_and_drop_in_files_all_read);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <dirent.h>
 #include <unistd.h>
 
+#include "facts.h"
 #include "source.h"
 #include "suite.h"
 
@@ -177,6 +180,120 @@ START_TEST(a_missing_file_and_a_directory_have_their_statuses)
 }
 END_TEST
 
+static const char slab_header[] =
+	"slabinfo - version: 2.1\n"
+	"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : "
+	"tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> "
+	"<sharedavail>\n";
+static const char tcp_row[] = "TCP 26 26 2368 13 8 : tunables 0 0 0 : slabdata 2 2 0\n";
+
+/* Large NUMA hosts list thousands of caches: 16,000 rows (about 1.7 MiB)
+ * before the TCP row; the sizes still come from slabinfo, read a line at a
+ * time. */
+START_TEST(a_slabinfo_over_a_mebibyte_is_parsed_whole)
+{
+	static struct facts f;
+	const size_t rows = 16000;
+	size_t cap = sizeof(slab_header) + rows * 112 + sizeof(tcp_row), len = 0;
+	char *data = malloc(cap);
+	struct source src;
+
+	ck_assert_ptr_nonnull(data);
+	len += (size_t)snprintf(data, cap, "%s", slab_header);
+	for (size_t i = 0; i < rows; i++)
+		len += (size_t)snprintf(data + len, cap - len,
+					"kmalloc-rcl-node%-10zu %8u %8u %6u %4u %4u : tunables 0 0 0 : "
+					"slabdata %6u %6u 0\n",
+					i, 100u, 128u, 64u, 64u, 1u, 2u, 2u);
+	len += (size_t)snprintf(data + len, cap - len, "%s", tcp_row);
+	ck_assert_uint_gt(len, (size_t)(1u << 20) + (1u << 19));
+	make_root();
+	write_file("proc/slabinfo", data, len);
+	src = source_root(root);
+	ck_assert_int_eq(facts_read_pid(&src, 4096, 0, &f), FACTS_OK);
+	ck_assert_int_eq(f.slabinfo_status, FACT_OK);
+	ck_assert_int_eq(f.cache[CACHE_TCP].from, SIZE_SLABINFO);
+	ck_assert_uint_eq(f.cache[CACHE_TCP].objsize, 2368);
+	ck_assert_uint_eq(f.cache[CACHE_TCP].objperslab, 13);
+	ck_assert_uint_eq(f.cache[CACHE_TCP].pagesperslab, 8);
+	remove_root();
+	free(data);
+}
+END_TEST
+
+/* The one bound left in reading slabinfo: a line longer than
+ * SOURCE_LINE_MAX. Hitting it is a note, never a silent switch. */
+START_TEST(a_slabinfo_line_too_long_is_a_note)
+{
+	static struct facts f;
+	static char data[sizeof(slab_header) + SOURCE_LINE_MAX + 200];
+	struct source src;
+	size_t len = (size_t)snprintf(data, sizeof(data), "%s", slab_header);
+
+	memset(data + len, 'z', SOURCE_LINE_MAX + 10);
+	len += SOURCE_LINE_MAX + 10;
+	data[len++] = '\n';
+	len += (size_t)snprintf(data + len, sizeof(data) - len, "%s", tcp_row);
+	make_root();
+	write_file("proc/slabinfo", data, len);
+	src = source_root(root);
+	facts_read_pid(&src, 4096, 0, &f);
+	ck_assert_int_eq(f.slabinfo_status, FACT_INVALID);
+	ck_assert_uint_eq(f.notes.n, 1);
+	ck_assert_str_eq(f.notes.text[0],
+			 "proc/slabinfo: not a readable file, or a line longer than 4096 bytes");
+	remove_root();
+}
+END_TEST
+
+/* This process's descriptors, counted by the root source of "/": by one
+ * stat on Linux 6.2+ (and then as many as reading the directory finds),
+ * by reading it before. A copied tree is always read. */
+START_TEST(descriptors_are_counted_by_stat_where_procfs_keeps_the_count)
+{
+	struct source host = source_root("/"), tree;
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	uint64_t n = 0, listed = 0;
+	enum count_from from;
+	struct dirent *e;
+	int extra[3];
+	DIR *d;
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_ge(extra[i] = dup(2), 0);
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_eq(sscanf(u.release, "%u.%u", &major, &minor), 2);
+	ck_assert_int_eq(host.count(&host, "proc/self/fd", &n, &from), FACT_OK);
+	ck_assert_int_eq(from, major > 6 || (major == 6 && minor >= 2) ? COUNT_STAT_SIZE : COUNT_READDIR);
+	d = opendir("/proc/self/fd");
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		listed += e->d_name[0] != '.';
+	closedir(d);
+	/* either way, the descriptor open on the directory is one of them */
+	ck_assert_uint_eq(n, listed);
+	for (int i = 0; i < 3; i++)
+		close(extra[i]);
+
+	make_root();
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/proc/42", root);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		snprintf(path, sizeof(path), "%s/proc/42/fd", root);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	write_file("proc/42/fd/0", "", 0);
+	write_file("proc/42/fd/1", "", 0);
+	tree = source_root(root);
+	ck_assert_int_eq(tree.count(&tree, "proc/42/fd", &n, &from), FACT_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(from, COUNT_READDIR);
+	remove_root();
+}
+
 /* Symbolic links under a root resolve inside it, through openat2 and
  * through the walk used without it: an absolute link names the root's own
  * file, ".." stops at the root. */
@@ -239,6 +356,9 @@ Suite *suite(void)
 	tcase_add_test(t, links_resolve_inside_the_root_without_openat2);
 	tcase_add_test(t, files_named_on_the_command_line_are_read_to_eof);
 	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
+	tcase_add_test(t, a_slabinfo_over_a_mebibyte_is_parsed_whole);
+	tcase_add_test(t, a_slabinfo_line_too_long_is_a_note);
+	tcase_add_test(t, descriptors_are_counted_by_stat_where_procfs_keeps_the_count);
 	suite_add_tcase(s, t);
 	return s;
 }

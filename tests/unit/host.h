@@ -15,13 +15,13 @@ static inline void host_set(struct facts *f, enum fact_id id, uint64_t a, uint64
 	f->f[id].v[0] = a;
 	f->f[id].v[1] = b;
 	f->f[id].v[2] = c;
-	snprintf(f->f[id].path, sizeof(f->f[id].path), "%s", fact_defs[id].path);
+	f->f[id].path = fact_defs[id].path;
 }
 
 static inline void host_fail(struct facts *f, enum fact_id id, enum fact_status st)
 {
 	f->f[id].status = st;
-	snprintf(f->f[id].path, sizeof(f->f[id].path), "%s", fact_defs[id].path);
+	f->f[id].path = fact_defs[id].path;
 }
 
 static inline void host_cache(struct facts *f, enum slab_cache k, uint64_t objsize, uint64_t per,

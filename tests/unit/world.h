@@ -93,12 +93,13 @@ static inline bool world_is_dir(const struct source *src, const char *path)
 
 /* Direct children of a directory: distinct next path components. */
 static inline enum fact_status world_count(const struct source *src, const char *path,
-					   uint64_t *count)
+					   uint64_t *count, enum count_from *from)
 {
 	const struct world *w = src->ctx;
 	size_t n = strlen(path);
 
 	*count = 0;
+	*from = COUNT_READDIR;
 	if (!world_is_dir(src, path))
 		return FACT_MISSING;
 	for (size_t i = 0; i < w->n; i++) {
@@ -118,21 +119,16 @@ static inline enum fact_status world_count(const struct source *src, const char 
 	return FACT_OK;
 }
 
-static inline int world_by_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
 static inline enum fact_status world_list(const struct source *src, const char *path,
 					  struct name_list *out)
 {
 	const struct world *w = src->ctx;
 	size_t n = strlen(path);
 
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (!world_is_dir(src, path))
 		return FACT_MISSING;
-	for (size_t i = 0; i < w->n && out->n < NAME_LIST_MAX; i++) {
+	for (size_t i = 0; i < w->n; i++) {
 		const char *rest;
 		size_t len;
 		bool seen = false;
@@ -142,13 +138,17 @@ static inline enum fact_status world_list(const struct source *src, const char *
 		rest = w->files[i].path + n + 1;
 		len = strcspn(rest, "/");
 		for (size_t j = 0; j < out->n && !seen; j++)
-			seen = strlen(out->names[j]) == len && strncmp(out->names[j], rest, len) == 0;
-		if (!seen && len < NAME_MAX_LEN) {
-			memcpy(out->names[out->n], rest, len);
-			out->names[out->n++][len] = '\0';
+			seen = strlen(out->pool + out->off[j]) == len &&
+			       strncmp(out->pool + out->off[j], rest, len) == 0;
+		if (!seen && !name_list_add(out, rest, len)) {
+			name_list_free(out);
+			return FACT_INVALID;
 		}
 	}
-	qsort(out->names, out->n, sizeof(out->names[0]), world_by_name);
+	if (!name_list_sort(out)) {
+		name_list_free(out);
+		return FACT_INVALID;
+	}
 	return FACT_OK;
 }
 
