@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 	echo "plan: ansible-playbook --syntax-check skipped ($SOCKCAP_NO_ANSIBLE)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
-	for profile in idle http proxy threads; do
+	for profile in idle websocket http proxy bulk threads; do
 		for target in ceiling 200k; do
 			case=$host/$profile/$target
 			t=""
