@@ -566,7 +566,7 @@ enum parse_result parse_tcp_listeners(const char *text, size_t len, uint16_t *po
 			break; /* past the listeners */
 		port = 0;
 		for (int k = 1; k <= 4; k++) {
-			int c = colon[k];
+			int c = (unsigned char)colon[k];
 			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 
 			if (d < 0)
