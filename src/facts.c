@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "listeners.h"
 #include "objsize_table.h"
 #include "parse.h"
 #include "safe.h"
@@ -635,6 +636,32 @@ bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 	return facts_read_pid(src, page_size, 0, out) == FACTS_OK;
 }
 
+/* Inserts port into the sorted set ports[0..*n). */
+static void add_port(uint16_t port, uint16_t *ports, unsigned max, unsigned *n, bool *truncated)
+{
+	unsigned i = 0;
+
+	while (i < *n && ports[i] < port)
+		i++;
+	if (i < *n && ports[i] == port)
+		return;
+	if (*n >= max) {
+		*truncated = true;
+		return;
+	}
+	memmove(ports + i + 1, ports + i, (*n - i) * sizeof(*ports));
+	ports[i] = port;
+	(*n)++;
+}
+
+static void found_listener(const struct listener *l, void *ctx)
+{
+	struct listeners *out = ctx;
+
+	if (l->port > 0)
+		add_port(l->port, out->port, LISTEN_PORTS_MAX, &out->n, &out->truncated);
+}
+
 void facts_read_listeners(const struct source *src, struct facts *f)
 {
 	static const char *const files[] = {"proc/net/tcp", "proc/net/tcp6"};
@@ -662,11 +689,9 @@ void facts_read_listeners(const struct source *src, struct facts *f)
 				l->status = st;
 			continue;
 		}
-		if (parse_tcp_listeners(t.data, t.len, l->port, LISTEN_PORTS_MAX, &l->n,
-					&l->truncated) == PARSE_OK)
-			seen++;
-		else
-			l->status = FACT_INVALID;
+		/* listeners.c, as calibrate --pid reads them: LISTEN entries only. */
+		listeners_parse(t.data, t.len, i == 1, found_listener, l);
+		seen++;
 		text_free(&t);
 	}
 	if (seen > 0 && l->status == FACT_MISSING)
@@ -683,6 +708,7 @@ enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, u
 	out->notes.n = 0;
 	out->notes.dropped = 0;
 	memset(fc, 0, sizeof(fc));
+	out->listeners.status = FACT_MISSING; /* until facts_read_listeners */
 	out->page_size = page_size;
 	out->pid = pid;
 	/* No proc at all shows as nothing readable, below: no stat for it. */

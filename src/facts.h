@@ -159,8 +159,8 @@ struct container {
 #define LISTEN_PORTS_MAX 128
 
 /* The TCP ports this host listens on (IPv4 and IPv6), from the listening
- * entries of proc/net/tcp and tcp6 (the kernel lists them first). Read only
- * where ephemeral ports matter, never to count connections. */
+ * entries of proc/net/tcp and tcp6 (listeners.c). Read only where ephemeral
+ * ports matter, never to count connections. */
 struct listeners {
 	enum fact_status status; /* FACT_MISSING until facts_read_listeners */
 	uint16_t port[LISTEN_PORTS_MAX]; /* sorted, each once */

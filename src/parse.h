@@ -102,14 +102,6 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
  * characters. */
 void text_printable(char *s);
 
-/* The local ports of the listening entries (st 0A) of proc/net/tcp or
- * tcp6 text, merged into ports[0..*n) (sorted, each once, at most max;
- * *truncated when more). Stops at the first entry past the listeners (the
- * kernel lists them first). PARSE_INVALID when the header or an entry
- * before that is malformed. */
-enum parse_result parse_tcp_listeners(const char *text, size_t len, uint16_t *ports, unsigned max,
-				      unsigned *n, bool *truncated);
-
 /* A command-line count: "250000", "250k", "1.5M" or "1.5m", "2G" or "2g"
  * (powers of 1000). The result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);

@@ -256,45 +256,6 @@ START_TEST(text_folds_to_the_width_without_losing_a_word)
 }
 END_TEST
 
-/* Listening entries only, and nothing past them: the kernel lists the
- * listeners first, and the established ones are never read. */
-START_TEST(tcp_listeners_are_the_listening_entries)
-{
-	static const char tcp[] =
-		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when\n"
-		"   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 0\n"
-		"   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 0\n"
-		"   2: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 0\n"
-		"   3: 0A00000F:01BB C0A80105:9C40 01 00000000:00000000 00:00000000 0\n"
-		"   4: 00000000:0050 00000000:0000 0A garbage past the listeners\n";
-	static const char tcp6[] =
-		"  sl  local_address                         remote_address      st\n"
-		"   0: 00000000000000000000000000000000:0016 00000000000000000000000000000000:0000 0A x\n";
-	uint16_t ports[4];
-	unsigned n = 0;
-	bool truncated = false;
-
-	ck_assert_int_eq(parse_tcp_listeners(tcp, sizeof(tcp) - 1, ports, 4, &n, &truncated),
-			 PARSE_OK);
-	ck_assert_uint_eq(n, 2);
-	ck_assert_uint_eq(ports[0], 2024);
-	ck_assert_uint_eq(ports[1], 8080);
-	ck_assert_int_eq(parse_tcp_listeners(tcp6, sizeof(tcp6) - 1, ports, 4, &n, &truncated),
-			 PARSE_OK);
-	ck_assert_uint_eq(n, 3);
-	ck_assert_uint_eq(ports[0], 22);
-	ck_assert(!truncated);
-	ck_assert_int_eq(parse_tcp_listeners(tcp, sizeof(tcp) - 1, ports, 3, &n, &truncated),
-			 PARSE_OK);
-	ck_assert_uint_eq(n, 3);
-	n = 0;
-	ck_assert_int_eq(parse_tcp_listeners("junk\n", 5, ports, 4, &n, &truncated), PARSE_INVALID);
-	ck_assert_int_eq(parse_tcp_listeners("  sl  local_address\n   0: 0000:zz 0 0A\n", 38, ports,
-					     4, &n, &truncated),
-			 PARSE_INVALID);
-}
-END_TEST
-
 START_TEST(kernel_series_from_release)
 {
 	unsigned a, b;
@@ -371,7 +332,6 @@ Suite *suite(void)
 	tcase_add_test(t, count_arguments_take_decimal_suffixes);
 	tcase_add_test(t, size_arguments_take_binary_suffixes);
 	tcase_add_test(t, text_folds_to_the_width_without_losing_a_word);
-	tcase_add_test(t, tcp_listeners_are_the_listening_entries);
 	tcase_add_test(t, kernel_series_from_release);
 	tcase_add_test(t, status_fields_read_decimal_and_hex);
 	tcase_add_test(t, systemd_unit_from_cgroup_paths);
