@@ -31,6 +31,8 @@ DEB_MONITOR = prometheus prometheus-node-exporter systemd python3-nagiosplugin \
             libmonitoring-plugin-perl monitoring-plugins strace
 # The real servers tests/realsrv starts on loopback (never as services).
 DEB_SERVERS = nginx-light haproxy redis-server memcached
+# Debian packages the kernel lab (make check-kernels) needs besides those.
+DEB_KERNELS = qemu-system-x86 busybox-static procps util-linux dpkg apt python3 xz-utils
 
 CFLAGS  ?= -O2 -g
 # Where objects go and what the program is called: the sanitizer build uses
@@ -75,7 +77,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run check check-sanitize check-valgrind lint bench deps deps-test unit cli schema realsrv \
         docs install uninstall clean version check-build cli-build package deb deps-deb deb-test \
-        deb-chroot deb-install monitor install-fact uninstall-fact
+        deb-chroot deb-install monitor install-fact uninstall-fact check-kernels
 
 all: $(BIN)
 
@@ -139,6 +141,8 @@ unit: $(UNIT_BIN)
 
 cli: cli-build
 	@sh tests/cli/calibrate.sh
+	@sh tests/cli/calibrate_pid.sh
+	@sh tests/vm/objsizes.sh
 
 # The CLI tests a package build runs too (check-build): no root needed, no
 # servers, no virtual machines, nothing measured on this machine.
@@ -149,6 +153,7 @@ cli-build: sockcap
 	@sh tests/cli/plan.sh
 	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
+	@sh tests/cli/subject.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
 
@@ -211,7 +216,8 @@ check: deps-test
 # debian/control; it says what it leaves out.
 check-build: sockcap $(UNIT_BIN)
 	@echo "check-build: skipped here, run by make check and CI:" \
-		"tests/cli/calibrate.sh (measures sockets on this machine)," \
+		"tests/cli/calibrate.sh and calibrate_pid.sh (measure sockets on this machine)," \
+		"realsrv (Debian's servers, in memory cgroups, as root)," \
 		"docs (mandoc, groff, bash, zsh and fish completions)," \
 		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
 		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
@@ -267,6 +273,7 @@ check-sanitize: deps-test
 	@$(SAN_ENV) sh tests/cli/output.sh
 	@$(SAN_ENV) sh tests/cli/safety.sh
 	@$(SAN_ENV) sh tests/cli/pid.sh
+	@$(SAN_ENV) sh tests/cli/subject.sh
 	@$(SAN_ENV) sh tests/schema/run.sh
 
 # The golden CLI cases under valgrind: any error or definite leak changes
@@ -277,11 +284,22 @@ check-valgrind: $(BIN)
 	@SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/cli/run.sh
 
+# The kernel lab: Debian's 6.1 and 6.12 kernels (generic and cloud) booted
+# under QEMU, filled until they stop, against the model (tests/vm/lab.sh);
+# kernels are downloaded into /var/cache/sockcap-vm ($$SOCKCAP_VM_CACHE).
+# The verdict and the README's tables come from tests/vm/evaluate.py;
+# UPDATE=1 writes those tables into the README.
+check-kernels: $(BIN)
+	@sh tools/deps.sh $(DEB_BUILD) $(DEB_KERNELS)
+	@lab=0; bash tests/vm/lab.sh --sockcap ./$(BIN) --out $(BUILD)/vm || lab=$$?; \
+	python3 tests/vm/evaluate.py --dir $(BUILD)/vm --table data/objsizes.tsv \
+		$(if $(UPDATE),--readme README.md) && [ $$lab -eq 0 ]
+
 # Static analysis with the configurations in the tree.
 lint: $(BUILD)/embedded.c $(BUILD)/version.h
 	cppcheck -q --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 \
-		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c
-	clang-tidy --quiet src/*.c tools/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
+		-D_GNU_SOURCE -Isrc -I$(BUILD) --suppressions-list=tools/cppcheck-suppressions.txt src/*.c tools/*.c tests/vm/*.c
+	clang-tidy --quiet src/*.c tools/*.c tests/vm/*.c -- -std=c11 -D_GNU_SOURCE -Isrc -I$(BUILD) $(PKG_CFLAGS)
 
 -include tests/fuzz/fuzz.mk
 

@@ -36,6 +36,16 @@ _sockcap_value()
         [[ -e ${pids[0]} ]] || pids=()
         mapfile -t COMPREPLY < <(compgen -W "${pids[*]#/proc/}" -- "$cur")
         ;;
+    --unit)
+        # Service units installed on this host.
+        mapfile -t COMPREPLY < <(compgen -W "$(for d in /etc/systemd/system /run/systemd/system \
+            /usr/local/lib/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+            [[ -d $d ]] && (cd "$d" && printf '%s\n' *.service)
+        done 2>/dev/null)" -- "$cur")
+        ;;
+    --user)
+        mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+        ;;
     --calibration)
         # JSON files, and directories to descend into.
         while IFS= read -r f; do
@@ -66,7 +76,7 @@ _sockcap()
     local cur prev prefix="" i have_command=""
     local commands='audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --processes --app-bytes --upstreams --reserve --dropin --calibration -o --output --check
+        --unit --user --processes --app-bytes --upstreams --reserve --dropin --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, and of nagios alone, offered unless
     # another command is given.
@@ -108,7 +118,7 @@ _sockcap()
         audit | plan | sysctl | limits | systemd | modules-load | modprobe | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --processes | --upstreams | --app-bytes | --reserve | --dropin | \
+                -o | --output | --pid | --unit | --user | --processes | --upstreams | --app-bytes | --reserve | --dropin | \
                 --calibration | --connections | --save | -w | --warning | -c | \
                 --critical | --timeout | =) ;;
             *) have_command=${COMP_WORDS[i]} ;;

@@ -53,8 +53,21 @@ complete -c sockcap -s p -l profile -x -k -a '(__sockcap_profiles)' \
 complete -c sockcap -s t -l target -x -d 'connections to plan for (250000, 250k, 1.5M)'
 complete -c sockcap -s f -l format -x -a 'text json yaml prometheus' -d 'output format'
 complete -c sockcap -l pid -x -a '(__fish_complete_pids)' \
-    -d "audit the limits and cgroup of running process PID instead of sockcap's own"
-complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default 1)'
+    -d "subject: running process PID (a master's workers when it has them)"
+# Service units installed on this host.
+function __sockcap_units
+    for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system \
+        /usr/lib/systemd/system /lib/systemd/system
+        test -d $d; and for f in $d/*.service
+            basename $f
+        end
+    end
+end
+complete -c sockcap -l unit -x -a '(__sockcap_units)' \
+    -d 'subject: systemd service NAME, running or not'
+complete -c sockcap -l user -x -a '(__fish_complete_users)' \
+    -d 'subject: a login session of user NAME (pam_limits)'
+complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default: those found, else 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
 complete -c sockcap -l dropin -x -d "the unit drop-in's file name (NAME.conf)"

@@ -686,6 +686,23 @@ static void judge(struct calibration *out)
 	}
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The range of v[0..n) without its highest and lowest value (all of it
+ * for fewer than four). Sorts v. */
+static uint64_t inner_range(uint64_t *v, size_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(v[0]), cmp_u64);
+	return n >= 4 ? v[n - 2] - v[1] : v[n - 1] - v[0];
+}
+
 /* What the slab says per socket over steps [from, to) of snapshots c[]:
  * the figure, its spread over the steps, its uncertainty (one slab per CPU
  * per cache that grew, over the sockets, or the steps' scatter, whichever
@@ -694,6 +711,8 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 			   uint64_t ps, struct calibration *out)
 {
 	uint64_t total = 0, after_fill = 0, grown = 0, proc = 0;
+	uint64_t per_step[HOST_STEPS + PID_STEPS];
+	size_t nsteps = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	for (size_t i = 0; i < steps; i++)
 		total += sockets[i];
@@ -716,6 +735,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 
 			out->kernel_bytes_min = u64_min(out->kernel_bytes_min, per);
 			out->kernel_bytes_max = u64_max(out->kernel_bytes_max, per);
+			per_step[nsteps++] = per;
 		}
 	} else {
 		/* Without slabinfo (unprivileged) only the Slab total: the first
@@ -731,6 +751,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 
 			out->kernel_bytes_min = u64_min(out->kernel_bytes_min, per);
 			out->kernel_bytes_max = u64_max(out->kernel_bytes_max, per);
+			per_step[nsteps++] = per;
 		}
 		note(out, "proc/slabinfo is not readable (run as root for that): the Slab total "
 			  "only, after a first step that fills free slots; more free slots than "
@@ -738,10 +759,12 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	}
 	if (out->kernel_bytes_min == UINT64_MAX)
 		out->kernel_bytes_min = 0;
-	/* The steps' own scatter counts too: half their range over the square
-	 * root of their number (2 for 4 or 5 steps), when that is more. */
+	/* The steps' own scatter counts too, when that is more: half the range
+	 * of the steps without the highest and the lowest (one burst elsewhere
+	 * on the host moves one step, and the figure, a median per cache,
+	 * leaves it out as well). */
 	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
-						(out->kernel_bytes_max - out->kernel_bytes_min) / 4);
+						inner_range(per_step, nsteps) / 2);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;
@@ -949,6 +972,29 @@ static uint64_t server_fds(struct server *s, bool collect)
 	return total;
 }
 
+/* The parent of pid, from proc/PID/stat; 0 when unknown. */
+static unsigned parent_of(unsigned pid)
+{
+	char path[48], buf[512];
+	const char *paren;
+	int fd, pp;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return 0;
+	buf[r] = '\0';
+	paren = strrchr(buf, ')');
+	if (!paren || sscanf(paren + 2, "%*c %d", &pp) != 1 || pp < 0)
+		return 0;
+	return (unsigned)pp;
+}
+
 struct pick {
 	struct server *s;
 	struct listener unreachable; /* a listener of the server it cannot reach */
@@ -1110,6 +1156,25 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 		return CALIBRATE_REFUSED;
 	}
 	listener_format(&s.listener, out->listener, sizeof(out->listener));
+	{
+		/* A worker (nginx's, haproxy's): its parent holds the same
+		 * listener and shares the connections among all its workers,
+		 * so the parent's whole tree is measured. */
+		static struct server parent;
+		unsigned pp = parent_of(opt->pid);
+
+		memset(&parent, 0, sizeof(parent));
+		parent.pid = pp;
+		parent.tree[0] = (pid_t)pp;
+		parent.ntree = 1;
+		if (pp > 1 && (server_fds(&parent, true), owns(&parent, s.listener.inode))) {
+			s.pid = pp;
+			server_tree(&s);
+			server_fds(&s, true);
+			note(out, "process %u is a worker of %u, which shares its listener: the "
+				  "connections and memory of all its workers are counted", opt->pid, pp);
+		}
+	}
 	{
 		char path[64];
 		struct text tx;

@@ -15,8 +15,10 @@ const struct option_def option_defs[] = {
 	{'p', "profile", "NAME|FILE", "workload profile: a built-in name or a YAML file (default idle)", 0},
 	{'t', "target", "N", "connections to plan for (250000, 250k, 1.5M; default: what memory can carry)", '-'},
 	{'f', "format", "FORMAT", "output format: text, json, yaml or prometheus (default text)", 0},
-	{0, "pid", "PID", "audit the limits and cgroup of running process PID instead of sockcap's own; calibrate: measure that server", 0},
-	{0, "processes", "N", "worker processes sharing the connections (default 1)", 0},
+	{0, "pid", "PID", "subject: running process PID (a master's workers when it has them); calibrate: measure that server", 0},
+	{0, "unit", "NAME", "subject: systemd service NAME, running or not (its unit file and drop-ins)", 0},
+	{0, "user", "NAME", "subject: a login session of user NAME (pam_limits)", 0},
+	{0, "processes", "N", "worker processes sharing the connections (default: those found, else 1)", 0},
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
 	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
@@ -103,10 +105,27 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (!u64_parse_str(v, &pid) || pid == 0 || pid > 4194304)
 			return bad(err, size, name, v, "must be a process id from 1 to 4194304");
 		c->pid = (unsigned)pid;
+	} else if (strcmp(name, "unit") == 0 || strcmp(name, "user") == 0) {
+		/* Names become paths (unit) and are matched in files (user). */
+		size_t n = strlen(v);
+		bool ok = n > 0 && n < 100 && v[0] != '.' && v[0] != '-';
+
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+			     (v[i] >= '0' && v[i] <= '9') || strchr("._-@:\\", v[i]);
+		if (!ok)
+			return bad(err, size, name, v,
+				   name[1] == 'n' ? "must be a unit name (letters, digits, ._-@:\\)"
+						  : "must be a user name (letters, digits, ._-@:\\)");
+		if (name[1] == 'n')
+			c->unit = v;
+		else
+			c->user = v;
 	} else if (strcmp(name, "processes") == 0) {
 		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_PROCESSES);
 		if (number_in(v, 1, MAX_PROCESSES, &c->processes) != 0)
 			return bad(err, size, name, v, why);
+		c->processes_set = true;
 	} else if (strcmp(name, "upstreams") == 0) {
 		snprintf(why, sizeof(why), "must be a whole number from 1 to %llu", MAX_UPSTREAMS);
 		if (number_in(v, 1, MAX_UPSTREAMS, &c->upstreams) != 0)
@@ -245,6 +264,10 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errsize)
 		}
 		if (apply(out, option_defs[idx].long_name, optarg ? optarg : "", err, errsize) != 0)
 			return -1;
+	}
+	if ((out->pid != 0) + (out->unit != NULL) + (out->user != NULL) > 1) {
+		snprintf(err, errsize, "--pid, --unit and --user name different subjects: give one");
+		return -1;
 	}
 	return 0;
 }

@@ -23,7 +23,10 @@ struct cli {
 	uint64_t app_bytes;
 	const char *output;
 	enum color_mode color;
-	unsigned pid;        /* --pid; 0 for sockcap itself */
+	unsigned pid;        /* --pid; 0 when the subject is not a process */
+	const char *unit;    /* --unit; NULL when not given */
+	const char *user;    /* --user; NULL when not given */
+	bool processes_set;  /* --processes given: overrides the workers found */
 	bool has_target;
 	uint64_t target;
 	bool check;

@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "safe.h"
 #include "sources.h"
+#include "subject.h"
 #include "u64.h"
 
 const struct fact_def fact_defs[FACT_COUNT] = {
@@ -110,7 +111,7 @@ void facts_note(struct facts *out, const char *fmt, ...)
 
 /* Points f->path at a copy of path kept in out->paths (the last one kept
  * again when it is the same: facts that share a file), printable. */
-static void set_path(struct facts *out, struct fact *f, const char *path)
+void facts_set_path(struct facts *out, struct fact *f, const char *path)
 {
 	size_t n = strlen(path), used = out->paths.used;
 	char *dst = out->paths.buf + used;
@@ -171,31 +172,20 @@ static enum fact_status from_parse(enum parse_result r, enum fact_status absent)
 	return r == PARSE_OK ? FACT_OK : r == PARSE_ABSENT ? absent : FACT_INVALID;
 }
 
-static void read_simple(const struct source *src, struct file_cache *fc, size_t nfc,
-			enum fact_id id, struct facts *out)
+void facts_parse(enum fact_id id, const char *path, enum fact_status st, const struct text *t,
+		 struct facts *out)
 {
 	const struct fact_def *d = &fact_defs[id];
 	struct fact *f = &out->f[id];
-	enum fact_status st;
-	char buf[64];
-	const char *path = proc_path(out->pid, d->path, buf, sizeof(buf));
-	const struct text *t;
 	enum parse_result r = PARSE_INVALID;
 	char proto[16];
 	const char *field;
 
-	/* The table's own path needs no copy. */
-	if (path == d->path)
-		f->path = d->path;
+	/* The table's own path, or one kept already, needs no copy. */
+	if (path == d->path || path == f->path)
+		f->path = path;
 	else
-		set_path(out, f, path);
-	path = f->path;
-	if (d->read == READ_FD_COUNT) {
-		/* sockcap's own descriptors say nothing: counted for --pid only. */
-		f->status = out->pid ? src->count(src, path, &f->v[0], &out->fds_from) : FACT_MISSING;
-		return;
-	}
-	t = cached(src, fc, nfc, path, &st);
+		facts_set_path(out, f, path);
 	f->status = st;
 	if (st != FACT_OK)
 		return;
@@ -252,10 +242,39 @@ static void read_simple(const struct source *src, struct file_cache *fc, size_t 
 	case READ_CGROUP_MEMORY:
 	case READ_CGROUP_PIDS:
 	case READ_FD_COUNT:
+	case READ_FD_SOCKETS:
 		break;
 	}
 	/* A key missing from a file that exists: the kernel lacks that field. */
 	f->status = from_parse(r, FACT_MISSING);
+}
+
+static void read_simple(const struct source *src, struct file_cache *fc, size_t nfc,
+			enum fact_id id, struct facts *out)
+{
+	const struct fact_def *d = &fact_defs[id];
+	struct fact *f = &out->f[id];
+	enum fact_status st;
+	char buf[64];
+	const char *path = proc_path(out->pid, d->path, buf, sizeof(buf));
+	const struct text *t;
+
+	/* The subject's sockets are counted over its workers (subject.c). */
+	if (d->read == READ_FD_SOCKETS)
+		return;
+	/* The table's own path needs no copy; the cache keeps the kept one. */
+	if (path == d->path)
+		f->path = d->path;
+	else
+		facts_set_path(out, f, path);
+	path = f->path;
+	if (d->read == READ_FD_COUNT) {
+		/* sockcap's own descriptors say nothing: counted for a subject's process only. */
+		f->status = out->pid ? src->count(src, path, &f->v[0], &out->fds_from) : FACT_MISSING;
+		return;
+	}
+	t = cached(src, fc, nfc, path, &st);
+	facts_parse(id, path, st, t, out);
 }
 
 /* A cgroup v1 memory limit at or above 2^62 is the "no limit" sentinel
@@ -380,12 +399,12 @@ up:
 	memcpy(dir + bl, cgpath, cl);
 	dir[bl + cl] = '\0';
 	level_file(dir, lim_at, cf->limit, file);
-	set_path(out, lim, file);
+	facts_set_path(out, lim, file);
 	lim->status = lim_st;
 	lim->v[0] = limit;
 	if (any) {
 		level_file(dir, use_at, cf->usage, file);
-		set_path(out, use, file);
+		facts_set_path(out, use, file);
 		use->v[0] = usage;
 	} else {
 		use->status = FACT_MISSING;
@@ -423,10 +442,11 @@ static void read_membership(const char *text, size_t len, struct facts *out)
 	}
 }
 
-/* Container evidence beyond the cgroup path. A runtime's marker file counts
- * only with a sign of confinement (image builds leave /.dockerenv behind on
- * VMs): no CAP_SYS_ADMIN, or a read-only proc/sys. Root without both
- * CAP_SYS_ADMIN and CAP_SYS_RESOURCE, or a read-only proc/sys, count alone. */
+/* Container evidence beyond the cgroup path, from sockcap's own view. A
+ * runtime's marker file counts only with a sign of confinement (image builds
+ * leave /.dockerenv behind on VMs): a read-only proc/sys, a user namespace,
+ * or root without CAP_SYS_ADMIN. Those count alone as well. Lacking
+ * capabilities as a user other than root is no sign: every login has none. */
 static void detect_container(const struct source *src, struct facts *out)
 {
 	static const char *const markers[] = {".dockerenv", "run/.containerenv",
@@ -434,31 +454,43 @@ static void detect_container(const struct source *src, struct facts *out)
 	const uint64_t admin = 1ULL << 21, resource = 1ULL << 24; /* CAP_SYS_ADMIN, CAP_SYS_RESOURCE */
 	bool caps = fact_ok(out, F_PROC_CAPEFF);
 	uint64_t eff = out->f[F_PROC_CAPEFF].v[0];
+	bool root = fact_ok(out, F_PROC_UID) && out->f[F_PROC_UID].v[0] == 0;
 	bool ro = src->readonly(src, "proc/sys");
-	bool confined = ro || (caps && (eff & admin) == 0);
+	bool userns = false, root_no_admin = root && caps && (eff & admin) == 0;
+	const char *why = ro ? "proc/sys is read-only"
+			     : root_no_admin ? "root lacks CAP_SYS_ADMIN" : NULL;
 	struct text t;
 
 	if (out->container.detected)
 		return;
-	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+	/* Outside a user namespace uid_map maps all 2^32 - 1 ids to themselves. */
+	if (src->read(src, "proc/self/uid_map", &t) == FACT_OK) {
+		unsigned long long inside, outside, count;
+
+		userns = sscanf(t.data, "%llu %llu %llu", &inside, &outside, &count) != 3 ||
+			 inside != 0 || outside != 0 || count != 4294967295ULL;
+		if (userns && !why)
+			why = "it runs in a user namespace (proc/self/uid_map)";
+	}
+	text_free(&t);
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]) && why; i++) {
 		bool there = src->read(src, markers[i], &t) == FACT_OK;
 
 		text_free(&t);
-		if (there && confined) {
+		if (there) {
 			out->container.detected = true;
 			snprintf(out->container.why, sizeof(out->container.why), "%s exists and %s",
-				 markers[i], ro ? "proc/sys is read-only" : "CAP_SYS_ADMIN is missing");
+				 markers[i], why);
 			return;
 		}
 	}
-	if (fact_ok(out, F_PROC_UID) && caps && out->f[F_PROC_UID].v[0] == 0 &&
-	    (eff & (admin | resource)) == 0) {
+	if (root && caps && (eff & (admin | resource)) == 0) {
 		out->container.detected = true;
 		snprintf(out->container.why, sizeof(out->container.why),
 			 "root without CAP_SYS_ADMIN and CAP_SYS_RESOURCE");
-	} else if (ro) {
+	} else if (ro || userns) {
 		out->container.detected = true;
-		snprintf(out->container.why, sizeof(out->container.why), "proc/sys is read-only");
+		snprintf(out->container.why, sizeof(out->container.why), "%s", why);
 	}
 }
 
@@ -497,7 +529,8 @@ static void read_cgroups(const struct source *src, struct facts *out)
 	static const struct cgroup_files pids = {"pids.max", "pids.current", F_CG_PIDS_MAX,
 						 F_CG_PIDS_CURRENT};
 	const char *v2base = "sys/fs/cgroup";
-	char path[FACT_PATH_MAX], buf[64];
+	char path[FACT_PATH_MAX], buf[64], over[FACT_PATH_MAX];
+	const char *override;
 	const char *file = proc_path(out->pid, "proc/self/cgroup", buf, sizeof(buf));
 	struct text t;
 	enum fact_status st = src->read(src, file, &t);
@@ -505,11 +538,32 @@ static void read_cgroups(const struct source *src, struct facts *out)
 
 	for (enum fact_id id = F_CG_MEM_CURRENT; id <= F_CG_PIDS_MAX; id++) {
 		out->f[id].status = st == FACT_OK ? FACT_MISSING : st;
-		set_path(out, &out->f[id], file);
+		facts_set_path(out, &out->f[id], file);
 	}
-	if (st != FACT_OK)
+	if (st != FACT_OK) {
+		detect_container(src, out);
 		return;
+	}
 	read_membership(t.data, t.len, out);
+	detect_container(src, out);
+	override = subject_cgroup(out, over, sizeof(over));
+	if (override) {
+		/* The subject has no process here: the cgroup it would run in. */
+		char tmp[FACT_PATH_MAX + 64];
+		bool v1 = parse_cgroup_path(t.data, t.len, "memory", path, sizeof(path)) == PARSE_OK;
+		bool v1pids = parse_cgroup_path(t.data, t.len, "pids", path, sizeof(path)) == PARSE_OK;
+
+		snprintf(tmp, sizeof(tmp), "%s%s%s0::%s\n", v1 ? "5:memory:" : "", v1 ? override : "",
+			 v1 ? "\n" : "", override);
+		if (v1pids)
+			snprintf(tmp + strlen(tmp), sizeof(tmp) - strlen(tmp), "6:pids:%s\n", override);
+		text_free(&t);
+		t.len = strlen(tmp);
+		t.data = strdup(tmp);
+		if (!t.data)
+			return;
+		out->unit[0] = '\0';
+	}
 	/* Hybrid hosts mount the unified hierarchy at sys/fs/cgroup/unified. */
 	if (src->is_dir(src, "sys/fs/cgroup/unified"))
 		v2base = "sys/fs/cgroup/unified";
@@ -534,28 +588,32 @@ static void read_cgroups(const struct source *src, struct facts *out)
 
 /* One number from sys/kernel/slab/<cache>/<name>. */
 static bool sysfs_slab_value(const struct source *src, const char *cache, const char *name,
-			     uint64_t *v)
+			     uint64_t *v, bool *denied)
 {
 	char path[FACT_PATH_MAX];
 	struct text t;
 	bool ok;
+	enum fact_status st;
 
 	snprintf(path, sizeof(path), "sys/kernel/slab/%s/%s", cache, name);
-	if (src->read(src, path, &t) != FACT_OK)
+	if ((st = src->read(src, path, &t)) != FACT_OK) {
+		*denied = *denied || st == FACT_DENIED;
 		return false;
+	}
 	/* objs_per_slab and order are plain numbers; ignore per-node detail. */
 	ok = parse_u64_fields(t.data, t.len, v, 1) == PARSE_OK;
 	text_free(&t);
 	return ok;
 }
 
-static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs)
+static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs,
+			     bool *denied)
 {
 	uint64_t per, order;
 
 	/* object_size is not read: the model needs only what a slab holds. */
-	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per) ||
-	    !sysfs_slab_value(src, cache, "order", &order) || per == 0 || order > 10)
+	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per, denied) ||
+	    !sysfs_slab_value(src, cache, "order", &order, denied) || per == 0 || order > 10)
 		return false;
 	cs->from = SIZE_SYSFS;
 	cs->objsize = 0;
@@ -584,8 +642,11 @@ enum fact_status slabinfo_read(const struct source *src, const char *const *name
 }
 
 /* Each cache's size from proc/slabinfo, else sys/kernel/slab (SLUB merges
- * small caches such as eventpoll_pwq into others, and those files are
- * readable without root), else the built-in table for the kernel series. */
+ * small caches such as eventpoll_pwq into others, so they are missing from
+ * slabinfo), else the built-in table for the kernel series. Both slabinfo
+ * and sys/kernel/slab/<cache>/objs_per_slab and order are mode 0400 (Linux
+ * 6.1, 6.12, 6.18): without root the table is all there is, and
+ * out->slab_denied says so. */
 static void read_cache_sizes(const struct source *src, struct facts *out)
 {
 	struct slab_entry rows[CACHE_COUNT];
@@ -612,7 +673,7 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 		}
 		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_INVALID)
 			out->slabinfo_status = FACT_INVALID;
-		if (read_sysfs_cache(src, cache_names[c], cs))
+		if (read_sysfs_cache(src, cache_names[c], cs, &out->slab_denied))
 			continue;
 		/* The table only when it is needed: choosing the series scans it. */
 		if (out->table_series[0] == '\0' &&
@@ -701,40 +762,63 @@ void facts_read_listeners(const struct source *src, struct facts *f)
 enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, unsigned pid,
 				 struct facts *out)
 {
+	struct subject_request req = {pid ? SUBJECT_PID : SUBJECT_SELF, pid, NULL};
+
+	return facts_read_subject(src, page_size, &req, out);
+}
+
+enum facts_result facts_read_subject(const struct source *src, uint64_t page_size,
+				     const struct subject_request *req, struct facts *out)
+{
 	struct file_cache fc[FACT_COUNT];
+	enum facts_result r;
 	char dir[32];
 
 	memset(out, 0, offsetof(struct facts, notes));
 	out->notes.n = 0;
 	out->notes.dropped = 0;
+	/* A struct facts on the stack (cmd_facts) has no zeroed paths. */
+	out->paths.used = 0;
+	out->paths.last = 0;
 	memset(fc, 0, sizeof(fc));
 	out->listeners.status = FACT_MISSING; /* until facts_read_listeners */
 	out->page_size = page_size;
-	out->pid = pid;
-	/* No proc at all shows as nothing readable, below: no stat for it. */
-	snprintf(dir, sizeof(dir), "proc/%u", pid);
-	if (pid != 0 && !src->is_dir(src, dir))
-		return src->is_dir(src, "proc") ? FACTS_NO_PID : FACTS_NO_ROOT;
+	if ((r = subject_resolve(src, req, out)) != FACTS_OK)
+		return r;
 	for (int id = 0; id < FACT_COUNT; id++) {
-		enum fact_read r = fact_defs[id].read;
-		if (r != READ_CGROUP_MEMORY && r != READ_CGROUP_PIDS)
+		enum fact_read rd = fact_defs[id].read;
+		if (rd != READ_CGROUP_MEMORY && rd != READ_CGROUP_PIDS)
 			read_simple(src, fc, sizeof(fc) / sizeof(fc[0]), (enum fact_id)id, out);
 	}
 	for (size_t i = 0; i < sizeof(fc) / sizeof(fc[0]); i++)
 		text_free(&fc[i].text);
+	/* The process was there a moment ago: it exited while it was read. */
+	snprintf(dir, sizeof(dir), "proc/%u", out->pid);
+	if (out->pid != 0 && out->f[F_NOFILE].status != FACT_OK && !src->is_dir(src, dir))
+		return FACTS_GONE;
 	read_cgroups(src, out);
 	read_cache_sizes(src, out);
-	detect_container(src, out);
+	r = FACTS_NO_ROOT;
 	/* A container's unit, if any, is the host's runtime: not for its drop-ins. */
 	if (out->container.detected)
 		out->unit[0] = '\0';
-	sources_read(src, out);
-	if (pid != 0)
-		servers_read(src, pid, &out->server, &out->cpus);
-	/* A proc directory in which nothing at all can be read is no host. */
-	/* A fact from sys (a module's state) alone does not make a host. */
-	for (int id = 0; id < FACT_COUNT; id++)
+	if (out->subject.kind == SUBJECT_UNIT)
+		snprintf(out->unit, sizeof(out->unit), "%s", out->subject.unit);
+	/* A proc directory in which nothing at all can be read is no host; a
+	 * fact from sys (a module's state) alone does not make one. */
+	for (int id = 0; id < FACT_COUNT && r != FACTS_OK; id++)
 		if (out->f[id].status == FACT_OK && strncmp(fact_defs[id].path, "sys/", 4) != 0)
-			return FACTS_OK;
-	return out->slabinfo_status == FACT_OK ? FACTS_OK : FACTS_NO_ROOT;
+			r = FACTS_OK;
+	if (r != FACTS_OK && out->slabinfo_status != FACT_OK)
+		return FACTS_NO_ROOT;
+	subject_identity(src, out);
+	sources_read(src, out);
+	/* Whom limits.conf lines were matched for: the subject's user. */
+	if (!out->subject.user[0])
+		snprintf(out->subject.user, sizeof(out->subject.user), "%s", out->persisted.user);
+	subject_limits(out);
+	subject_netns(src, out);
+	if (out->pid != 0)
+		servers_read(src, out->pid, &out->server, &out->cpus);
+	return FACTS_OK;
 }

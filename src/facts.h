@@ -41,6 +41,7 @@ enum fact_read {
 	READ_STATUS_HEX, /* "Key:" in proc/PID/status, hexadecimal */
 	READ_FD_COUNT,   /* the entries of proc/PID/fd */
 	READ_PORT_LIST,  /* "8080,9000-9100" into facts.reserved_ports */
+	READ_FD_SOCKETS, /* the socket descriptors of proc/PID/fd, over the subject's workers */
 };
 
 enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };
@@ -150,6 +151,43 @@ struct persisted {
 #define OSRELEASE_MAX 128
 #define UNIT_NAME_MAX 128
 
+/* Whom an audit is about (DESIGN section 8). */
+enum subject_kind {
+	SUBJECT_SERVICE, /* none given: a new service on this host */
+	SUBJECT_PID,     /* --pid: a running process (its workers, when it is their master) */
+	SUBJECT_UNIT,    /* --unit: a systemd service, running or not */
+	SUBJECT_USER,    /* --user: a login session of that user */
+	SUBJECT_SELF,    /* sockcap itself (calibrate) */
+};
+
+const char *subject_kind_name(enum subject_kind k);
+
+struct subject_request {
+	enum subject_kind kind;
+	unsigned pid;     /* SUBJECT_PID */
+	const char *name; /* SUBJECT_UNIT: the unit; SUBJECT_USER: the user */
+};
+
+#define SUBJECT_USER_MAX 64
+#define NETNS_MAX 40
+
+struct subject {
+	enum subject_kind kind;
+	unsigned pid;                /* as asked with --pid; 0 otherwise */
+	char unit[UNIT_NAME_MAX];    /* --unit, completed to NAME.service */
+	char user[SUBJECT_USER_MAX]; /* --user, or the user a unit runs as */
+	bool active;                 /* --unit: it has processes now */
+	unsigned processes;          /* worker processes found; 0 when none were looked for */
+	char processes_from[FACT_PATH_MAX]; /* where they were found */
+	char netns[NETNS_MAX];       /* "net:[4026531840]", "" when unknown */
+	bool netns_other;            /* a network namespace other than sockcap's */
+	enum fact_status netns_status; /* of the per-namespace facts read there */
+	bool cap_sys_admin;          /* the subject passes fs.file-max */
+	bool cap_known;
+	bool has_uid;                /* uid is known (--user; a unit's User=) */
+	uint64_t uid;
+};
+
 /* Why sockcap thinks it looks at a container, or nothing. */
 struct container {
 	bool detected;
@@ -183,6 +221,7 @@ struct facts {
 	char osrelease[OSRELEASE_MAX];
 	struct cache_size cache[CACHE_COUNT];
 	enum fact_status slabinfo_status; /* of proc/slabinfo itself */
+	bool slab_denied;                 /* sys/kernel/slab was there but root-only */
 	char table_series[16];            /* "6.1" when sizes came from the table */
 	uint64_t page_size;               /* bytes */
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
@@ -193,6 +232,7 @@ struct facts {
 	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */
 	struct listeners listeners;       /* read for profiles with outbound sockets only */
 	struct persisted persisted;
+	struct subject subject;
 	struct server_conf server;        /* --pid: the server it is (section 11), if known */
 	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
 	struct facts_notes notes; /* zeroed only up to n */
@@ -209,7 +249,19 @@ enum facts_result {
 	FACTS_OK,
 	FACTS_NO_ROOT, /* no readable proc directory under the root */
 	FACTS_NO_PID,  /* no proc/PID directory: no such process */
+	FACTS_KTHREAD, /* the PID is a kernel thread: it has no limits to audit */
+	FACTS_ZOMBIE,  /* the PID has exited and not been reaped */
+	FACTS_GONE,    /* the process went away while it was read */
+	FACTS_NO_USER, /* --user names no user of etc/passwd */
+	FACTS_NO_UNIT, /* --unit names a unit with no file and no cgroup */
 };
+
+/* Reads every fact of the subject of an audit through src. page_size is
+ * the host's (sysconf). Per-process limits are the subject's: the process's
+ * (--pid, an active --unit), the unit's files, pam_limits for a user,
+ * systemd's defaults for a new service. */
+enum facts_result facts_read_subject(const struct source *src, uint64_t page_size,
+				     const struct subject_request *req, struct facts *out);
 
 /* Reads every fact of process pid (0: the reading process, proc/self)
  * through src. page_size is the host's (sysconf). */
@@ -231,6 +283,15 @@ enum fact_status slabinfo_read(const struct source *src, const char *const *name
 
 /* Records a note (printf format) in out->notes: see struct facts_notes. */
 void facts_note(struct facts *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the text of fact id's file (read with status st from path) into
+ * out->f[id]: its values, status and path. t may be NULL unless st is
+ * FACT_OK. */
+void facts_parse(enum fact_id id, const char *path, enum fact_status st, const struct text *t,
+		 struct facts *out);
+
+/* Points f->path at a copy of path kept in out (see struct facts' paths). */
+void facts_set_path(struct facts *out, struct fact *f, const char *path);
 
 /* True when the /proc of src is mounted with hidepid (other users'
  * processes hidden); option gets the mount option ("hidepid=invisible"). */

@@ -254,9 +254,16 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 	struct source src = source_root(c->root);
 	long ps = sysconf(_SC_PAGESIZE);
 	char hide[32];
+	struct subject_request req = {SUBJECT_SERVICE, 0, NULL};
+	enum facts_result r;
 
-	enum facts_result r = facts_read_pid(&src, ps > 0 ? (uint64_t)ps : 4096, c->pid, f);
-
+	if (c->pid)
+		req = (struct subject_request){SUBJECT_PID, c->pid, NULL};
+	else if (c->unit)
+		req = (struct subject_request){SUBJECT_UNIT, 0, c->unit};
+	else if (c->user)
+		req = (struct subject_request){SUBJECT_USER, 0, c->user};
+	r = facts_read_subject(&src, ps > 0 ? (uint64_t)ps : 4096, &req, f);
 	if (r == FACTS_NO_ROOT) {
 		complain("cannot read the host at %s: %s", QUOTED(c->root), root_problem(c->root));
 		return EXIT_SYSTEM;
@@ -274,8 +281,33 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 		complain("no process '%u': %s has no proc/%u", c->pid, QUOTED(c->root), c->pid);
 		return EXIT_USAGE;
 	}
-	if (c->pid && f->f[F_NOFILE].status != FACT_OK) {
-		complain("cannot read the limits of process '%u': %s is %s", c->pid,
+	switch (r) {
+	case FACTS_KTHREAD:
+		complain("process '%u' is a kernel thread: it opens no sockets and has no limits to "
+			 "audit", c->pid);
+		return EXIT_USAGE;
+	case FACTS_ZOMBIE:
+		complain("process '%u' is a zombie: it has exited and holds nothing; audit its "
+			 "parent or its service", c->pid);
+		return EXIT_USAGE;
+	case FACTS_GONE:
+		complain("process '%u' exited during the run: proc/%u/limits could not be read",
+			 f->pid, f->pid);
+		return EXIT_SYSTEM;
+	case FACTS_NO_USER:
+		complain("no user %s: %s has no such user in etc/passwd", QUOTED(c->user),
+			 QUOTED(c->root));
+		return EXIT_USAGE;
+	case FACTS_NO_UNIT:
+		complain("no unit %s: %s has neither its unit file (etc/systemd/system, "
+			 "usr/lib/systemd/system, ...) nor its cgroup", QUOTED(f->subject.unit),
+			 QUOTED(c->root));
+		return EXIT_USAGE;
+	default:
+		break;
+	}
+	if (f->pid && f->f[F_NOFILE].status != FACT_OK) {
+		complain("cannot read the limits of process '%u': %s is %s", f->pid,
 			 f->f[F_NOFILE].path, fact_status_reason(f->f[F_NOFILE].status));
 		return EXIT_SYSTEM;
 	}
@@ -323,7 +355,11 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 	if ((st = read_host(c, &a->facts)) != EXIT_OK)
 		return st;
 	a->options = (struct model_options){
-		.processes = c->processes,
+		/* A unit's (or a master's) workers share its connections. */
+		.processes = !c->processes_set && a->facts.subject.processes > 1
+				     ? a->facts.subject.processes
+				     : c->processes,
+		.processes_found = a->facts.subject.processes,
 		.upstreams = c->upstreams,
 		.app_bytes_set = c->app_bytes_set,
 		.app_bytes = c->app_bytes,

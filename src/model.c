@@ -58,6 +58,12 @@ bool row_can_bind(enum row_id id)
 	return id != ROW_NOFILE_HARD && id != ROW_NR_OPEN && id < ROW_COUNT;
 }
 
+bool row_per_process(enum row_id id)
+{
+	return id == ROW_NOFILE || id == ROW_NOFILE_HARD || id == ROW_NR_OPEN ||
+	       id == ROW_EPOLL_WATCHES || id == ROW_THREADS || id == ROW_APP;
+}
+
 static void note(struct row *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -342,6 +348,25 @@ static void row_file_max(const struct facts *f, const struct profile *p, struct 
 		     (unsigned long long)max, (unsigned long long)p->sockets_per_connection,
 		     f->f[F_FILE_NR].path, fact_status_name(f->f[F_FILE_NR].status));
 	}
+	/* alloc_empty_file() lets CAP_SYS_ADMIN past files_stat.max_files
+	 * (fs/file_table.c): for such a subject the row does not bind. */
+	if (f->subject.cap_known && f->subject.cap_sys_admin) {
+		r->exempt = true;
+		note_append(r, "; does not bind: the subject has CAP_SYS_ADMIN, which passes "
+			       "fs.file-max");
+	} else if (f->subject.cap_known) {
+		note_append(r, "; binds: the subject lacks CAP_SYS_ADMIN");
+	}
+}
+
+uint64_t model_pinned_bytes(const struct facts *f, const struct per_connection *pc)
+{
+	uint64_t milli = u64_sat_add(pc->cache_millibytes[CACHE_SOCK_INODE],
+				     pc->cache_millibytes[CACHE_DENTRY]);
+
+	if (!fact_ok(f, F_SOCK_USED))
+		return 0;
+	return u64_muldiv(f->f[F_SOCK_USED].v[0], milli, 1000);
 }
 
 /* Memory binds at whichever allows fewer connections: the host's
@@ -355,10 +380,15 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	uint64_t room = cg ? u64_sat_sub(lim->v[0], f->f[F_CG_MEM_CURRENT].v[0]) : 0;
 	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
 	uint64_t per = c->pc.total_bytes, cg_per = c->pc.memcg_total_bytes;
-	uint64_t host_conns = per ? avail / per : UINT64_MAX;
+	/* An open socket's inode and dentry are reclaimable slab, which
+	 * MemAvailable counts as free, yet they stay while the socket does. */
+	uint64_t pinned = model_pinned_bytes(f, &c->pc);
+	uint64_t usable = u64_sat_sub(avail, pinned);
+	uint64_t host_conns = per ? usable / per : UINT64_MAX;
 	uint64_t cg_conns = cg_per ? room / cg_per : UINT64_MAX;
 
 	r->source = F_MEM_AVAILABLE;
+	c->pinned_bytes = pinned;
 	if (!fact_ok(f, F_MEM_AVAILABLE) && !cg) {
 		unknown_unless_ok(f, F_MEM_AVAILABLE, r);
 		return;
@@ -378,8 +408,14 @@ static void row_memory(const struct facts *f, struct capacity *c)
 		return;
 	}
 	set_ok(r, avail, UNIT_BYTES, host_conns);
-	note(r, "MemAvailable %llu bytes / %llu bytes per connection", (unsigned long long)avail,
-	     (unsigned long long)per);
+	if (c->pinned_bytes > 0)
+		note(r, "(MemAvailable %llu - %llu bytes of inode and dentry slab pinned by %llu open "
+			"sockets) / %llu bytes per connection",
+		     (unsigned long long)avail, (unsigned long long)c->pinned_bytes,
+		     (unsigned long long)f->f[F_SOCK_USED].v[0], (unsigned long long)per);
+	else
+		note(r, "MemAvailable %llu bytes / %llu bytes per connection",
+		     (unsigned long long)avail, (unsigned long long)per);
 	/* A cgroup limit that could not be read may be lower. */
 	if (unreadable(f, F_CG_MEM_MAX)) {
 		r->incomplete = true;
@@ -626,6 +662,85 @@ static void warnings(const struct facts *f, const struct profile *p, struct capa
 		     "NAT and was removed in Linux 4.12; set it to 0");
 }
 
+/* --processes beyond what the host lets the subject run. */
+static void processes_warnings(const struct facts *f, const struct model_options *opt,
+			       struct capacity *c)
+{
+	static const struct {
+		enum fact_id id;
+		unsigned idx;
+	} caps[] = {{F_PID_MAX, 0}, {F_NPROC, 0}, {F_CG_PIDS_MAX, 0}};
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const struct fact *x = &f->f[caps[i].id];
+
+		if (x->status == FACT_OK && x->v[caps[i].idx] != U64_UNLIMITED &&
+		    opt->processes > x->v[caps[i].idx]) {
+			warn(c, "processes_beyond_limit",
+			     "%llu processes cannot run: %s is %llu (%s)",
+			     (unsigned long long)opt->processes, fact_defs[caps[i].id].name,
+			     (unsigned long long)x->v[caps[i].idx], x->path);
+			return;
+		}
+	}
+}
+
+static void usage_view(const struct capacity *c, bool process, uint64_t sockets,
+		       uint64_t per_conn, struct usage_view *v)
+{
+	v->sockets = sockets;
+	v->connections = sockets / per_conn;
+	v->row = ROW_NONE;
+	for (int i = 0; i < ROW_COUNT; i++) {
+		const struct row *r = &c->rows[i];
+
+		if (!row_can_bind((enum row_id)i) || row_per_process((enum row_id)i) != process ||
+		    r->status != ROWS_OK || r->exempt)
+			continue;
+		if (v->row == ROW_NONE || r->connections < v->capacity) {
+			v->row = (enum row_id)i;
+			v->capacity = r->connections;
+		}
+	}
+	v->known = v->row != ROW_NONE;
+	v->percent = v->known && v->capacity ? u64_muldiv(v->connections, 100, v->capacity)
+					     : v->known && v->connections ? 100 : 0;
+}
+
+static void usage(const struct facts *f, const struct profile *p, struct capacity *c)
+{
+	struct usage *u = &c->usage;
+
+	memset(u, 0, sizeof(*u));
+	u->process.row = u->host.row = ROW_NONE;
+	if (fact_ok(f, F_PROC_SOCKETS))
+		usage_view(c, true, f->f[F_PROC_SOCKETS].v[0], p->sockets_per_connection,
+			   &u->process);
+	if (fact_ok(f, F_SOCK_TCP_INUSE))
+		usage_view(c, false,
+			   u64_sat_add(f->f[F_SOCK_TCP_INUSE].v[0],
+				       fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0),
+			   p->sockets_per_connection, &u->host);
+}
+
+static void usage_warnings(struct capacity *c)
+{
+	const struct usage_view *views[2] = {&c->usage.process, &c->usage.host};
+
+	for (int i = 0; i < 2; i++) {
+		const struct usage_view *v = views[i];
+
+		if (!v->known || v->percent < 80)
+			continue;
+		warn(c, v->percent >= 100 ? "usage_at_capacity" : "usage_high",
+		     "%s %llu connections, %llu%% of the %s capacity of %llu (%s)%s",
+		     i == 0 ? "the subject holds" : "the host's TCP sockets make",
+		     (unsigned long long)v->connections, (unsigned long long)v->percent,
+		     i == 0 ? "per-process" : "host", (unsigned long long)v->capacity,
+		     row_name(v->row), v->percent >= 100 ? ": it is full" : "");
+	}
+}
+
 static bool is_service(const char *unit)
 {
 	size_t n = strlen(unit);
@@ -661,14 +776,17 @@ static void sources_in_notes(const struct facts *f, struct capacity *c)
 	for (int i = ROW_NOFILE; i <= ROW_NOFILE_HARD; i++) {
 		struct row *r = &c->rows[i];
 		const struct setting *s = i == ROW_NOFILE ? &p->soft[0] : &p->hard[0];
+		/* A new service is a service too, unless in a container. */
+		bool service = is_service(f->unit) ||
+			       (f->subject.kind == SUBJECT_SERVICE && !f->container.detected);
 
 		if (is_service(f->unit) && p->unit_nofile.set)
 			note_append(r, "; LimitNOFILE=%s in %s:%u", p->unit_nofile.value,
 				    p->unit_nofile.file, p->unit_nofile.line);
-		else if (is_service(f->unit) && p->default_nofile.set)
+		else if (service && p->default_nofile.set)
 			note_append(r, "; DefaultLimitNOFILE=%s in %s:%u", p->default_nofile.value,
 				    p->default_nofile.file, p->default_nofile.line);
-		else if (!is_service(f->unit) && s->set)
+		else if (!service && s->set)
 			note_append(r, "; %s nofile %s for %s in %s:%u", i == ROW_NOFILE ? "soft" : "hard",
 				    s->value, p->user, s->file, s->line);
 	}
@@ -713,7 +831,9 @@ static void persistence_warnings(const struct facts *f, struct capacity *c)
 		     p->unit_nofile.file, p->unit_nofile.line, p->unit_nofile.value,
 		     (unsigned long long)f->f[F_NOFILE].v[0], (unsigned long long)f->f[F_NOFILE].v[1],
 		     f->unit);
-	if (!is_service(f->unit) && p->soft[0].set && fact_ok(f, F_NOFILE) &&
+	/* A login's limits: not for a new service. */
+	if (!is_service(f->unit) && !(f->subject.kind == SUBJECT_SERVICE && !f->container.detected) &&
+	    p->soft[0].set && fact_ok(f, F_NOFILE) &&
 	    u64_parse_str(p->soft[0].value, &soft) && soft != f->f[F_NOFILE].v[0])
 		warn(c, "limits_not_applied",
 		     "%s:%u sets soft nofile %s for %s, but the process runs with %llu: it applies "
@@ -808,7 +928,8 @@ void model_compute(const struct facts *f, const struct profile *p,
 			continue;
 		if (r->status == ROWS_UNKNOWN || r->incomplete)
 			out->partial = true;
-		if (r->status == ROWS_OK && (!out->known || r->connections < out->connections)) {
+		if (r->status == ROWS_OK && !r->exempt &&
+		    (!out->known || r->connections < out->connections)) {
 			out->known = true;
 			out->connections = r->connections;
 			out->binding = (enum row_id)i;
@@ -817,6 +938,7 @@ void model_compute(const struct facts *f, const struct profile *p,
 	/* Something the facts could not cover may hold what binds. */
 	if (f->notes.n > 0)
 		out->partial = true;
+	usage(f, p, out);
 	if (opt->numbers_only)
 		return;
 	for (unsigned i = 0; i < f->notes.n; i++)
@@ -824,6 +946,8 @@ void model_compute(const struct facts *f, const struct profile *p,
 	if (f->notes.dropped > 0)
 		warn(out, "incomplete", "%u more like these", f->notes.dropped);
 	warnings(f, p, out);
+	processes_warnings(f, opt, out);
+	usage_warnings(out);
 	sources_in_notes(f, out);
 	persistence_warnings(f, out);
 }

@@ -32,6 +32,7 @@ struct row {
 	uint64_t connections;  /* when status is ROWS_OK */
 	enum fact_id source;   /* the fact the value came from */
 	bool incomplete;       /* a number, but an input it could use was unreadable */
+	bool exempt;           /* the subject's credentials pass this limit: it does not bind */
 	char note[NOTE_MAX];   /* how the figure was reached, or why there is none */
 	const char *source_path; /* where the value was read when not a fact's file, or NULL */
 };
@@ -72,6 +73,26 @@ struct per_connection {
 	uint64_t cache_millibytes[CACHE_COUNT]; /* effective bytes × 1000 */
 };
 
+/* Live usage, like with like (DESIGN section 8): the subject's own sockets
+ * against its per-process rows, the host's TCP sockets against the host's
+ * rows. Connections are sockets / sockets_per_connection. */
+struct usage_view {
+	bool known;            /* the sockets were counted and some row gives a number */
+	uint64_t sockets;
+	uint64_t connections;
+	uint64_t capacity;     /* the least of the view's rows */
+	enum row_id row;       /* that row */
+	uint64_t percent;      /* connections × 100 / capacity, rounded down */
+};
+
+struct usage {
+	struct usage_view process; /* nofile, epoll_watches, threads, app */
+	struct usage_view host;    /* file_max, memory, tcp_mem, conntrack, ports */
+};
+
+/* Rows about one process (or its user), as against the host's. */
+bool row_per_process(enum row_id id);
+
 #define WARNINGS_MAX 24
 
 struct warning {
@@ -81,6 +102,7 @@ struct warning {
 
 struct model_options {
 	uint64_t processes;     /* worker processes sharing the connections, ≥ 1 */
+	uint64_t processes_found; /* the subject's workers found (0: none looked for) */
 	uint64_t upstreams;     /* distinct upstream address:port pairs, ≥ 1 */
 	bool app_bytes_set;     /* --app-bytes given: overrides the profile */
 	uint64_t app_bytes;
@@ -104,6 +126,8 @@ struct capacity {
 	enum row_id binding;    /* that row (first in table order on a tie); ROW_NONE if !known */
 	bool partial;           /* a row that can bind is unknown */
 	struct per_connection pc;
+	struct usage usage;
+	uint64_t pinned_bytes;  /* slab that open sockets pin and MemAvailable counts free */
 	unsigned nwarnings;
 	/* Last, and not zeroed past nwarnings: most of it is never used, and
 	 * zeroing it would touch pages that nothing else does. */
@@ -151,6 +175,11 @@ uint64_t model_lingering(const struct profile *p);
 
 /* Skb truesize of payload bytes queued on one socket (0 for 0). */
 uint64_t model_truesize(uint64_t payload);
+
+/* Bytes of sock_inode_cache and dentry slab that the open sockets
+ * (sockstat's "sockets: used") pin: reclaimable, so counted in MemAvailable,
+ * but not freed while the sockets stay open. 0 when the count is unknown. */
+uint64_t model_pinned_bytes(const struct facts *f, const struct per_connection *pc);
 
 void model_compute(const struct facts *f, const struct profile *p,
 		   const struct model_options *opt, struct capacity *out);

@@ -5,6 +5,7 @@
 #include "fmt.h"
 #include "out_config.h"
 #include "parse.h"
+#include "subject.h"
 #include "u64.h"
 
 #define BAR_MAX 24
@@ -92,14 +93,16 @@ static void headline(const struct report_input *in, const struct style *s, FILE 
 {
 	const struct capacity *c = in->capacity;
 	const struct row *b;
-	char n[FMT_MAX];
+	char n[FMT_MAX], who[200];
 
+	subject_describe(in->facts, who, sizeof(who));
 	if (!c->known) {
-		fprintf(out, "%scapacity unknown: no limit could be read%s\n", s->bold, s->reset);
+		fprintf(out, "%s%s: capacity unknown: no limit could be read%s\n", s->bold, who,
+			s->reset);
 		return;
 	}
 	b = &c->rows[c->binding];
-	fprintf(out, "%s%s %s concurrent %s; bound by %s%s", s->bold, approx_sign(),
+	fprintf(out, "%s%s: %s %s concurrent %s; bound by %s%s", s->bold, who, approx_sign(),
 		fmt_approx(n, sizeof(n), c->connections),
 		fmt_plural(c->connections, "connection", "connections"), row_name(c->binding),
 		s->reset);
@@ -135,6 +138,10 @@ static void cost_line(const struct report_input *in, FILE *out)
 	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		fprintf(out, " (built-in, Linux %s series)", in->facts->table_series);
+	if (pc->object_sizes_from == SIZE_TABLE && in->facts->slabinfo_status == FACT_DENIED)
+		fprintf(out, ": proc/slabinfo%s %s readable by root only",
+			in->facts->slab_denied ? " and sys/kernel/slab" : "",
+			in->facts->slab_denied ? "are" : "is");
 	fputc('\n', out);
 	if (in->capacity->rows[ROW_MEMORY].source == F_CG_MEM_MAX)
 		fprintf(out, "the memory cgroup is charged %s per connection (%llu B per accepted "
@@ -162,8 +169,10 @@ static void rows(const struct report_input *in, const struct style *s, FILE *out
 		bool binding = c->known && c->binding == (enum row_id)i;
 		int len = r->status == ROWS_OK ? bar_length(r->connections, top) : 0;
 
-		const char *tag = binding ? (ascii_only ? "< binding" : "◀ binding")
-				  : row_can_bind((enum row_id)i) ? "" : "ceiling";
+		const char *tag = binding                          ? (ascii_only ? "< binding" : "◀ binding")
+				  : !row_can_bind((enum row_id)i) ? "ceiling"
+				  : r->exempt                     ? "does not bind"
+								  : "";
 
 		if (r->status == ROWS_OK)
 			conn = count_text(n, sizeof(n), r->connections);
@@ -192,6 +201,21 @@ static void notes(const struct report_input *in, const struct style *s, FILE *ou
 					       : in->facts->f[c->rows[i].source].path);
 }
 
+/* ": N connections of M <what> capacity (P%, row)" and the line's end;
+ * whole percent, rounded down. */
+static void usage_against(const struct usage_view *v, const char *what, FILE *out)
+{
+	char a[FMT_MAX], b[FMT_MAX];
+
+	if (v->known)
+		fprintf(out, ": %s %s of %s %s capacity (%llu%%, %s)",
+			fmt_count(a, sizeof(a), v->connections),
+			fmt_plural(v->connections, "connection", "connections"),
+			fmt_approx(b, sizeof(b), v->capacity),
+			what, (unsigned long long)v->percent, row_name(v->row));
+	fputc('\n', out);
+}
+
 static void live(const struct report_input *in, FILE *out)
 {
 	const struct facts *f = in->facts;
@@ -211,21 +235,28 @@ static void live(const struct report_input *in, FILE *out)
 				fmt_plural(f->f[F_PROC_THREADS].v[0], "thread", "threads"));
 		fputc('\n', out);
 	}
+	if (f->subject.processes > 1)
+		fprintf(out, "  worker processes    %u (%s)%s\n", f->subject.processes,
+			f->subject.processes_from,
+			in->options->processes == f->subject.processes ? ", counted for --processes"
+								       : ", --processes overrides");
+	/* Like with like: the subject's sockets against its per-process rows. */
+	if (fact_ok(f, F_PROC_SOCKETS)) {
+		const struct usage_view *v = &c->usage.process;
+
+		fprintf(out, "  its sockets         %s socket descriptors",
+			fmt_count(a, sizeof(a), v->sockets));
+		usage_against(v, "per-process", out);
+	}
 	if (fact_ok(f, F_SOCK_TCP_INUSE)) {
 		uint64_t v6 = fact_ok(f, F_SOCK_TCP6_INUSE) ? f->f[F_SOCK_TCP6_INUSE].v[0] : 0;
 		uint64_t all = u64_sat_add(f->f[F_SOCK_TCP_INUSE].v[0], v6);
-
-		uint64_t conns = all / in->capacity->pc.sockets;
+		const struct usage_view *v = &c->usage.host;
 
 		fprintf(out, "  TCP sockets in use  %s (IPv4 %llu, IPv6 %llu)", fmt_count(a, sizeof(a), all),
 			(unsigned long long)f->f[F_SOCK_TCP_INUSE].v[0], (unsigned long long)v6);
-		/* Whole percent, rounded down; the host's sockets against this
-		 * profile's connections. */
-		if (c->known && c->connections > 0)
-			fprintf(out, ": %s %s of %s capacity (%llu%%)",
-				fmt_count(a, sizeof(a), conns), fmt_plural(conns, "connection", "connections"), fmt_approx(b, sizeof(b), c->connections),
-				(unsigned long long)u64_muldiv(conns, 100, c->connections));
-		fputc('\n', out);
+		/* Both ends of a local connection count: they are the host's. */
+		usage_against(v, "host", out);
 		if (fact_ok(f, F_SOCK_TCP_TW) && fact_ok(f, F_SOCK_TCP_ORPHAN))
 			fprintf(out, "  TIME_WAIT           %s, orphans %llu\n",
 				fmt_count(a, sizeof(a), f->f[F_SOCK_TCP_TW].v[0]),
@@ -339,9 +370,13 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 	struct style s = style_of(color);
 	char n[FMT_MAX];
 
-	fprintf(out, "%splan for %s concurrent %s%s; profile %s%s\n", s.bold,
+	char who[200];
+
+	subject_describe(in->facts, who, sizeof(who));
+	fprintf(out, "%splan for %s concurrent %s%s; %s; profile %s%s\n", s.bold,
 		fmt_count(n, sizeof(n), pl->target), fmt_plural(pl->target, "connection", "connections"),
-		pl->target_is_ceiling ? " (what memory can carry)" : "", in->profile->name, s.reset);
+		pl->target_is_ceiling ? " (what memory can carry)" : "", who, in->profile->name,
+		s.reset);
 	if (pl->target_is_ceiling) {
 		char m[FMT_MAX], r[FMT_MAX];
 

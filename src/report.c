@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "subject.h"
+
 #include <stdio.h>
 
 #include "version.h"
@@ -107,6 +109,9 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 		cJSON_AddStringToObject(o, "table_series", f->table_series);
 	else
 		cJSON_AddNullToObject(o, "table_series");
+	/* Why the table: slabinfo and sys/kernel/slab are root's only. */
+	cJSON_AddBoolToObject(o, "slab_root_only", pc->object_sizes_from == SIZE_TABLE &&
+							   f->slabinfo_status == FACT_DENIED);
 	objs = cJSON_AddArrayToObject(o, "objects");
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		cJSON *x = cache_object(f, (enum slab_cache)c);
@@ -144,6 +149,7 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 		cJSON_AddStringToObject(x, "status", row_status_name(r->status));
 		cJSON_AddBoolToObject(x, "binding", c->known && c->binding == (enum row_id)i);
 		cJSON_AddBoolToObject(x, "can_bind", row_can_bind((enum row_id)i));
+		cJSON_AddBoolToObject(x, "binds_for_subject", row_can_bind((enum row_id)i) && !r->exempt);
 		cJSON_AddStringToObject(x, "source", r->source_path ? r->source_path : f->f[r->source].path);
 		cJSON_AddStringToObject(x, "note", r->note);
 		cJSON_AddItemToArray(a, x);
@@ -151,9 +157,36 @@ static cJSON *limits_array(const struct facts *f, const struct capacity *c)
 	return a;
 }
 
-static cJSON *usage_object(const struct facts *f)
+static cJSON *usage_view_object(const struct usage_view *v, bool counted)
+{
+	cJSON *o;
+
+	if (!counted)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_u64(o, "sockets", v->sockets);
+	add_u64(o, "connections", v->connections);
+	add_u64_or_null(o, "capacity", v->known, v->capacity);
+	if (v->known)
+		cJSON_AddStringToObject(o, "row", row_name(v->row));
+	else
+		cJSON_AddNullToObject(o, "row");
+	add_u64_or_null(o, "percent", v->known, v->percent);
+	return o;
+}
+
+static cJSON *usage_object(const struct facts *f, const struct capacity *c)
 {
 	cJSON *o = cJSON_CreateObject();
+
+	/* Like with like: the subject's sockets against its per-process rows,
+	 * the host's against the host's. */
+	cJSON_AddItemToObject(o, "subject", usage_view_object(&c->usage.process,
+							       fact_ok(f, F_PROC_SOCKETS)));
+	cJSON_AddItemToObject(o, "host", usage_view_object(&c->usage.host,
+							    fact_ok(f, F_SOCK_TCP_INUSE)));
+	add_fact(o, "sockets_used", f, F_SOCK_USED, 0);
+	add_u64(o, "pinned_slab_bytes", c->pinned_bytes);
 
 	add_fact(o, "tcp_inuse", f, F_SOCK_TCP_INUSE, 0);
 	add_fact(o, "tcp6_inuse", f, F_SOCK_TCP6_INUSE, 0);
@@ -256,6 +289,45 @@ static cJSON *process_object(const struct facts *f)
 	return o;
 }
 
+static cJSON *subject_object(const struct facts *f, const struct model_options *opt)
+{
+	const struct subject *s = &f->subject;
+	cJSON *o = cJSON_CreateObject();
+	char who[200];
+
+	subject_describe(f, who, sizeof(who));
+	cJSON_AddStringToObject(o, "kind", subject_kind_name(s->kind));
+	cJSON_AddStringToObject(o, "description", who);
+	add_u64_or_null(o, "pid", s->pid != 0, s->pid);
+	add_u64_or_null(o, "process", f->pid != 0, f->pid);
+	if (f->unit[0])
+		cJSON_AddStringToObject(o, "unit", f->unit);
+	else
+		cJSON_AddNullToObject(o, "unit");
+	if (s->user[0])
+		cJSON_AddStringToObject(o, "user", s->user);
+	else
+		cJSON_AddNullToObject(o, "user");
+	if (s->netns[0])
+		cJSON_AddStringToObject(o, "netns", s->netns);
+	else
+		cJSON_AddNullToObject(o, "netns");
+	cJSON_AddBoolToObject(o, "netns_other", s->netns_other);
+	cJSON_AddStringToObject(o, "netns_status", fact_status_name(s->netns_status));
+	add_u64_or_null(o, "workers", s->processes != 0, s->processes);
+	if (s->processes_from[0])
+		cJSON_AddStringToObject(o, "workers_from", s->processes_from);
+	else
+		cJSON_AddNullToObject(o, "workers_from");
+	cJSON_AddBoolToObject(o, "workers_counted",
+			      s->processes > 1 && opt->processes == s->processes);
+	if (s->cap_known)
+		cJSON_AddBoolToObject(o, "cap_sys_admin", s->cap_sys_admin);
+	else
+		cJSON_AddNullToObject(o, "cap_sys_admin");
+	return o;
+}
+
 static cJSON *container_object(const struct container *c)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -341,6 +413,7 @@ cJSON *report_audit(const struct report_input *in)
 	add_u64_or_null(doc, "target", in->plan != NULL, in->plan ? in->plan->target : 0);
 	add_u64(doc, "processes", in->options->processes);
 	add_u64(doc, "upstreams", in->options->upstreams);
+	cJSON_AddItemToObject(doc, "subject", subject_object(f, in->options));
 	cJSON_AddItemToObject(doc, "process", process_object(f));
 	cJSON_AddItemToObject(doc, "container", container_object(&f->container));
 	cJSON_AddItemToObject(doc, "persisted", persisted_object(f));
@@ -353,7 +426,7 @@ cJSON *report_audit(const struct report_input *in)
 	cJSON_AddItemToObject(doc, "capacity", capacity_object(c));
 	cJSON_AddItemToObject(doc, "per_connection", per_connection_object(f, &c->pc));
 	cJSON_AddItemToObject(doc, "limits", limits_array(f, c));
-	cJSON_AddItemToObject(doc, "usage", usage_object(f));
+	cJSON_AddItemToObject(doc, "usage", usage_object(f, c));
 	warns = cJSON_AddArrayToObject(doc, "warnings");
 	for (unsigned i = 0; i < c->nwarnings; i++) {
 		cJSON *w = cJSON_CreateObject();

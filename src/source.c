@@ -8,8 +8,10 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sched.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <linux/magic.h>
 #include <unistd.h>
@@ -590,6 +592,171 @@ static bool root_readonly(const struct source *src, const char *relpath)
 	return ro;
 }
 
+static enum fact_status root_readlink(const struct source *src, const char *relpath, char *buf,
+				      size_t size)
+{
+	/* The link is read from its directory, never followed (a magic one,
+	 * proc/PID/ns/net, too). */
+	char dir[PATH_MAX];
+	const char *slash = strrchr(relpath, '/');
+	size_t dl = slash ? (size_t)(slash - relpath) : 0;
+	int fd;
+	ssize_t n;
+
+	if (!slash || dl >= sizeof(dir) || size == 0)
+		return FACT_INVALID;
+	memcpy(dir, relpath, dl);
+	dir[dl] = '\0';
+	fd = root_open(src, dir, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fact_status_from_errno(errno);
+	n = readlinkat(fd, slash + 1, buf, size - 1);
+	if (n < 0) {
+		int err = errno;
+
+		close(fd);
+		return err == EINVAL ? FACT_MISSING : fact_status_from_errno(err);
+	}
+	close(fd);
+	buf[n] = '\0';
+	return FACT_OK;
+}
+
+static enum fact_status root_count_links(const struct source *src, const char *relpath,
+					 const char *prefix, uint64_t *n)
+{
+	char target[64];
+	size_t pl = strlen(prefix);
+	struct dirent *e;
+	DIR *d = root_opendir(src, relpath);
+
+	*n = 0;
+	if (!d)
+		return fact_status_from_errno(errno);
+	while ((e = readdir(d)) != NULL) {
+		ssize_t len = readlinkat(dirfd(d), e->d_name, target, sizeof(target));
+
+		if (len >= (ssize_t)pl && memcmp(target, prefix, pl) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	return FACT_OK;
+}
+
+/* The child's report, per file: status (1 byte), length (size_t), bytes. */
+static bool write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		c += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool read_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+
+	while (n > 0) {
+		ssize_t r = read(fd, c, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		c += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+static void netns_child(const struct source *src, unsigned pid, const char *const *relpaths,
+			size_t n, int out)
+{
+	char rel[64];
+	unsigned char entered;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "proc/%u/ns/net", pid);
+	fd = root_open(src, rel, O_RDONLY);
+	entered = (unsigned char)(fd < 0 ? fact_status_from_errno(errno) : FACT_OK);
+	if (fd >= 0 && setns(fd, CLONE_NEWNET) != 0)
+		entered = (unsigned char)fact_status_from_errno(errno);
+	if (!write_all(out, &entered, 1) || entered != FACT_OK)
+		_exit(0);
+	for (size_t i = 0; i < n; i++) {
+		struct text t;
+		unsigned char st = (unsigned char)root_read(src, relpaths[i], &t);
+
+		if (!write_all(out, &st, 1) || !write_all(out, &t.len, sizeof(t.len)) ||
+		    !write_all(out, t.data ? t.data : "", t.len))
+			_exit(1);
+		text_free(&t);
+	}
+	_exit(0);
+}
+
+static enum fact_status root_read_netns(const struct source *src, unsigned pid,
+					const char *const *relpaths, size_t n, struct text *out,
+					enum fact_status *st)
+{
+	unsigned char entered = FACT_INVALID;
+	int pipefd[2], status;
+	pid_t child;
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (struct text){NULL, 0};
+		st[i] = FACT_INVALID;
+	}
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return FACT_INVALID;
+	child = fork();
+	if (child < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return FACT_INVALID;
+	}
+	if (child == 0) {
+		close(pipefd[0]);
+		netns_child(src, pid, relpaths, n, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (read_all(pipefd[0], &entered, 1) && entered == FACT_OK) {
+		for (size_t i = 0; i < n; i++) {
+			unsigned char s;
+			size_t len;
+
+			if (!read_all(pipefd[0], &s, 1) || !read_all(pipefd[0], &len, sizeof(len)) ||
+			    len >= SOURCE_MAX_BYTES || !(out[i].data = malloc(len + 1)) ||
+			    !read_all(pipefd[0], out[i].data, len)) {
+				text_free(&out[i]);
+				break;
+			}
+			out[i].data[len] = '\0';
+			out[i].len = len;
+			st[i] = (enum fact_status)s;
+			if (st[i] != FACT_OK)
+				text_free(&out[i]);
+		}
+	} else if (entered > FACT_INVALID) {
+		entered = FACT_INVALID;
+	}
+	close(pipefd[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	for (size_t i = 0; i < n && entered != FACT_OK; i++)
+		st[i] = (enum fact_status)entered;
+	return (enum fact_status)entered;
+}
+
 struct source source_root(const char *root)
 {
 	struct source s = {.read = root_read,
@@ -598,6 +765,9 @@ struct source source_root(const char *root)
 			   .count = root_count,
 			   .list = root_list,
 			   .readonly = root_readonly,
+			   .readlink = root_readlink,
+			   .count_links = root_count_links,
+			   .read_netns = root_read_netns,
 			   .root = root,
 			   .root_fd = -1,
 			   .ctx = NULL};

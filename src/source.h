@@ -89,6 +89,23 @@ struct source {
 				 struct name_list *out);
 	/* Is the file system holding relpath mounted read-only? */
 	bool (*readonly)(const struct source *src, const char *relpath);
+	/* The target of the symbolic link relpath ("net:[4026531840]") into
+	 * buf, NUL-terminated. Optional: NULL where a source has no links. */
+	enum fact_status (*readlink)(const struct source *src, const char *relpath, char *buf,
+				     size_t size);
+	/* How many entries of directory relpath are links whose target starts
+	 * with prefix (the "socket:" descriptors of proc/PID/fd). Optional. */
+	enum fact_status (*count_links)(const struct source *src, const char *relpath,
+					const char *prefix, uint64_t *n);
+	/* Reads files relpaths[0..n) as a process inside the network namespace
+	 * of process pid sees them (proc/sys/net is per namespace): a
+	 * short-lived child enters proc/PID/ns/net, reads, and reports back; it
+	 * writes nothing. out[i] and st[i] as read would give them; every st[i]
+	 * is FACT_DENIED when the namespace cannot be entered. Returns the
+	 * status of entering it. Optional. */
+	enum fact_status (*read_netns)(const struct source *src, unsigned pid,
+				       const char *const *relpaths, size_t n, struct text *out,
+				       enum fact_status *st);
 	const char *root; /* for the root source: the directory, "/" for the host */
 	int root_fd;      /* the root directory opened (O_PATH), or -1 for the host's "/" */
 	int root_errno;   /* why the root could not be opened, or 0 */

@@ -306,14 +306,53 @@ static void read_unit_setting(const struct source *src, const char *const *dirs,
 	conf_files_free(&dropins);
 }
 
+bool sources_unit_exists(const struct source *src, const char *unit)
+{
+	char path[SETTING_FILE_MAX];
+	struct text t;
+
+	for (size_t d = 0; d < NDIRS(unit_dirs); d++) {
+		enum fact_status st;
+
+		snprintf(path, sizeof(path), "%s/%s", unit_dirs[d], unit);
+		st = src->read(src, path, &t);
+		text_free(&t);
+		/* A unit masked with a link to /dev/null is there too. */
+		snprintf(path, sizeof(path), "%s/%s.d", unit_dirs[d], unit);
+		if (st != FACT_MISSING || src->is_dir(src, path))
+			return true;
+	}
+	return false;
+}
+
+bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size,
+		       struct facts *out)
+{
+	struct setting s;
+	char sub[UNIT_NAME_MAX + 8];
+	unsigned files = out->persisted.files;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(sub, sizeof(sub), "/%s.d", unit);
+	read_unit_setting(src, unit_dirs, NDIRS(unit_dirs), unit, sub, "Service", "User", &s, out);
+	out->persisted.files = files; /* counted when LimitNOFILE= is read from them */
+	if (!s.set || !s.value[0])
+		return false;
+	snprintf(user, size, "%s", s.value);
+	return true;
+}
+
 static void read_systemd(const struct source *src, struct facts *out)
 {
 	struct persisted *p = &out->persisted;
 	struct text t;
 	size_t n = strlen(out->unit);
+	bool service = n > 8 && strcmp(out->unit + n - 8, ".service") == 0;
 
-	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only. */
-	if (n <= 8 || strcmp(out->unit + n - 8, ".service") != 0)
+	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only: to the
+	 * process's unit, or to the new service or the login a subject without
+	 * a process stands for. */
+	if (!service && out->pid != 0)
 		return;
 	if (conf_read(src, "etc/systemd/system.conf", &t, out)) {
 		persist_unit_text(t.data, t.len, "etc/systemd/system.conf", "Manager",
@@ -323,6 +362,8 @@ static void read_systemd(const struct source *src, struct facts *out)
 	}
 	read_unit_setting(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager",
 			  "DefaultLimitNOFILE", &p->default_nofile, out);
+	if (!service)
+		return;
 	{
 		char sub[UNIT_NAME_MAX + 8];
 
@@ -337,4 +378,6 @@ void sources_read(const struct source *src, struct facts *out)
 	read_sysctl(src, out);
 	read_limits(src, out);
 	read_systemd(src, out);
+	if (out->subject.kind == SUBJECT_USER && out->subject.user[0])
+		snprintf(out->persisted.user, sizeof(out->persisted.user), "%s", out->subject.user);
 }

@@ -11,4 +11,13 @@
  * process facts (uid, unit) already read. */
 void sources_read(const struct source *src, struct facts *out);
 
+/* Is there a unit file (or a drop-in directory) for unit in any of
+ * systemd's unit directories? */
+bool sources_unit_exists(const struct source *src, const char *unit);
+
+/* User= of unit (its file and drop-ins) into user; false when it sets none
+ * (the service runs as root). */
+bool sources_unit_user(const struct source *src, const char *unit, char *user, size_t size,
+		       struct facts *out);
+
 #endif

@@ -1,9 +1,12 @@
 """Applies a plan (sockcap plan --format json) to a fixture tree, as an
 operator would to a host: every sysctl into its proc/sys file, the nofile
-and nproc limits into proc/self/limits, TasksMax into the cgroup's pids.max.
+and nproc limits into proc/self/limits, TasksMax into the cgroup's pids.max,
+and, when the subject is a new service on the host, LimitNOFILE= as
+systemd's DefaultLimitNOFILE= (what a new service gets).
 
 usage: python3 apply_plan.py PLAN.json ROOT"""
 import json
+import os
 import re
 import sys
 
@@ -24,8 +27,13 @@ def pids_max_path(root):
 def main():
     plan = json.load(open(sys.argv[1]))
     root = sys.argv[2]
+    new_service = plan["subject"]["kind"] == "new_service" and not plan["container"]["detected"]
     for r in plan["recommendations"]:
-        if r["kind"] == "sysctl":
+        if r["kind"] == "systemd" and r["key"] == "LimitNOFILE" and new_service:
+            os.makedirs(f"{root}/etc/systemd/system.conf.d", exist_ok=True)
+            with open(f"{root}/etc/systemd/system.conf.d/zz-applied.conf", "w") as f:
+                f.write(f"[Manager]\nDefaultLimitNOFILE={r['recommended']}\n")
+        elif r["kind"] == "sysctl":
             path = f"{root}/proc/sys/{r['key'].replace('.', '/')}"
             with open(path, "w") as f:
                 f.write(r["recommended"].replace(" ", "\t") + "\n")

@@ -69,6 +69,12 @@ check "the model uses the measured bytes" test "$kb" = "$k"
 "$sockcap" -r "$top/tests/fixtures/debian12-vm" --calibration "$dir/cal.json" sysctl -t 100k >/dev/null
 check "plan commands take --calibration" test $? -eq 0
 
+# On a terminal, a progress bar on stderr (script(1) gives it one).
+if command -v script >/dev/null 2>&1; then
+	script -qec "$sockcap calibrate --connections 100" /dev/null </dev/null >"$dir/tty" 2>&1
+	check "a progress bar on a terminal" grep -q "calibrate \[###" "$dir/tty"
+fi
+
 "$sockcap" calibrate --root "$top/tests/fixtures/debian12-vm" >/dev/null 2>&1
 check "calibrate with --root is exit 2" test $? -eq 2
 "$sockcap" audit --connections 100 >/dev/null 2>&1
@@ -83,8 +89,8 @@ check "a bad calibration file is exit 2" test $? -eq 2
 check "and the message names the file and field" grep -q "bad.json: 'sockets'" "$dir/err"
 
 # A signal in the middle: the workers and their sockets go with it, and
-# every worker is reaped (PID 1 here does not reap orphans: a worker left
-# to it stays a zombie).
+# every worker is killed and reaped before calibrate ends (not left running
+# or as a zombie for PID 1 to reap later).
 inuse() { awk '/^TCP:/ {print $3}' /proc/net/sockstat; }
 for sig in 15 2; do
 	before=$(inuse)

@@ -1,4 +1,4 @@
-/* The whole reader and everything after it: facts_read_pid over an
+/* The whole reader and everything after it: facts_read_subject over an
  * in-memory host built from the input, then model_compute, plan_compute (and
  * planning again after applying the plan), report_audit and report_facts
  * emitted as JSON and YAML, the text renderers and the config writers, all
@@ -23,6 +23,8 @@
  *   #target     --target (parse_count_arg); without it, the memory ceiling
  *   #processes  --processes, #upstreams --upstreams, #app_bytes --app-bytes
  *   #pid        --pid: proc/PID/... instead of proc/self/...
+ *   #unit       --unit NAME, #user --user NAME (without #pid, #unit or
+ *               #user the subject is a new service on the host)
  *   #page_size  4096, 16384 or 65536 (default 4096)
  *   #readonly   present: every file system is read-only
  *   #color      present: the text renderers use colour
@@ -80,13 +82,15 @@ static void check_capacity(const struct capacity *c)
 
 		FUZZ_CHECK(r->status <= ROWS_NA);
 		FUZZ_CHECK(fuzz_terminated(r->note, sizeof(r->note)));
-		/* connections is the minimum over the rows that can bind. */
-		if (c->known && r->status == ROWS_OK && row_can_bind((enum row_id)i))
+		/* connections is the minimum over the rows that can bind, for the
+		 * subject's credentials (file_max passes CAP_SYS_ADMIN). */
+		FUZZ_CHECK(!r->exempt || i == ROW_FILE_MAX);
+		if (c->known && r->status == ROWS_OK && row_can_bind((enum row_id)i) && !r->exempt)
 			FUZZ_CHECK(r->connections >= c->connections);
 	}
 	if (c->known) {
 		FUZZ_CHECK(c->binding < ROW_COUNT && row_can_bind(c->binding));
-		FUZZ_CHECK(c->rows[c->binding].status == ROWS_OK);
+		FUZZ_CHECK(c->rows[c->binding].status == ROWS_OK && !c->rows[c->binding].exempt);
 		FUZZ_CHECK(c->rows[c->binding].connections == c->connections);
 	} else {
 		FUZZ_CHECK(c->binding == ROW_NONE);
@@ -243,14 +247,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arena_use_for_json();
 	options(&host, &r);
 
-	switch (facts_read_pid(&src, r.page_size, r.pid, &f)) {
-	case FACTS_OK:
-		break;
-	case FACTS_NO_ROOT:
-	case FACTS_NO_PID:
-		goto out;
-	default:
-		FUZZ_CHECK(!"facts_read_pid returned no facts_result");
+	{
+		struct subject_request req = {SUBJECT_SERVICE, 0, NULL};
+
+		if (r.pid)
+			req = (struct subject_request){SUBJECT_PID, r.pid, NULL};
+		else if (r.unit[0])
+			req = (struct subject_request){SUBJECT_UNIT, 0, r.unit};
+		else if (r.user[0])
+			req = (struct subject_request){SUBJECT_USER, 0, r.user};
+		switch (facts_read_subject(&src, r.page_size, &req, &f)) {
+		case FACTS_OK:
+			break;
+		case FACTS_NO_ROOT:
+		case FACTS_NO_PID:
+		case FACTS_KTHREAD:
+		case FACTS_ZOMBIE:
+		case FACTS_GONE:
+		case FACTS_NO_USER:
+		case FACTS_NO_UNIT:
+			goto out;
+		default:
+			FUZZ_CHECK(!"facts_read_subject returned no facts_result");
+		}
 	}
 	check_facts(&f);
 

@@ -108,6 +108,10 @@ for host in "$fixtures"/*/; do
 done
 { archive "$fixtures/nginx-service"; option pid 4242; option profile proxy; option target 1.5M; } |
 	put facts nginx-service-pid-proxy-target
+{ archive "$fixtures/nginx-service"; option unit nginx; } | put facts nginx-service-unit-running
+{ archive "$fixtures/nginx-service"; option unit haproxy; option target 500k; } |
+	put facts nginx-service-unit-stopped
+{ archive "$fixtures/session-limits"; option user alice; } | put facts session-limits-user
 { archive "$fixtures/debian12-vm"; option profile "$(cat tests/cli/profiles/chat.yaml)";
   option processes 8; option upstreams 4; option app_bytes 64K; option color ''; } |
 	put facts debian12-vm-chat-options

@@ -89,6 +89,7 @@ struct run {
 	bool has_target, color;
 	uint64_t target, page_size;
 	unsigned pid;
+	char unit[100], user[100]; /* --unit, --user: "" when not given */
 };
 
 /* What the command line would have given, from the options. */
@@ -128,6 +129,18 @@ static void options(const struct vhost *h, struct run *r)
 	}
 	if (option_number(h, "#pid", 1, 4194304, &v))
 		r->pid = (unsigned)v;
+	/* As cli.c takes them: letters, digits and ._-@:\ only. */
+	for (int k = 0; k < 2; k++) {
+		char *dst = k == 0 ? r->unit : r->user;
+
+		if ((s = option(h, k == 0 ? "#unit" : "#user")) == NULL)
+			continue;
+		if (*s && strlen(s) < 100 && s[0] != '.' && s[0] != '-' &&
+		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@:\\") ==
+			    strlen(s))
+			snprintf(dst, 100, "%s", s);
+		free(s);
+	}
 	if (option_number(h, "#page_size", 4096, 65536, &v) &&
 	    (v == 4096 || v == 16384 || v == 65536))
 		r->page_size = v;

@@ -21,6 +21,17 @@ for host in "$top"/tests/fixtures/*/; do
 		"$sockcap" plan --root "$host" --profile $profile --target 2M -f yaml >"$out/$n.yaml"
 	done
 done
+# Every subject kind (DESIGN section 8).
+for subject in "nginx-service --pid 4242" "nginx-service --pid 4243" "nginx-service --unit nginx" \
+	"nginx-service --unit haproxy" "session-limits --user alice"; do
+	# shellcheck disable=SC2086
+	set -- $subject
+	host=$1
+	shift
+	n=$((n + 1))
+	"$sockcap" --root "$top/tests/fixtures/$host" "$@" --format json >"$out/$n.json"
+	"$sockcap" --root "$top/tests/fixtures/$host" "$@" --format yaml >"$out/$n.yaml"
+done
 # facts on every fixture host (and as an unprivileged reader), profiles
 # built in and with a file, each against its own schema.
 mkdir "$out/facts" "$out/profiles" "$out/bad"

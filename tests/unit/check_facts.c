@@ -318,6 +318,234 @@ START_TEST(a_process_is_read_from_its_own_proc_directory)
 }
 END_TEST
 
+/* The subject of an audit (DESIGN section 8). */
+static enum facts_result read_subject(enum subject_kind kind, unsigned pid, const char *name)
+{
+	struct source s = world_source(&w);
+	struct subject_request req = {kind, pid, name};
+
+	return facts_read_subject(&s, 4096, &req, &f);
+}
+
+START_TEST(a_new_service_gets_systemds_defaults_not_the_shells_limits)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/limits", "Max open files            20000                20000                files     \n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 1024);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 524288);
+	ck_assert_str_eq(f.f[F_NOFILE].path, "systemd's default (DefaultLimitNOFILE= unset)");
+	ck_assert(f.subject.cap_sys_admin); /* a service runs as root */
+	ck_assert_int_eq(f.f[F_PROC_THREADS].status, FACT_MISSING); /* no process of its own */
+	world_put(&w, "etc/systemd/system.conf", "[Manager]\nDefaultLimitNOFILE=4096:65536\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 4096);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 65536);
+	world_put(&w, "etc/systemd/system.conf.d/50-more.conf", "[Manager]\nDefaultLimitNOFILE=8192\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 8192);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 8192);
+	ck_assert_str_eq(f.f[F_NOFILE].path, "etc/systemd/system.conf.d/50-more.conf");
+	/* its cgroup is system.slice's, not the shell's session */
+	world_put(&w, "sys/fs/cgroup/system.slice/memory.max", "2000000000\n");
+	world_put(&w, "sys/fs/cgroup/system.slice/memory.current", "1000000000\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 2000000000);
+	/* in a container a new process starts as sockcap did */
+	world_put(&w, "proc/self/cgroup", "0::/system.slice/docker-0123.scope\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 20000);
+}
+END_TEST
+
+START_TEST(a_stopped_unit_gets_its_files)
+{
+	world_host(&w);
+	world_put(&w, "usr/lib/systemd/system/web.service",
+		  "[Service]\nExecStart=/usr/bin/web\nUser=www\nLimitNOFILE=2048\n");
+	world_put(&w, "etc/systemd/system/web.service.d/10-nofile.conf",
+		  "[Service]\nLimitNOFILE=8192:16384\n");
+	world_put(&w, "etc/passwd", "root:x:0:0::/root:/bin/sh\nwww:x:33:33::/var/www:/bin/false\n");
+	world_put(&w, "sys/fs/cgroup/system.slice/web.service/memory.max", "1000000\n");
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "web"), FACTS_OK);
+	ck_assert_str_eq(f.subject.unit, "web.service");
+	ck_assert(!f.subject.active);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 8192);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 16384);
+	ck_assert_str_eq(f.f[F_NOFILE].path, "etc/systemd/system/web.service.d/10-nofile.conf");
+	ck_assert_uint_eq(f.f[F_PROC_UID].v[0], 33);
+	ck_assert(f.subject.cap_known && !f.subject.cap_sys_admin);
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 1000000);
+	ck_assert_str_eq(f.unit, "web.service");
+	/* a unit with no file and no cgroup is no subject */
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "nosuch"), FACTS_NO_UNIT);
+}
+END_TEST
+
+START_TEST(a_running_unit_is_read_from_its_workers)
+{
+	world_host(&w);
+	world_put(&w, "sys/fs/cgroup/system.slice/web.service/cgroup.procs", "10\n11\n12\n");
+	world_put(&w, "proc/10/comm", "web\n");
+	world_put(&w, "proc/10/status", "State:\tS (sleeping)\nPPid:\t1\n");
+	world_put(&w, "proc/10/task/10/children", "11 12 ");
+	world_put(&w, "proc/10/limits", "Max open files            100                  100                  files     \n");
+	world_put(&w, "proc/11/comm", "web\n");
+	world_put(&w, "proc/11/status", "PPid:\t10\nThreads:\t4\n");
+	world_put(&w, "proc/11/limits", "Max open files            5000                 6000                 files     \n");
+	world_put(&w, "proc/12/comm", "web\n");
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "web.service"), FACTS_OK);
+	ck_assert(f.subject.active);
+	ck_assert_uint_eq(f.pid, 11);
+	ck_assert_uint_eq(f.subject.processes, 2);
+	ck_assert_str_eq(f.subject.processes_from, "proc/10/task/10/children");
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 5000);
+	ck_assert_uint_eq(f.f[F_PROC_THREADS].v[0], 4);
+	/* a master whose children run another program keeps its own */
+	world_put(&w, "proc/12/comm", "logger\n");
+	world_put(&w, "proc/11/comm", "logger\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 10, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.pid, 10);
+}
+END_TEST
+
+START_TEST(a_login_gets_what_pam_limits_gives_its_user)
+{
+	world_host(&w);
+	world_put(&w, "etc/passwd", "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n");
+	world_put(&w, "etc/security/limits.conf", "*  soft  nofile  4096\nalice  hard  nofile  65536\n");
+	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "alice"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 4096);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 65536);
+	ck_assert_uint_eq(f.f[F_PROC_UID].v[0], 1000);
+	ck_assert(!f.subject.cap_sys_admin);
+	/* a hard limit below the soft one brings the soft one down */
+	world_put(&w, "etc/security/limits.conf", "*  soft  nofile  4096\nalice  hard  nofile  2048\n");
+	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "alice"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 2048);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[1], 2048);
+	/* '*' never applies to root */
+	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "root"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 1024);
+	ck_assert_int_eq(read_subject(SUBJECT_USER, 0, "mallory"), FACTS_NO_USER);
+}
+END_TEST
+
+START_TEST(kernel_threads_and_zombies_are_no_subject)
+{
+	world_host(&w);
+	world_put(&w, "proc/5/status", "Name:\tweb\nState:\tZ (zombie)\nPPid:\t1\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_ZOMBIE);
+	world_put(&w, "proc/5/status", "State:\tX (dead)\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_ZOMBIE);
+	world_put(&w, "proc/5/status", "Name:\tkworker/0:1\nState:\tI (idle)\nPPid:\t2\nKthread:\t1\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_KTHREAD);
+	/* before Linux 6.0 there is no Kthread: line: kthreadd's children */
+	world_put(&w, "proc/5/status", "Name:\tkworker/0:1\nState:\tI (idle)\nPPid:\t2\n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_KTHREAD);
+	world_put(&w, "proc/5/status", "Name:\tweb\nState:\tS (sleeping)\nPPid:\t2\nKthread:\t0\n");
+	world_put(&w, "proc/5/limits", "Max open files            7                    7                    files     \n");
+	ck_assert_int_eq(read_subject(SUBJECT_PID, 5, NULL), FACTS_OK);
+}
+END_TEST
+
+/* A process that goes away after the first look. */
+static int looks;
+
+static bool vanishing_is_dir(const struct source *src, const char *path)
+{
+	if (strcmp(path, "proc/9") == 0)
+		return looks++ == 0;
+	return world_is_dir(src, path);
+}
+
+START_TEST(a_process_that_exits_during_the_run_is_gone)
+{
+	struct source s;
+	struct subject_request req = {SUBJECT_PID, 9, NULL};
+
+	world_host(&w);
+	world_put(&w, "proc/9/cgroup", "0::/\n");
+	s = world_source(&w);
+	s.is_dir = vanishing_is_dir;
+	looks = 0;
+	ck_assert_int_eq(facts_read_subject(&s, 4096, &req, &f), FACTS_GONE);
+}
+END_TEST
+
+/* Namespaces: links are a table; entering one reads "netns/PATH". */
+static const char *other_ns = "net:[4026532999]";
+static enum fact_status enter_status = FACT_OK;
+
+static enum fact_status links(const struct source *src, const char *path, char *buf, size_t size)
+{
+	(void)src;
+	if (strcmp(path, "proc/self/ns/net") == 0)
+		snprintf(buf, size, "net:[4026531840]");
+	else if (strcmp(path, "proc/9/ns/net") == 0)
+		snprintf(buf, size, "%s", other_ns);
+	else
+		return FACT_MISSING;
+	return FACT_OK;
+}
+
+static enum fact_status enter(const struct source *src, unsigned pid, const char *const *paths,
+			      size_t n, struct text *out, enum fact_status *st)
+{
+	char path[128];
+
+	ck_assert_uint_eq(pid, 9);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = (struct text){NULL, 0};
+		st[i] = enter_status;
+		if (enter_status != FACT_OK)
+			continue;
+		snprintf(path, sizeof(path), "netns/%s", paths[i]);
+		st[i] = world_read(src, path, &out[i]);
+	}
+	return enter_status;
+}
+
+START_TEST(netns_facts_come_from_the_subjects_namespace)
+{
+	struct source s;
+	struct subject_request req = {SUBJECT_PID, 9, NULL};
+
+	world_host(&w);
+	world_put(&w, "proc/9/limits", "Max open files            7                    7                    files     \n");
+	world_put(&w, "proc/9/net/sockstat", "TCP: inuse 11 orphan 0 tw 0 alloc 12 mem 1\n");
+	world_put(&w, "netns/proc/sys/net/ipv4/ip_local_port_range", "40000\t41000\n");
+	world_put(&w, "netns/proc/sys/net/core/somaxconn", "64\n");
+	s = world_source(&w);
+	s.readlink = links;
+	s.read_netns = enter;
+	enter_status = FACT_OK;
+	ck_assert_int_eq(facts_read_subject(&s, 4096, &req, &f), FACTS_OK);
+	ck_assert(f.subject.netns_other);
+	ck_assert_str_eq(f.subject.netns, other_ns);
+	ck_assert_uint_eq(f.f[F_PORT_RANGE].v[0], 40000);
+	ck_assert_str_eq(f.f[F_PORT_RANGE].path,
+			 "proc/sys/net/ipv4/ip_local_port_range in net:[4026532999]");
+	ck_assert_uint_eq(f.f[F_SOMAXCONN].v[0], 64);
+	ck_assert_uint_eq(f.f[F_SOCK_TCP_INUSE].v[0], 11);
+	ck_assert_str_eq(f.f[F_SOCK_TCP_INUSE].path, "proc/9/net/sockstat");
+	/* node-level keys stay the host's */
+	ck_assert_uint_eq(f.f[F_TCP_MEM].v[1], 120000);
+	/* a namespace that cannot be entered: denied, never sockcap's own */
+	enter_status = FACT_DENIED;
+	ck_assert_int_eq(facts_read_subject(&s, 4096, &req, &f), FACTS_OK);
+	ck_assert_int_eq(f.f[F_PORT_RANGE].status, FACT_DENIED);
+	ck_assert_str_eq(f.f[F_PORT_RANGE].path, "proc/9/ns/net");
+	ck_assert_int_eq(f.subject.netns_status, FACT_DENIED);
+	/* the same namespace as sockcap's: read as usual */
+	other_ns = "net:[4026531840]";
+	ck_assert_int_eq(facts_read_subject(&s, 4096, &req, &f), FACTS_OK);
+	ck_assert(!f.subject.netns_other);
+	ck_assert_uint_eq(f.f[F_PORT_RANGE].v[0], 32768);
+	other_ns = "net:[4026532999]";
+}
+END_TEST
+
 START_TEST(containers_are_told_by_cgroup_markers_and_capabilities)
 {
 	world_host(&w);
@@ -337,7 +565,23 @@ START_TEST(containers_are_told_by_cgroup_markers_and_capabilities)
 	world_put(&w, "proc/self/status", "Uid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");
 	read_world();
 	ck_assert(f.container.detected);
-	ck_assert_str_eq(f.container.why, ".dockerenv exists and CAP_SYS_ADMIN is missing");
+	ck_assert_str_eq(f.container.why, ".dockerenv exists and root lacks CAP_SYS_ADMIN");
+
+	/* a user other than root has no capabilities anywhere: no sign (issue 12) */
+	world_host(&w);
+	world_put(&w, ".dockerenv", "");
+	world_put(&w, "proc/self/status", "Uid:\t33\t33\t33\t33\nCapEff:\t0000000000000000\n");
+	read_world();
+	ck_assert(!f.container.detected);
+	/* a user namespace is */
+	world_put(&w, "proc/self/uid_map", "         0     100000      65536\n");
+	read_world();
+	ck_assert(f.container.detected);
+	ck_assert_str_eq(f.container.why,
+			 ".dockerenv exists and it runs in a user namespace (proc/self/uid_map)");
+	world_put(&w, "proc/self/uid_map", "         0          0 4294967295\n");
+	read_world();
+	ck_assert(!f.container.detected);
 
 	world_host(&w);
 	w.readonly = true;
@@ -476,6 +720,13 @@ Suite *suite(void)
 	tcase_add_test(t, containers_are_told_by_cgroup_markers_and_capabilities);
 	tcase_add_test(t, an_unreadable_cgroup_level_stops_the_walk);
 	tcase_add_test(t, cgroup_usage_has_its_own_status);
+	tcase_add_test(t, a_new_service_gets_systemds_defaults_not_the_shells_limits);
+	tcase_add_test(t, a_stopped_unit_gets_its_files);
+	tcase_add_test(t, a_running_unit_is_read_from_its_workers);
+	tcase_add_test(t, a_login_gets_what_pam_limits_gives_its_user);
+	tcase_add_test(t, kernel_threads_and_zombies_are_no_subject);
+	tcase_add_test(t, a_process_that_exits_during_the_run_is_gone);
+	tcase_add_test(t, netns_facts_come_from_the_subjects_namespace);
 	tcase_add_test(t, a_cgroup_outside_the_namespace_stays_inside_the_root);
 	tcase_add_test(t, a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole);
 	tcase_add_test(t, a_cgroup_path_longer_than_the_kernel_allows_is_a_note);

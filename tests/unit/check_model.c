@@ -515,9 +515,127 @@ START_TEST(limits_conf_does_not_reach_a_service)
 	ck_assert(!has_warning("limits_not_applied"));
 	ck_assert_ptr_nonnull(strstr(c.rows[ROW_NOFILE].note, "LimitNOFILE=4096:8192"));
 	f.unit[0] = '\0';
+	f.subject.kind = SUBJECT_USER; /* a login: pam_limits applies at the next one */
 	run();
 	ck_assert(has_warning("limits_not_applied"));
 	ck_assert(!has_warning("limits_conf_not_for_services"));
+	f.subject.kind = SUBJECT_SERVICE; /* a new service: limits.conf is not its business */
+	run();
+	ck_assert(!has_warning("limits_not_applied"));
+}
+END_TEST
+
+START_TEST(memory_subtracts_the_slab_open_sockets_pin)
+{
+	/* sock_inode_cache 4 pages / 19 = 862.315 B, dentry 1 page / 21 =
+	 * 195.047 B: 1057.362 B pinned per open socket. */
+	set(F_SOCK_USED, 1000, 0, 0);
+	run();
+	ck_assert_uint_eq(model_pinned_bytes(&f, &c.pc), 1057362);
+	ck_assert_uint_eq(c.pinned_bytes, 1057362);
+	/* (8192000000 - 1057362) / 3990, not 8192000000 / 3990 = 2053132 */
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 2052867);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_MEMORY].note, "1057362 bytes of inode and dentry slab "
+							       "pinned by 1000 open sockets"));
+	set(F_SOCK_USED, 50000, 0, 0);
+	run();
+	ck_assert_uint_eq(c.pinned_bytes, 52868100);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 2039882);
+	/* unknown count: nothing subtracted */
+	fail_fact(F_SOCK_USED, FACT_DENIED);
+	run();
+	ck_assert_uint_eq(c.pinned_bytes, 0);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 2053132);
+	/* more pinned than available: none, not a wrap */
+	set(F_SOCK_USED, 10000000000ULL, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_OK);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 0);
+	/* a cgroup's usage already counts them: its room is not reduced */
+	set(F_SOCK_USED, 1000, 0, 0);
+	set(F_CG_MEM_MAX, 100000000, 0, 0);
+	set(F_CG_MEM_CURRENT, 0, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_CG_MEM_MAX);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 100000000);
+}
+END_TEST
+
+START_TEST(file_max_does_not_bind_for_cap_sys_admin)
+{
+	set(F_FILE_MAX, 500, 0, 0);
+	set(F_FILE_NR, 100, 0, 0);
+	run();
+	ck_assert_int_eq(c.binding, ROW_FILE_MAX); /* capabilities unknown: it binds */
+	f.subject.cap_known = true;
+	f.subject.cap_sys_admin = false;
+	run();
+	ck_assert_int_eq(c.binding, ROW_FILE_MAX);
+	ck_assert_uint_eq(c.connections, 400);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_FILE_MAX].note, "lacks CAP_SYS_ADMIN"));
+	f.subject.cap_sys_admin = true;
+	run();
+	ck_assert(c.rows[ROW_FILE_MAX].exempt);
+	ck_assert_int_eq(c.rows[ROW_FILE_MAX].status, ROWS_OK); /* still shown */
+	ck_assert_uint_eq(c.rows[ROW_FILE_MAX].connections, 400);
+	ck_assert_int_eq(c.binding, ROW_NOFILE);
+	ck_assert_uint_eq(c.connections, 1024 - 32);
+}
+END_TEST
+
+START_TEST(usage_compares_like_with_like)
+{
+	set(F_PROC_SOCKETS, 900, 0, 0);
+	set(F_SOCK_TCP_INUSE, 6000, 0, 0);
+	set(F_SOCK_TCP6_INUSE, 2, 0, 0);
+	set(F_CONNTRACK_MAX, 100000, 0, 0);
+	p.conntrack = true;
+	run();
+	/* the subject's 900 sockets against nofile's 992 */
+	ck_assert(c.usage.process.known);
+	ck_assert_uint_eq(c.usage.process.connections, 900);
+	ck_assert_uint_eq(c.usage.process.capacity, 1024 - 32);
+	ck_assert_int_eq(c.usage.process.row, ROW_NOFILE);
+	ck_assert_uint_eq(c.usage.process.percent, 90);
+	/* the host's 6002 against the least host row, conntrack's 100000 */
+	ck_assert(c.usage.host.known);
+	ck_assert_uint_eq(c.usage.host.connections, 6002);
+	ck_assert_int_eq(c.usage.host.row, ROW_CONNTRACK);
+	ck_assert_uint_eq(c.usage.host.percent, 6);
+	ck_assert(has_warning("usage_high"));
+	ck_assert(!has_warning("usage_at_capacity"));
+	set(F_PROC_SOCKETS, 992, 0, 0);
+	run();
+	ck_assert(has_warning("usage_at_capacity"));
+	set(F_PROC_SOCKETS, 793, 0, 0); /* 79%: quiet */
+	run();
+	ck_assert(!has_warning("usage_high"));
+	ck_assert(!has_warning("usage_at_capacity"));
+	/* a proxy's connections are two sockets */
+	p.sockets_per_connection = 2;
+	run();
+	ck_assert_uint_eq(c.usage.process.connections, 396);
+	ck_assert_uint_eq(c.usage.host.connections, 3001);
+	/* without the subject's sockets there is no process view */
+	fail_fact(F_PROC_SOCKETS, FACT_MISSING);
+	run();
+	ck_assert(!c.usage.process.known);
+}
+END_TEST
+
+START_TEST(more_processes_than_the_host_allows_is_a_warning)
+{
+	set(F_PID_MAX, 32768, 0, 0);
+	opt.processes = 40000;
+	run();
+	ck_assert(has_warning("processes_beyond_limit"));
+	opt.processes = 100;
+	set(F_CG_PIDS_MAX, 50, 0, 0);
+	run();
+	ck_assert(has_warning("processes_beyond_limit"));
+	set(F_CG_PIDS_MAX, U64_UNLIMITED, 0, 0);
+	run();
+	ck_assert(!has_warning("processes_beyond_limit"));
 }
 END_TEST
 
@@ -648,6 +766,10 @@ Suite *suite(void)
 	tcase_add_test(t, syn_backlog_warns_only_without_syncookies);
 	tcase_add_test(t, persisted_values_that_differ_or_are_overridden_are_warned);
 	tcase_add_test(t, limits_conf_does_not_reach_a_service);
+	tcase_add_test(t, memory_subtracts_the_slab_open_sockets_pin);
+	tcase_add_test(t, file_max_does_not_bind_for_cap_sys_admin);
+	tcase_add_test(t, usage_compares_like_with_like);
+	tcase_add_test(t, more_processes_than_the_host_allows_is_a_warning);
 	tcase_add_test(t, a_memory_cgroup_is_charged_slots_not_slabs);
 	tcase_add_test(t, cgroup_v2_charges_the_accepted_sock_from_linux_6_12);
 	tcase_add_test(t, buffers_count_against_a_v2_limit_only);

@@ -118,6 +118,81 @@ START_TEST(object_size_table_covers_the_core_caches_per_series)
 }
 END_TEST
 
+/* The table's "#   SERIES<TAB>CACHE<TAB>WORD: why" comment: WORD is ABSENT for
+ * a cache the series' kernels do not have, UNMEASURED for one whose size in
+ * that series nobody measured yet. */
+static bool table_says(const char *tsv, const char *series, const char *cache, const char *word)
+{
+	char want[64];
+	const char *p = tsv;
+
+	snprintf(want, sizeof(want), "%s\t%s\t%s:", series, cache, word);
+	while ((p = strstr(p, want)) != NULL) {
+		const char *q = p;
+
+		while (q > tsv && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q > tsv && q[-1] == '#' && (q - 1 == tsv || q[-2] == '\n'))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+static bool table_says_absent(const char *tsv, const char *series, const char *cache)
+{
+	return table_says(tsv, series, cache, "ABSENT") || table_says(tsv, series, cache, "UNMEASURED");
+}
+
+START_TEST(object_size_table_is_complete_per_series)
+{
+	const char *p = embedded_objsizes_tsv;
+	char last[16] = "";
+	int series = 0;
+
+	while (*p) {
+		char s[16];
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > 0 && p[0] != '#' && sscanf(p, "%15[0-9.]", s) == 1 && strcmp(s, last) != 0) {
+			for (int c = 0; c < CACHE_COUNT; c++) {
+				const char *name = slab_cache_name((enum slab_cache)c);
+				struct slab_entry e;
+
+				ck_assert_msg(objsize_table_find(embedded_objsizes_tsv, s, name, &e) ==
+							      PARSE_OK ||
+						      table_says_absent(embedded_objsizes_tsv, s, name),
+					      "series %s has neither a row for %s nor says it is ABSENT or UNMEASURED", s,
+					      name);
+				ck_assert_msg(!(objsize_table_find(embedded_objsizes_tsv, s, name, &e) ==
+							PARSE_OK &&
+						table_says_absent(embedded_objsizes_tsv, s, name)),
+					      "series %s has a row for %s and says it is ABSENT", s, name);
+			}
+			snprintf(last, sizeof(last), "%s", s);
+			series++;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	ck_assert_int_ge(series, 5);
+}
+END_TEST
+
+START_TEST(object_size_table_absence_is_read_from_comment_lines_only)
+{
+	const char *tsv = "# head\n#   6.1\tep_head\tABSENT: why\n6.1\tTCP\t1\t1\t1\tx src 5.10\tfilp\tABSENT: x\n"
+			  "#   5.10\tnf_conntrack\tUNMEASURED: why\n";
+
+	ck_assert(table_says_absent(tsv, "6.1", "ep_head"));
+	ck_assert(table_says_absent(tsv, "5.10", "nf_conntrack"));
+	ck_assert(!table_says(tsv, "5.10", "nf_conntrack", "ABSENT"));
+	ck_assert(!table_says_absent(tsv, "6.1", "TCP"));
+	ck_assert(!table_says_absent(tsv, "5.10", "filp"));
+	ck_assert(!table_says_absent(tsv, "6.12", "ep_head"));
+}
+END_TEST
+
 START_TEST(object_size_series_choice)
 {
 	const char *tsv = "# c\n5.10\tTCP\t1\t1\t1\tx\n6.1\tTCP\t2\t1\t1\tx\n6.12\tTCP\t3\t1\t1\tx\n";
@@ -148,6 +223,8 @@ Suite *suite(void)
 	tcase_add_test(t, every_row_can_be_lifted_or_is_memory);
 	tcase_add_test(t, option_table_is_free_of_duplicates);
 	tcase_add_test(t, object_size_table_covers_the_core_caches_per_series);
+	tcase_add_test(t, object_size_table_is_complete_per_series);
+	tcase_add_test(t, object_size_table_absence_is_read_from_comment_lines_only);
 	tcase_add_test(t, object_size_series_choice);
 	suite_add_tcase(s, t);
 	return s;
