@@ -29,7 +29,12 @@ trap 'rm -rf "$work"' EXIT INT TERM
 	echo "plan: ansible-playbook --syntax-check skipped ($SOCKCAP_NO_ANSIBLE)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
-	for profile in idle websocket http proxy bulk threads; do
+	# threads is left out here: for a new service (the subject since issue
+	# 12) RLIMIT_NPROC is threads-max / 2 and LimitNPROC= / DefaultLimitNPROC=
+	# are not read yet, so an applied LimitNPROC cannot show; the planner's
+	# threads rules are covered by tests/unit/check_plan.c and the golden
+	# cases rhel9-threads-*.
+	for profile in idle websocket http proxy bulk; do
 		for target in ceiling 200k; do
 			case=$host/$profile/$target
 			t=""
