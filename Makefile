@@ -57,7 +57,7 @@ PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
            data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml \
            data/profiles/threads.yaml
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o \
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o $(BUILD)/objsizes_builtin.o \
            $(BUILD)/profiles_builtin.o
 HEADERS  = $(wildcard src/*.h) src/facts.def $(BUILD)/version.h
 
@@ -96,6 +96,20 @@ $(BUILD)/embedded.c: tools/embed.sh data/objsizes.tsv | $(BUILD)
 	mv $@.tmp $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The built-in object sizes are compiled at build time, through the text
+# lookup the tests check (tools/objsize_compile.c): an audit without
+# slabinfo looks them up in an array, not in 14 KB of text.
+$(BUILD)/objsize_compile: tools/objsize_compile.c $(BUILD)/objsize_table.o $(BUILD)/source.o \
+		$(BUILD)/u64.o $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/objsize_table.o $(BUILD)/source.o $(BUILD)/u64.o
+
+$(BUILD)/objsizes_builtin.c: $(BUILD)/objsize_compile data/objsizes.tsv
+	$(BUILD)/objsize_compile data/objsizes.tsv > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/objsizes_builtin.o: $(BUILD)/objsizes_builtin.c src/objsize_table.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The built-in profiles are parsed at build time, by the parser --profile
@@ -139,10 +153,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/world.h tests/unit/suite.h tests/uni
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
+# What cli runs beyond cli-build (CHECK_BUILD_SKIPS says why).
+CLI_ONLY = tests/cli/calibrate.sh tests/cli/calibrate_pid.sh tests/cli/subject.sh
 cli: cli-build
-	@sh tests/cli/calibrate.sh
-	@sh tests/cli/calibrate_pid.sh
-	@sh tests/vm/objsizes.sh
+	@for t in $(CLI_ONLY); do sh $$t || exit 1; done
 
 # The CLI tests a package build runs too (check-build): no root needed, no
 # servers, no virtual machines, nothing measured on this machine.
@@ -153,9 +167,9 @@ cli-build: sockcap
 	@sh tests/cli/plan.sh
 	@sh tests/cli/determinism.sh
 	@sh tests/cli/pid.sh
-	@sh tests/cli/subject.sh
 	@sh tests/cli/profile_compile.sh
 	@sh tests/badinput/run.sh
+	@sh tests/vm/objsizes.sh
 
 schema: sockcap
 	@sh tests/schema/run.sh
@@ -209,24 +223,32 @@ uninstall-fact:
 
 check: deps-test
 	@$(MAKE) --no-print-directory sockcap
-	@$(MAKE) --no-print-directory unit fuzz-replay cli schema docs package monitor realsrv
+	@$(MAKE) --no-print-directory $(CHECK_SUITES)
 
 # What `make check` runs that works inside a package build (debian/rules):
 # installs nothing, needs no root and only the build dependencies in
-# debian/control; it says what it leaves out.
+# debian/control; it says what it leaves out, and why. A suite added to
+# CHECK_SUITES goes into CHECK_BUILD_SUITES or CHECK_BUILD_SKIPS
+# (tests/package/checkbuild.sh fails otherwise).
+CHECK_SUITES       = unit fuzz-replay cli schema docs package monitor realsrv
+CHECK_BUILD_SUITES = unit fuzz-replay schema package cli-build
+CHECK_BUILD_SKIPS  = calibrate.sh (measures sockets on this machine), \
+	calibrate_pid.sh (measures a server's sockets on this machine), \
+	subject.sh (nginx from Debian's package, network namespaces as root), \
+	realsrv (Debian's servers, in memory cgroups, as root), \
+	docs (mandoc, groff, the bash, zsh and fish completions), \
+	plan.sh's ansible-playbook --syntax-check (the ansible collections), \
+	monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)
 check-build: sockcap $(UNIT_BIN)
-	@echo "check-build: skipped here, run by make check and CI:" \
-		"tests/cli/calibrate.sh and calibrate_pid.sh (measure sockets on this machine)," \
-		"realsrv (Debian's servers, in memory cgroups, as root)," \
-		"docs (mandoc, groff, bash, zsh and fish completions)," \
-		"plan.sh's ansible-playbook --syntax-check (the ansible collections)," \
-		"monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)"
-	@$(MAKE) --no-print-directory unit fuzz-replay schema package
+	@echo "check-build: skipped here, run by make check and CI: $(CHECK_BUILD_SKIPS)"
+	@$(MAKE) --no-print-directory $(filter-out cli-build,$(CHECK_BUILD_SUITES))
 	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
 
-# The version agrees with debian/changelog (dpkg-parsechangelog).
+# The version agrees with debian/changelog (dpkg-parsechangelog); the package
+# build's tests are make check's, less what it names.
 package: sockcap
 	@sh tests/package/version.sh
+	@sh tests/package/checkbuild.sh
 
 # The Debian package, built from a copy of this tree in $(DEBDIR) (the
 # .deb, .changes and .buildinfo land there), then checked by lintian,
@@ -315,6 +337,7 @@ bench: sockcap
 	@if [ "$$(id -u)" -eq 0 ] && [ -w /sys/fs/cgroup/memory ]; then \
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
-	@python3 tests/bench/servers.py --sockcap ./sockcap
+	@python3 tests/bench/servers.py --sockcap ./sockcap || \
+		{ [ -n "$$CI" ] && echo "bench: a server's fill missed its memory row by more than 15 % or could not be calibrated (README, A real server): not a CI failure"; }
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
 		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }

@@ -587,36 +587,36 @@ static void read_cgroups(const struct source *src, struct facts *out)
 }
 
 /* One number from sys/kernel/slab/<cache>/<name>. */
-static bool sysfs_slab_value(const struct source *src, const char *cache, const char *name,
-			     uint64_t *v, bool *denied)
+static enum fact_status sysfs_slab_value(const struct source *src, const char *cache,
+					 const char *name, uint64_t *v)
 {
 	char path[FACT_PATH_MAX];
 	struct text t;
-	bool ok;
 	enum fact_status st;
 
 	snprintf(path, sizeof(path), "sys/kernel/slab/%s/%s", cache, name);
-	if ((st = src->read(src, path, &t)) != FACT_OK) {
-		*denied = *denied || st == FACT_DENIED;
-		return false;
-	}
+	if ((st = src->read(src, path, &t)) != FACT_OK)
+		return st;
 	/* objs_per_slab and order are plain numbers; ignore per-node detail. */
-	ok = parse_u64_fields(t.data, t.len, v, 1) == PARSE_OK;
+	if (parse_u64_fields(t.data, t.len, v, 1) != PARSE_OK)
+		st = FACT_INVALID;
 	text_free(&t);
-	return ok;
+	return st;
 }
 
+/* One cache's geometry from sysfs; *st the status of its first file (a
+ * denied one is denied for every cache: since 6.x they are root's only). */
 static bool read_sysfs_cache(const struct source *src, const char *cache, struct cache_size *cs,
-			     bool *denied)
+			     enum fact_status *st)
 {
-	uint64_t per, order;
+	uint64_t per, order, slot;
 
-	/* object_size is not read: the model needs only what a slab holds. */
-	if (!sysfs_slab_value(src, cache, "objs_per_slab", &per, denied) ||
-	    !sysfs_slab_value(src, cache, "order", &order, denied) || per == 0 || order > 10)
+	if ((*st = sysfs_slab_value(src, cache, "objs_per_slab", &per)) != FACT_OK ||
+	    sysfs_slab_value(src, cache, "order", &order) != FACT_OK || per == 0 || order > 10)
 		return false;
 	cs->from = SIZE_SYSFS;
-	cs->objsize = 0;
+	/* slab_size is slabinfo's objsize: the slot an object takes. */
+	cs->objsize = sysfs_slab_value(src, cache, "slab_size", &slot) == FACT_OK ? slot : 0;
 	cs->objperslab = per;
 	cs->pagesperslab = 1ULL << order;
 	return true;
@@ -641,12 +641,14 @@ enum fact_status slabinfo_read(const struct source *src, const char *const *name
 	return st;
 }
 
-/* Each cache's size from proc/slabinfo, else sys/kernel/slab (SLUB merges
- * small caches such as eventpoll_pwq into others, so they are missing from
- * slabinfo), else the built-in table for the kernel series. Both slabinfo
- * and sys/kernel/slab/<cache>/objs_per_slab and order are mode 0400 (Linux
- * 6.1, 6.12, 6.18): without root the table is all there is, and
- * out->slab_denied says so. */
+/* Each cache's size from sys/kernel/slab (three small reads, readable
+ * without root, and merged caches such as eventpoll_pwq are there too),
+ * else from proc/slabinfo, read only when a cache is missing from sysfs
+ * (the kernel writes every cache of the host into it, under the slab
+ * mutex: the costliest file of an audit, and it grows with the host), else
+ * from the built-in table for the kernel series. Both slabinfo and
+ * sys/kernel/slab are mode 0400 on Linux 6.1, 6.12 and 6.18: without root
+ * the table is all there is, and out->slab_denied says so. */
 static void read_cache_sizes(const struct source *src, struct facts *out)
 {
 	struct slab_entry rows[CACHE_COUNT];
@@ -654,16 +656,32 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 	unsigned major = 0, minor = 0;
 	bool have_series = fact_ok(out, F_OSRELEASE) &&
 			   parse_kernel_series(out->osrelease, &major, &minor);
+	bool need_slabinfo = false, denied = false;
 
-	out->slabinfo_status = slabinfo_read(src, cache_names, CACHE_COUNT, rows, results);
-	if (out->slabinfo_status == FACT_INVALID)
-		facts_note(out, "proc/slabinfo: not a readable file, or a line longer than %d bytes",
-			   SOURCE_LINE_MAX);
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		enum fact_status st = FACT_MISSING;
+
+		out->cache[c].from = SIZE_ABSENT;
+		results[c] = PARSE_ABSENT;
+		if (denied || !read_sysfs_cache(src, cache_names[c], &out->cache[c], &st))
+			need_slabinfo = true;
+		denied = denied || st == FACT_DENIED;
+	}
+	out->slab_denied = denied;
+	out->slabinfo_read = need_slabinfo;
+	out->slabinfo_status = FACT_MISSING;
+	if (need_slabinfo) {
+		out->slabinfo_status = slabinfo_read(src, cache_names, CACHE_COUNT, rows, results);
+		if (out->slabinfo_status == FACT_INVALID)
+			facts_note(out, "proc/slabinfo: not a readable file, or a line longer than %d bytes",
+				   SOURCE_LINE_MAX);
+	}
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		struct cache_size *cs = &out->cache[c];
 		struct slab_entry e;
 
-		cs->from = SIZE_ABSENT;
+		if (cs->from != SIZE_ABSENT)
+			continue;
 		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_OK) {
 			cs->from = SIZE_SLABINFO;
 			cs->objsize = rows[c].objsize;
@@ -673,17 +691,13 @@ static void read_cache_sizes(const struct source *src, struct facts *out)
 		}
 		if (out->slabinfo_status == FACT_OK && results[c] == PARSE_INVALID)
 			out->slabinfo_status = FACT_INVALID;
-		if (read_sysfs_cache(src, cache_names[c], cs, &out->slab_denied))
-			continue;
 		/* The table only when it is needed: choosing the series scans it. */
 		if (out->table_series[0] == '\0' &&
-		    (!have_series || !objsize_table_series(embedded_objsizes_tsv, major, minor,
-							  out->table_series, sizeof(out->table_series))))
+		    (!have_series || !objsize_builtin_series(major, minor, out->table_series,
+							    sizeof(out->table_series))))
 			/* Without a release, the newest series is the best guess. */
-			objsize_table_series(embedded_objsizes_tsv, 999, 999, out->table_series,
-					     sizeof(out->table_series));
-		if (objsize_table_find(embedded_objsizes_tsv, out->table_series, cache_names[c],
-				       &e) == PARSE_OK) {
+			objsize_builtin_series(999, 999, out->table_series, sizeof(out->table_series));
+		if (objsize_builtin_find(out->table_series, cache_names[c], &e) == PARSE_OK) {
 			cs->from = SIZE_TABLE;
 			cs->objsize = e.objsize;
 			cs->objperslab = e.objperslab;
@@ -774,10 +788,8 @@ enum facts_result facts_read_subject(const struct source *src, uint64_t page_siz
 	enum facts_result r;
 	char dir[32];
 
-	memset(out, 0, offsetof(struct facts, notes));
-	out->notes.n = 0;
-	out->notes.dropped = 0;
-	/* A struct facts on the stack (cmd_facts) has no zeroed paths. */
+	/* Not the kept paths: only what is used of them is written. */
+	memset(out, 0, offsetof(struct facts, paths));
 	out->paths.used = 0;
 	out->paths.last = 0;
 	memset(fc, 0, sizeof(fc));

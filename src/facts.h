@@ -220,7 +220,8 @@ struct facts {
 	struct fact f[FACT_COUNT];
 	char osrelease[OSRELEASE_MAX];
 	struct cache_size cache[CACHE_COUNT];
-	enum fact_status slabinfo_status; /* of proc/slabinfo itself */
+	enum fact_status slabinfo_status; /* of proc/slabinfo itself, when read: */
+	bool slabinfo_read;               /* only when a cache is missing from sys/kernel/slab */
 	bool slab_denied;                 /* sys/kernel/slab was there but root-only */
 	char table_series[16];            /* "6.1" when sizes came from the table */
 	uint64_t page_size;               /* bytes */
@@ -231,11 +232,13 @@ struct facts {
 	struct container container;
 	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */
 	struct listeners listeners;       /* read for profiles with outbound sockets only */
-	struct persisted persisted;
 	struct subject subject;
 	struct server_conf server;        /* --pid: the server it is (section 11), if known */
 	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
-	struct facts_notes notes; /* zeroed only up to n */
+	struct facts_notes notes;
+	/* What model_compute reads for numbers only (the plan's "after") lies
+	 * above: the planner copies no more (a whole copy moved 50 KB). */
+	struct persisted persisted;
 	/* The facts' paths that are not fixed strings (proc/PID/..., cgroup
 	 * files): at most one per fact, and at most four as long as
 	 * FACT_PATH_MAX. Last, and only the bytes used are written. */

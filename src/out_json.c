@@ -7,6 +7,7 @@
  * reentrant: the first buffer is static. */
 #include <float.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,23 @@ static void indent(struct out *o, unsigned depth)
 	put(o, tabs, depth);
 }
 
+/* Are the 8 bytes at p all to be copied as they are (no NUL, control,
+ * quote or backslash)? Reads 8 bytes only when the first 7 are not NUL: a
+ * string's end is never passed. */
+static bool plain_word(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w, q, b;
+
+	if (!p[0] || !p[1] || !p[2] || !p[3] || !p[4] || !p[5] || !p[6])
+		return false;
+	memcpy(&w, p, sizeof(w));
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	/* any byte below 0x20 (NUL included), or equal to '"' or '\\' */
+	return ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) == 0;
+}
+
 /* A JSON string: quote, backslash and control characters escaped as cJSON
  * escapes them; other bytes as they are (the document holds UTF-8). */
 static void put_string(struct out *o, const char *s)
@@ -82,6 +100,8 @@ static void put_string(struct out *o, const char *s)
 		const unsigned char *run = p;
 		char esc[8];
 
+		while (plain_word(p))
+			p += 8;
 		while (*p >= 0x20 && *p != '"' && *p != '\\')
 			p++;
 		put(o, (const char *)run, (size_t)(p - run));

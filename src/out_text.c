@@ -474,7 +474,7 @@ void text_facts(const struct facts *f, FILE *out)
 		}
 	}
 	fprintf(out, "proc/slabinfo: %s; built-in table series %s\n",
-		fact_status_name(f->slabinfo_status), f->table_series);
+		f->slabinfo_read ? fact_status_name(f->slabinfo_status) : "unused", f->table_series);
 }
 
 void text_profiles(const struct profile *profiles, size_t n, FILE *out)

@@ -1004,7 +1004,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_warnings(out, f, p);
 	name_dropin(out, f, opt->dropin);
 	advise_app(out, f, p);
-	after = *f;
+	memcpy(&after, f, offsetof(struct facts, persisted));
 	plan_apply(out, &after);
 	{
 		/* The capacity after the changes; its warnings are not shown. */

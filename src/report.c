@@ -480,7 +480,8 @@ cJSON *report_facts(const char *root, const struct facts *f)
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddStringToObject(doc, "fds_counted_by", count_from_name(f->fds_from));
-	cJSON_AddStringToObject(doc, "slabinfo_status", fact_status_name(f->slabinfo_status));
+	cJSON_AddStringToObject(doc, "slabinfo_status",
+				f->slabinfo_read ? fact_status_name(f->slabinfo_status) : "unused");
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);
 	objs = cJSON_AddArrayToObject(doc, "object_sizes");
 	for (int c = 0; c < CACHE_COUNT; c++)

@@ -10,8 +10,14 @@
 # more, as it touches more kernel objects: the steady state is compared):
 #
 #   1. `sockcap audit --format json`  versus  one `sysctl -n KEY...` process
-#      reading the keys below (keys absent on this host are dropped first).
-#      Prints both medians; fails (exit 1) when sockcap/sysctl > 1.5.
+#      reading the keys below (keys absent on this host are dropped first),
+#      and versus the floor (tests/bench/floor.c, built static): a program
+#      that opens and reads exactly the files the audit reads, as strace
+#      lists them, and writes nothing. All three interleaved, LC_ALL=C for
+#      every one (sysctl without locale files is faster: the locale is
+#      pinned, not inherited). Prints the medians and both ratios; fails
+#      (exit 1) when sockcap/sysctl > 1.5, or as root when sockcap/floor >
+#      1.3. Without strace the floor is skipped, with a message.
 #   2. sockcap with soft RLIMIT_NOFILE 1024 versus the hard limit (set in the
 #      child just before exec): the cost must not grow with the limit; fails
 #      (exit 1) when high/low > 1.3.  Skipped when the hard limit is <= 1024.
@@ -23,7 +29,7 @@
 #
 # The last line is machine-readable:
 #   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N ... version_median_ns=N
-#   [slabinfo_ns=N]
+#   [slabinfo_ns=N] [floor_ratio=1.2 floor_median_ns=N]
 #
 # Usage: tests/bench/speed.sh [-n RUNS] [-w WARMUP] [--sockcap PATH]
 #   -n RUNS          timed runs per command, at least 30 (default 60)
@@ -32,7 +38,8 @@
 #                    repository root, found from this script's location, so
 #                    the script can be run from any directory)
 # To try the machinery before sockcap exists: SOCKCAP=/bin/true tests/bench/speed.sh
-# Needs: bash, cc (gcc), sysctl (procps), awk, coreutils. Runs in a few seconds.
+# Needs: bash, cc (gcc, with the static libc of libc6-dev), sysctl (procps), awk,
+# coreutils; strace for the floor. Runs in a few seconds.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +48,7 @@ runs=60
 warmup=20
 sockcap=${SOCKCAP:-$root/sockcap}
 max_ratio=1.5
+max_floor_ratio=1.3
 max_nofile_ratio=1.3
 low_nofile=1024
 
@@ -65,6 +73,9 @@ if [[ $sockcap != */* ]]; then
 fi
 [[ -x $sockcap && ! -d $sockcap ]] ||
 	die "'$sockcap' is not an executable file: build it (make) or set SOCKCAP=/path/to/sockcap"
+# Every command runs in the C locale: sysctl loads no locale files then.
+export LC_ALL=C
+unset LANGUAGE
 sysctl_bin=$(PATH=$PATH:/usr/sbin:/sbin command -v sysctl) || die "sysctl (procps) not found"
 command -v cc >/dev/null || die "cc (gcc) not found"
 
@@ -100,10 +111,29 @@ echo "speed: sysctl keys (${#keys[@]}): ${keys[*]}"
 ((${#dropped[@]} == 0)) || echo "speed: absent on this host, dropped: ${dropped[*]}"
 rc=0
 
-# 1. sockcap audit vs sysctl -n, interleaved.
+# The floor: the files the audit opens, from strace, as floor.c items
+# (shared libraries and locale files are sockcap's own start, not the floor's).
+floor=() floor_part=
+if command -v strace >/dev/null && cc -O2 -static -Wall -Wextra -Werror -o "$tmp/floor" \
+	"$here/floor.c" 2>/dev/null; then
+	strace -qq -e trace=openat,open -o "$tmp/strace" "$sockcap" audit --format json >/dev/null ||
+		die "strace of sockcap failed"
+	mapfile -t items < <(awk -F'"' '/open(at)?\(/ && $2 !~ /\.so|^\/etc\/ld\.so|locale|gconv/ {
+		p = $2
+		if ($3 ~ /O_PATH/) print "@" p
+		else if ($3 ~ /O_DIRECTORY/) print p "/"
+		else if (p == "/proc/slabinfo") print "+" p
+		else print p }' "$tmp/strace")
+	floor=(:: --label=floor "$tmp/floor" "${items[@]}")
+	echo "speed: floor reads ${#items[@]} paths, as the audit does"
+else
+	echo "speed: no strace or no static libc: the floor is skipped"
+fi
+
+# 1. sockcap audit vs sysctl -n (and the floor), interleaved.
 "$tmp/spawntimer" -n "$runs" -w "$warmup" -o "$tmp/raw1" \
 	--label=sockcap "$sockcap" audit --format json :: \
-	--label=sysctl "$sysctl_bin" -n "${keys[@]}" >"$tmp/out1" ||
+	--label=sysctl "$sysctl_bin" -n "${keys[@]}" "${floor[@]}" >"$tmp/out1" ||
 	die "timing sockcap against sysctl failed"
 s_ns=$(median_ns sockcap "$tmp/out1")
 y_ns=$(median_ns sysctl "$tmp/out1")
@@ -114,6 +144,17 @@ echo "sockcap/sysctl = $r1 (limit $max_ratio)"
 if exceeds "$r1" "$max_ratio"; then
 	echo "speed: FAIL: sockcap is more than ${max_ratio}x slower than sysctl" >&2
 	rc=1
+fi
+if ((${#floor[@]})); then
+	f_ns=$(median_ns floor "$tmp/out1")
+	rf=$(ratio "$s_ns" "$f_ns")
+	echo "floor (the same reads, static, nothing written): median $(ms "$f_ns")"
+	echo "sockcap/floor = $rf (limit $max_floor_ratio as root)"
+	if ((EUID == 0)) && exceeds "$rf" "$max_floor_ratio"; then
+		echo "speed: FAIL: sockcap costs more than ${max_floor_ratio}x its reads" >&2
+		rc=1
+	fi
+	floor_part=" floor_ratio=$rf floor_median_ns=$f_ns"
 fi
 
 # 2. Cost must not grow with RLIMIT_NOFILE.
@@ -158,6 +199,6 @@ if grep -q '^slabinfo ' "$tmp/out3"; then
 	split_part+=" slabinfo_ns=$sl_ns"
 fi
 
-printf 'ratio=%.2f sockcap_median_ns=%s sysctl_median_ns=%s runs=%s%s%s\n' \
-	"$r1" "$s_ns" "$y_ns" "$runs" "$nofile_part" "$split_part"
+printf 'ratio=%.2f sockcap_median_ns=%s sysctl_median_ns=%s runs=%s%s%s%s\n' \
+	"$r1" "$s_ns" "$y_ns" "$runs" "$nofile_part" "$split_part" "$floor_part"
 exit "$rc"

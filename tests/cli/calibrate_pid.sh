@@ -39,9 +39,20 @@ start_server() {
 	port=$(head -1 "$dir/$name.port")
 }
 
-start_server same 127.0.0.1
-"$sockcap" calibrate --pid $srv --connections 2000 -f json --save "$dir/cal.json" >"$dir/out.json" 2>"$dir/err"
-check "calibrate --pid exits 0" test $? -eq 0
+# On a busy host the slab's growth can scatter past 10 % between steps: the
+# measurement then says it is uncertain and is not saved (exit 2, as it
+# should). Up to three tries, each on a fresh server (a server measured
+# again first reuses the memory its allocator kept); the figures checked
+# are the trusted one's.
+for try in 1 2 3; do
+	[ $try -gt 1 ] && { kill $srv; wait $srv 2>/dev/null; }
+	start_server same 127.0.0.1
+	"$sockcap" calibrate --pid $srv --connections 2000 -f json --save "$dir/cal.json" >"$dir/out.json" 2>"$dir/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "uncertain" "$dir/err" || break
+	echo "calibrate_pid: try $try uncertain: $(cat "$dir/err")"
+done
+check "calibrate --pid exits 0 ($(cat "$dir/err"))" test $rc -eq 0
 check "it names the listener" test "$(field "$dir/cal.json" server.listener)" = "127.0.0.1:$port"
 check "and the server" test "$(field "$dir/cal.json" server.pid)" = "$srv"
 check "it held the connections asked for" test "$(field "$dir/cal.json" server.connections)" -ge 1990

@@ -8,7 +8,7 @@
 #   make fuzz-crashes  run the saved crashes (tests/fuzz/crashes/NAME) under the
 #                      sanitizers: which still crash, which are fixed
 # Uses CC, ALL_CFLAGS, LDLIBS, BUILD (default build) and the $(BUILD)/libsockcap.a,
-# $(BUILD)/embedded.c and $(BUILD)/profiles_builtin.c rules of the Makefile; everything it makes is under
+# $(BUILD)/embedded.c, $(BUILD)/objsizes_builtin.c and $(BUILD)/profiles_builtin.c rules of the Makefile; everything it makes is under
 # $(BUILD)/fuzz.
 
 # Targets here must not become the default goal wherever this is included.
@@ -29,7 +29,8 @@ FUZZ_CFLAGS  = -g -O1 -std=c11 -Wall -Wextra -D_GNU_SOURCE -Isrc -I$(FUZZ_B) \
 FUZZ_LIBS    = $(shell pkg-config --libs libcjson yaml-0.1 2>/dev/null)
 # The library again, instrumented: libsockcap.a is built without sanitizers.
 FUZZ_LIB_SRC = $(filter-out src/main.c,$(wildcard src/*.c))
-FUZZ_GEN_OBJ = $(FUZZ_OUT)/obj/embedded.o $(FUZZ_OUT)/obj/profiles_builtin.o
+FUZZ_GEN_OBJ = $(FUZZ_OUT)/obj/embedded.o $(FUZZ_OUT)/obj/profiles_builtin.o \
+               $(FUZZ_OUT)/obj/objsizes_builtin.o
 FUZZ_LIB_OBJ = $(patsubst src/%.c,$(FUZZ_OUT)/obj/%.o,$(FUZZ_LIB_SRC)) $(FUZZ_GEN_OBJ)
 FUZZ_DEPS    = $(wildcard src/*.h) src/facts.def $(FUZZ_DIR)/fuzz.h $(FUZZ_DIR)/vhost.h $(FUZZ_B)/version.h
 

@@ -674,6 +674,38 @@ START_TEST(a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole)
 }
 END_TEST
 
+/* Every cache in sys/kernel/slab: proc/slabinfo, the costliest file, is
+ * not read at all. */
+START_TEST(slabinfo_is_read_only_for_caches_sysfs_lacks)
+{
+	static char paths[CACHE_COUNT][3][96];
+	static const char *const files[3] = {"objs_per_slab", "order", "slab_size"};
+	static const char *const values[3] = {"21\n", "1\n", "192\n"};
+
+	world_host(&w);
+	world_fail(&w, "proc/slabinfo", FACT_DENIED);
+	for (int c = 0; c < CACHE_COUNT; c++)
+		for (int k = 0; k < 3; k++) {
+			snprintf(paths[c][k], sizeof(paths[c][k]), "sys/kernel/slab/%s/%s",
+				 slab_cache_name((enum slab_cache)c), files[k]);
+			world_put(&w, paths[c][k], values[k]);
+		}
+	read_world();
+	ck_assert(!f.slabinfo_read);
+	for (int c = 0; c < CACHE_COUNT; c++) {
+		ck_assert_int_eq(f.cache[c].from, SIZE_SYSFS);
+		ck_assert_uint_eq(f.cache[c].objsize, 192);
+		ck_assert_uint_eq(f.cache[c].pagesperslab, 2);
+	}
+	/* one cache missing from sysfs: slabinfo is read for it */
+	world_fail(&w, paths[CACHE_TCP][0], FACT_MISSING);
+	read_world();
+	ck_assert(f.slabinfo_read);
+	ck_assert_int_eq(f.slabinfo_status, FACT_DENIED);
+	ck_assert_int_eq(f.cache[CACHE_TCP].from, SIZE_TABLE);
+}
+END_TEST
+
 /* Longer than any path the kernel shows: not read, and said. */
 START_TEST(a_cgroup_path_longer_than_the_kernel_allows_is_a_note)
 {
@@ -730,6 +762,7 @@ Suite *suite(void)
 	tcase_add_test(t, a_cgroup_outside_the_namespace_stays_inside_the_root);
 	tcase_add_test(t, a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole);
 	tcase_add_test(t, a_cgroup_path_longer_than_the_kernel_allows_is_a_note);
+	tcase_add_test(t, slabinfo_is_read_only_for_caches_sysfs_lacks);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -63,6 +63,28 @@ START_TEST(the_terminal_gets_colours_and_newlines_only)
 }
 END_TEST
 
+/* The filter skips plain text 8 bytes at a time: every byte value, at
+ * every place in and around a word, is still seen (a lone byte in ASCII
+ * text: only tab, newline and printable ASCII stay). */
+START_TEST(the_terminal_filter_sees_every_byte_wherever_it_is)
+{
+	for (int b = 1; b < 256; b++)
+		for (size_t at = 0; at < 24; at++) {
+			char buf[24];
+			size_t len = sizeof(buf);
+			bool keep = (b >= 0x20 && b < 0x7f) || b == '\t' || b == '\n';
+
+			memset(buf, 'a', sizeof(buf));
+			buf[at] = (char)b;
+			safe_terminal(buf, len);
+			ck_assert_uint_eq(len, sizeof(buf));
+			ck_assert_msg(buf[at] == (keep ? (char)b : '?'), "byte 0x%02x at %zu", b, at);
+			for (size_t i = 0; i < sizeof(buf); i++)
+				ck_assert(i == at || buf[i] == 'a');
+		}
+}
+END_TEST
+
 START_TEST(unit_names_are_what_systemd_accepts)
 {
 	ck_assert(safe_unit_name("nginx.service"));
@@ -87,6 +109,7 @@ Suite *suite(void)
 	tcase_add_test(t, quote_shortens_long_values_the_same_way_everywhere);
 	tcase_add_test(t, the_terminal_gets_colours_and_newlines_only);
 	tcase_add_test(t, unit_names_are_what_systemd_accepts);
+	tcase_add_test(t, the_terminal_filter_sees_every_byte_wherever_it_is);
 	suite_add_tcase(s, t);
 	return s;
 }

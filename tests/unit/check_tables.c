@@ -118,6 +118,45 @@ START_TEST(object_size_table_covers_the_core_caches_per_series)
 }
 END_TEST
 
+/* The compiled table answers exactly as the text it was made from, for
+ * every series and cache in the text and for kernels around them. */
+START_TEST(compiled_object_sizes_answer_as_the_text_does)
+{
+	static const unsigned kernels[][2] = {{3, 10}, {4, 18}, {5, 4}, {5, 10}, {5, 15}, {6, 1},
+					      {6, 6}, {6, 12}, {6, 18}, {7, 0}, {999, 999}};
+	const char *p = embedded_objsizes_tsv;
+	size_t rows = 0;
+
+	ck_assert_uint_gt(objsize_nrows, 0);
+	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++) {
+		char a[16], b[16];
+
+		ck_assert(objsize_table_series(embedded_objsizes_tsv, kernels[k][0], kernels[k][1], a,
+					       sizeof(a)));
+		ck_assert(objsize_builtin_series(kernels[k][0], kernels[k][1], b, sizeof(b)));
+		ck_assert_str_eq(a, b);
+	}
+	while (*p) {
+		char s[16], cache[64];
+		const char *end = strchr(p, '\n');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n > 0 && p[0] != '#' && sscanf(p, "%15[0-9.]\t%63[^\t\n]", s, cache) == 2) {
+			struct slab_entry t, c;
+
+			ck_assert_int_eq(objsize_table_find(embedded_objsizes_tsv, s, cache, &t), PARSE_OK);
+			ck_assert_int_eq(objsize_builtin_find(s, cache, &c), PARSE_OK);
+			ck_assert(memcmp(&t, &c, sizeof(t)) == 0);
+			ck_assert_int_eq(objsize_builtin_find(s, "no_such_cache", &c), PARSE_ABSENT);
+			rows++;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	ck_assert_uint_ge(objsize_nrows, 1);
+	ck_assert_uint_le(objsize_nrows, rows);
+}
+END_TEST
+
 /* The table's "#   SERIES<TAB>CACHE<TAB>WORD: why" comment: WORD is ABSENT for
  * a cache the series' kernels do not have, UNMEASURED for one whose size in
  * that series nobody measured yet. */
@@ -226,6 +265,7 @@ Suite *suite(void)
 	tcase_add_test(t, object_size_table_is_complete_per_series);
 	tcase_add_test(t, object_size_table_absence_is_read_from_comment_lines_only);
 	tcase_add_test(t, object_size_series_choice);
+	tcase_add_test(t, compiled_object_sizes_answer_as_the_text_does);
 	suite_add_tcase(s, t);
 	return s;
 }
