@@ -54,7 +54,8 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS)
 LDLIBS   = $(PKG_LIBS)
 
 PROFILES = data/profiles/idle.yaml data/profiles/websocket.yaml \
-           data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml
+           data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml \
+           data/profiles/threads.yaml
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/embedded.o $(BUILD)/objsizes_builtin.o \
            $(BUILD)/profiles_builtin.o

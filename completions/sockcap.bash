@@ -16,7 +16,7 @@ _sockcap_value()
         ;;
     -p | --profile)
         # Built-in names, YAML files, and directories to descend into.
-        mapfile -t COMPREPLY < <(compgen -W 'idle websocket http proxy bulk' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'idle websocket http proxy bulk threads' -- "$cur")
         while IFS= read -r f; do
             if [[ -d $f || $f == *.yaml || $f == *.yml ]]; then
                 COMPREPLY+=("$f")
@@ -76,7 +76,7 @@ _sockcap()
     local cur prev prefix="" i have_command=""
     local commands='audit plan sysctl limits systemd modules-load modprobe ansible facts profiles calibrate nagios'
     local options='-r --root -p --profile -t --target -f --format --pid
-        --unit --user --processes --app-bytes --upstreams --reserve --calibration -o --output --check
+        --unit --user --processes --app-bytes --upstreams --reserve --dropin --calibration -o --output --check
         --color -h --help -V --version'
     # Options of calibrate alone, and of nagios alone, offered unless
     # another command is given.
@@ -118,7 +118,7 @@ _sockcap()
         audit | plan | sysctl | limits | systemd | modules-load | modprobe | ansible | facts | profiles | calibrate | nagios)
             case ${COMP_WORDS[i - 1]} in
             -r | --root | -p | --profile | -t | --target | -f | --format | --color | \
-                -o | --output | --pid | --unit | --user | --processes | --upstreams | --app-bytes | --reserve | \
+                -o | --output | --pid | --unit | --user | --processes | --upstreams | --app-bytes | --reserve | --dropin | \
                 --calibration | --connections | --save | -w | --warning | -c | \
                 --critical | --timeout | =) ;;
             *) have_command=${COMP_WORDS[i]} ;;

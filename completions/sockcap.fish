@@ -36,7 +36,7 @@ complete -c sockcap -s r -l root -x -a '(__fish_complete_directories)' \
     -d 'read DIR/proc and DIR/sys instead of /proc and /sys'
 # Built-in profile names, then *.yaml and *.yml files and directories.
 function __sockcap_profiles
-    printf '%s\tbuilt-in profile\n' idle websocket http proxy bulk
+    printf '%s\tbuilt-in profile\n' idle websocket http proxy bulk threads
     set -l token (commandline -ct | string replace -r -- '^(--profile=|-p)' '')
     for f in (complete -C "__fish_command_without_completions $token" |
             string replace -r -- '\t.*' '' | string match -r -- '^.*(?:/|\.ya?ml)$')
@@ -70,6 +70,7 @@ complete -c sockcap -l user -x -a '(__fish_complete_users)' \
 complete -c sockcap -l processes -x -d 'worker processes sharing the connections (default: those found, else 1)'
 complete -c sockcap -l app-bytes -x -d 'user-space bytes per connection (4096, 8K, 1.5MiB)'
 complete -c sockcap -l upstreams -x -d 'distinct upstream address:port pairs (default 1)'
+complete -c sockcap -l dropin -x -d "the unit drop-in's file name (NAME.conf)"
 complete -c sockcap -l reserve -x -d 'memory the default plan leaves to the system (2G, 15%)'
 # Calibration files: *.json and directories to descend into.
 function __sockcap_json_files

@@ -22,6 +22,7 @@ const struct option_def option_defs[] = {
 	{0, "app-bytes", "SIZE", "user-space bytes per connection, overriding the profile (4096, 8K, 1.5MiB)", 0},
 	{0, "upstreams", "N", "distinct upstream address:port pairs for outbound sockets (default 1)", 0},
 	{0, "reserve", "SIZE|PCT", "memory the default plan leaves to the system and the application (2G, 15%; default: 10%, at least 1GiB, at most a quarter)", 0},
+	{0, "dropin", "NAME", "the unit drop-in's file name (default: 90-sockcap.conf, or one read after the drop-in that sets LimitNOFILE=)", 0},
 	{0, "calibration", "FILE", "use the per-socket costs measured by 'calibrate --save FILE'", 0},
 	{0, "connections", "N", "calibrate: connection pairs to open (default 4000; with --pid, idle connections, default 1000)", 0},
 	{0, "send", "TEXT", "calibrate --pid: text each connection sends and leaves unanswered, as a slow client", 0},
@@ -133,6 +134,15 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 		if (!parse_size_arg(v, &c->app_bytes) || c->app_bytes > (1ULL << 40))
 			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
 		c->app_bytes_set = true;
+	} else if (strcmp(name, "dropin") == 0) {
+		size_t n = strlen(v);
+
+		if (n < 6 || n > 64 || strcmp(v + n - 5, ".conf") != 0 || v[0] == '.' ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-") != n)
+			return bad(err, size, name, v,
+				   "must be a file name ending in .conf (letters, digits, _ . @ -; "
+				   "up to 64 characters)");
+		c->dropin = v;
 	} else if (strcmp(name, "reserve") == 0) {
 		c->reserve_set = true;
 		c->reserve_is_share = strchr(v, '%') != NULL;

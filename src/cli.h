@@ -30,6 +30,7 @@ struct cli {
 	bool has_target;
 	uint64_t target;
 	bool check;
+	const char *dropin;  /* --dropin NAME, or NULL */
 	bool reserve_set;    /* --reserve */
 	bool reserve_is_share; /* reserve is permille of the memory, else bytes */
 	uint64_t reserve;

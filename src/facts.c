@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "listeners.h"
 #include "objsize_table.h"
 #include "parse.h"
 #include "safe.h"
@@ -46,6 +47,7 @@ static const char *const cache_names[CACHE_COUNT] = {
 	[CACHE_BIND_BUCKET] = "tcp_bind_bucket",
 	[CACHE_BIND2_BUCKET] = "tcp_bind2_bucket",
 	[CACHE_NF_CONNTRACK] = "nf_conntrack",
+	[CACHE_TASK_STRUCT] = "task_struct",
 };
 
 const char *slab_cache_name(enum slab_cache c)
@@ -224,6 +226,19 @@ void facts_parse(enum fact_id id, const char *path, enum fact_status st, const s
 		r = parse_status_field(t->data, t->len, d->arg, d->read == READ_STATUS_HEX ? 16 : 10,
 				       &f->v[0]);
 		break;
+	case READ_PORT_LIST: {
+		size_t n = t->len;
+
+		if (n > 0 && t->data[n - 1] == '\n')
+			n--;
+		r = n < sizeof(out->reserved_ports) && strspn(t->data, "0123456789,-") == n
+			    ? PARSE_OK
+			    : PARSE_INVALID;
+		if (r == PARSE_OK)
+			snprintf(out->reserved_ports, sizeof(out->reserved_ports), "%.*s", (int)n,
+				 t->data);
+		break;
+	}
 	case READ_CGROUP_MEMORY:
 	case READ_CGROUP_PIDS:
 	case READ_FD_COUNT:
@@ -696,6 +711,68 @@ bool facts_read(const struct source *src, uint64_t page_size, struct facts *out)
 	return facts_read_pid(src, page_size, 0, out) == FACTS_OK;
 }
 
+/* Inserts port into the sorted set ports[0..*n). */
+static void add_port(uint16_t port, uint16_t *ports, unsigned max, unsigned *n, bool *truncated)
+{
+	unsigned i = 0;
+
+	while (i < *n && ports[i] < port)
+		i++;
+	if (i < *n && ports[i] == port)
+		return;
+	if (*n >= max) {
+		*truncated = true;
+		return;
+	}
+	memmove(ports + i + 1, ports + i, (*n - i) * sizeof(*ports));
+	ports[i] = port;
+	(*n)++;
+}
+
+static void found_listener(const struct listener *l, void *ctx)
+{
+	struct listeners *out = ctx;
+
+	if (l->port > 0)
+		add_port(l->port, out->port, LISTEN_PORTS_MAX, &out->n, &out->truncated);
+}
+
+void facts_read_listeners(const struct source *src, struct facts *f)
+{
+	static const char *const files[] = {"proc/net/tcp", "proc/net/tcp6"};
+	struct listeners *l = &f->listeners;
+	unsigned seen = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->status = FACT_MISSING;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char buf[FACT_PATH_MAX];
+		const char *path = files[i];
+		struct text t;
+		enum fact_status st;
+
+		/* The process's own network namespace under --pid. */
+		if (f->pid) {
+			snprintf(buf, sizeof(buf), "proc/%u/%s", f->pid, files[i] + 5);
+			path = buf;
+		}
+		st = src->read(src, path, &t);
+
+		if (st != FACT_OK) {
+			/* No IPv6 is no listener on it; anything else is unknown. */
+			if (st != FACT_MISSING || i == 0)
+				l->status = st;
+			continue;
+		}
+		/* listeners.c, as calibrate --pid reads them: LISTEN entries only. */
+		listeners_parse(t.data, t.len, i == 1, found_listener, l);
+		seen++;
+		text_free(&t);
+	}
+	if (seen > 0 && l->status == FACT_MISSING)
+		l->status = FACT_OK;
+}
+
 enum facts_result facts_read_pid(const struct source *src, uint64_t page_size, unsigned pid,
 				 struct facts *out)
 {
@@ -716,6 +793,7 @@ enum facts_result facts_read_subject(const struct source *src, uint64_t page_siz
 	out->paths.used = 0;
 	out->paths.last = 0;
 	memset(fc, 0, sizeof(fc));
+	out->listeners.status = FACT_MISSING; /* until facts_read_listeners */
 	out->page_size = page_size;
 	if ((r = subject_resolve(src, req, out)) != FACTS_OK)
 		return r;

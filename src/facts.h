@@ -40,6 +40,7 @@ enum fact_read {
 	READ_STATUS,     /* "Key:" in proc/PID/status, decimal */
 	READ_STATUS_HEX, /* "Key:" in proc/PID/status, hexadecimal */
 	READ_FD_COUNT,   /* the entries of proc/PID/fd */
+	READ_PORT_LIST,  /* "8080,9000-9100" into facts.reserved_ports */
 	READ_FD_SOCKETS, /* the socket descriptors of proc/PID/fd, over the subject's workers */
 };
 
@@ -115,6 +116,7 @@ enum slab_cache {
 	CACHE_BIND_BUCKET,
 	CACHE_BIND2_BUCKET,
 	CACHE_NF_CONNTRACK, /* struct nf_conn: one per tracked flow */
+	CACHE_TASK_STRUCT,  /* one per thread */
 	CACHE_COUNT
 };
 
@@ -192,6 +194,18 @@ struct container {
 	char why[160];
 };
 
+#define LISTEN_PORTS_MAX 128
+
+/* The TCP ports this host listens on (IPv4 and IPv6), from the listening
+ * entries of proc/net/tcp and tcp6 (listeners.c). Read only where ephemeral
+ * ports matter, never to count connections. */
+struct listeners {
+	enum fact_status status; /* FACT_MISSING until facts_read_listeners */
+	uint16_t port[LISTEN_PORTS_MAX]; /* sorted, each once */
+	unsigned n;
+	bool truncated;          /* more than LISTEN_PORTS_MAX ports */
+};
+
 #define FACTS_NOTES_MAX 8
 
 /* What reading could not cover: a file listed but unreadable, a bound hit.
@@ -216,6 +230,8 @@ struct facts {
 	enum count_from fds_from;         /* how F_PROC_FDS was counted */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
+	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */
+	struct listeners listeners;       /* read for profiles with outbound sockets only */
 	struct subject subject;
 	struct server_conf server;        /* --pid: the server it is (section 11), if known */
 	uint64_t cpus;                    /* online CPUs (sys/devices/system/cpu/online), 0 unknown */
@@ -283,6 +299,10 @@ void facts_set_path(struct facts *out, struct fact *f, const char *path);
 /* True when the /proc of src is mounted with hidepid (other users'
  * processes hidden); option gets the mount option ("hidepid=invisible"). */
 bool facts_proc_hides_pids(const struct source *src, char *option, size_t size);
+
+/* Reads the listening ports of the audited process's network namespace
+ * (proc/net/tcp and tcp6, or proc/PID/net/...) into f->listeners. */
+void facts_read_listeners(const struct source *src, struct facts *f);
 
 /* True when fact id was read and parsed. */
 bool fact_ok(const struct facts *f, enum fact_id id);

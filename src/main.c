@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -28,6 +31,7 @@
 #include "report.h"
 #include "safe.h"
 #include "source.h"
+#include "u64.h"
 #include "version.h"
 
 enum exit_status { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -207,6 +211,44 @@ static const char *root_problem(const char *root)
 	return "nothing under its proc directory could be read";
 }
 
+/* ASCII where the locale's characters are not UTF-8 (C, POSIX,
+ * ISO-8859-1), or TERM is dumb. */
+static bool want_ascii(void)
+{
+	const char *term = getenv("TERM"), *codeset;
+
+	if (term && strcmp(term, "dumb") == 0)
+		return true;
+	if (!setlocale(LC_CTYPE, ""))
+		return true;
+	codeset = nl_langinfo(CODESET);
+	return !codeset || strcmp(codeset, "UTF-8") != 0;
+}
+
+/* The width text is folded to: COLUMNS, else the terminal's, else 80. */
+static unsigned want_columns(const struct cli *c)
+{
+	const char *env = getenv("COLUMNS");
+	uint64_t v;
+	struct winsize ws;
+
+	if (env && u64_parse_str(env, &v) && v >= 20 && v <= 1000)
+		return (unsigned)v;
+	if (!c->output && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Text for a person (not a file to install, not a plugin's line): folded
+ * to the width. */
+static bool folded(const struct cli *c, const struct command *cmd)
+{
+	return c->format == FORMAT_TEXT &&
+	       (cmd->run == cmd_audit || cmd->run == cmd_plan || cmd->run == cmd_facts ||
+		cmd->run == cmd_profiles);
+}
+
 static enum exit_status read_host(const struct cli *c, struct facts *f)
 {
 	struct source src = source_root(c->root);
@@ -325,7 +367,15 @@ static enum exit_status analyse(const struct cli *c, bool need_plan, struct anal
 		.reserve_set = c->reserve_set,
 		.reserve_is_share = c->reserve_is_share,
 		.reserve = c->reserve,
+		.dropin = c->dropin,
 	};
+	/* Listening ports matter where the plan may widen the ephemeral
+	 * range: proc/net/tcp is read for them then, and only then. */
+	if (a->profile.outbound_sockets > 0) {
+		struct source src = source_root(c->root);
+
+		facts_read_listeners(&src, &a->facts);
+	}
 	a->has_plan = plan_compute(&a->facts, &a->profile, &a->options, c->has_target, c->target,
 				   &a->plan);
 	if (!a->has_plan && need_plan) {
@@ -695,11 +745,24 @@ int main(int argc, char **argv)
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
+	text_set_look(want_ascii(), want_columns(&c));
 	st = cmd->run(&c, mem);
 	if (fclose(mem) != 0) {
 		free(buf);
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
+	}
+	if (folded(&c, cmd)) {
+		size_t wlen;
+		char *wrapped = fmt_wrap(buf, len, want_columns(&c), &wlen);
+
+		free(buf);
+		if (!wrapped) {
+			complain("%s", "out of memory");
+			return EXIT_SYSTEM;
+		}
+		buf = wrapped;
+		len = wlen;
 	}
 	/* A check's every state has its status line; a refused save still
 	 * shows the measurement it did not save. */

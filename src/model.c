@@ -182,7 +182,8 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 	inbound = u64_sat_sub(pc->sockets, pc->outbound_sockets);
 	pc->memcg_total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(inbound, in), u64_sat_mul(pc->outbound_sockets, out)),
-		u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes));
+		u64_sat_add(u64_sat_add(pc->memcg_buffers ? pc->buffer_bytes : 0, pc->app_bytes),
+			    pc->thread_bytes));
 }
 
 /* TCP sockets in use and in TIME_WAIT, IPv4 and IPv6 (sockstat). */
@@ -274,10 +275,17 @@ static void per_connection(const struct facts *f, const struct profile *p,
 	}
 	if (p->conntrack && model_conntrack_state(f) == CT_TRACKS)
 		pc->conntrack_bytes = u64_sat_mul(pc->sockets, conntrack_flow_bytes(f, pc));
+	if (p->thread_per_connection) {
+		uint64_t task = pc->cache_millibytes[CACHE_TASK_STRUCT];
+
+		task = task ? u64_sat_add(task, 999) / 1000 : TASK_STRUCT_FALLBACK_BYTES;
+		pc->thread_bytes = KERNEL_STACK_BYTES + task;
+	}
 	pc->total_bytes = u64_sat_add(
 		u64_sat_add(u64_sat_mul(pc->sockets, pc->kernel_bytes_per_socket),
 			    u64_sat_mul(pc->outbound_sockets, pc->outbound_extra_bytes)),
-		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes), pc->conntrack_bytes));
+		u64_sat_add(u64_sat_add(pc->buffer_bytes, pc->app_bytes),
+			    u64_sat_add(pc->conntrack_bytes, pc->thread_bytes)));
 	memcg_costs(f, p, opt, pc);
 }
 
@@ -587,10 +595,25 @@ static void warn(struct capacity *c, const char *id, const char *fmt, ...)
 	va_end(ap);
 }
 
+uint64_t model_backlog_wanted(uint64_t connections)
+{
+	return u64_min(BACKLOG_WANTED, connections);
+}
+
+bool model_syn_backlog_matters(const struct facts *f)
+{
+	return !fact_ok(f, F_TCP_SYNCOOKIES) || f->f[F_TCP_SYNCOOKIES].v[0] == 0;
+}
+
+uint64_t model_lingering(const struct profile *p)
+{
+	return u64_sat_mul(p->churn_per_second, LINGER_SECONDS);
+}
+
 static void warnings(const struct facts *f, const struct profile *p, struct capacity *c)
 {
-	uint64_t want = c->known ? u64_min(BACKLOG_WANTED, c->connections) : BACKLOG_WANTED;
-	uint64_t lingering = u64_sat_mul(p->churn_per_second, LINGER_SECONDS);
+	uint64_t want = model_backlog_wanted(c->known ? c->connections : BACKLOG_WANTED);
+	uint64_t lingering = model_lingering(p);
 	unsigned long long v;
 
 	if (fact_ok(f, F_NOFILE) && f->f[F_NOFILE].v[0] <= 1024 &&
@@ -603,10 +626,13 @@ static void warnings(const struct facts *f, const struct profile *p, struct capa
 		warn(c, "somaxconn_small",
 		     "net.core.somaxconn is %llu: a reconnect storm overflows accept queues "
 		     "shorter than %llu", v, (unsigned long long)want);
-	if (fact_ok(f, F_TCP_MAX_SYN_BACKLOG) && (v = f->f[F_TCP_MAX_SYN_BACKLOG].v[0]) < want)
+	if (fact_ok(f, F_TCP_MAX_SYN_BACKLOG) && (v = f->f[F_TCP_MAX_SYN_BACKLOG].v[0]) < want &&
+	    model_syn_backlog_matters(f))
 		warn(c, "syn_backlog_small",
-		     "net.ipv4.tcp_max_syn_backlog is %llu: a reconnect storm needs %llu "
-		     "half-open connections per listener", v, (unsigned long long)want);
+		     "net.ipv4.tcp_max_syn_backlog is %llu and net.ipv4.tcp_syncookies %s: a "
+		     "reconnect storm needs %llu half-open connections per listener, and SYNs "
+		     "beyond the queue are dropped",
+		     v, fact_ok(f, F_TCP_SYNCOOKIES) ? "0" : "unknown", (unsigned long long)want);
 	if (fact_ok(f, F_TCP_MAX_TW_BUCKETS) && (v = f->f[F_TCP_MAX_TW_BUCKETS].v[0]) < lingering)
 		warn(c, "tw_buckets_small",
 		     "net.ipv4.tcp_max_tw_buckets is %llu, below the %llu TIME_WAIT sockets that "

@@ -54,6 +54,9 @@ struct per_connection {
 	 * nf_conn object and its share of the hash table for each flow. Not
 	 * charged to a memory cgroup (the cache is not accounted). */
 	uint64_t conntrack_bytes;
+	/* Thread-per-connection profiles: the thread's kernel stack and its
+	 * task_struct (both charged to a memory cgroup). */
+	uint64_t thread_bytes;
 	uint64_t total_bytes;
 	uint64_t rx_bytes, tx_bytes;      /* payload per socket after "default" */
 	enum size_from object_sizes_from; /* where the TCP object's size came from */
@@ -111,6 +114,9 @@ struct model_options {
 	bool reserve_set;
 	bool reserve_is_share;
 	uint64_t reserve;
+	/* --dropin NAME: the unit drop-in's file name (validated: a *.conf
+	 * name, no slash), or NULL for the planner's choice. */
+	const char *dropin;
 };
 
 struct capacity {
@@ -144,9 +150,28 @@ enum conntrack_state {
  * less certain counts as tracking, so the row never drops a real limit. */
 enum conntrack_state model_conntrack_state(const struct facts *f);
 
+/* A thread's kernel stack: THREAD_SIZE on x86_64 (16 KiB, without KASAN). */
+#define KERNEL_STACK_BYTES 16384
+/* task_struct's effective size when no slab figure is readable: 5888-byte
+ * objects, 5 to an 8-page slab (proc/slabinfo, Linux 6.18 x86_64). */
+#define TASK_STRUCT_FALLBACK_BYTES 6554
+
 /* nf_conn's effective size when no slab figure is readable: 256-byte
  * objects, 16 to a one-page slab (proc/slabinfo, Linux 6.18 x86_64). */
 #define NF_CONN_FALLBACK_BYTES 256
+
+/* The listen backlog a reconnect storm of up to `connections` wants: at most
+ * the kernel's default somaxconn since 5.4 (4096). For somaxconn and
+ * tcp_max_syn_backlog, in the warnings and in the plan alike. */
+uint64_t model_backlog_wanted(uint64_t connections);
+
+/* Does tcp_max_syn_backlog drop SYNs? Only with tcp_syncookies 0: at 1 (the
+ * default) the kernel answers with a cookie once the SYN queue is full, at 2
+ * always. Unknown counts as mattering. */
+bool model_syn_backlog_matters(const struct facts *f);
+
+/* TIME_WAIT sockets (and, at most, orphans) the profile's churn leaves. */
+uint64_t model_lingering(const struct profile *p);
 
 /* Skb truesize of payload bytes queued on one socket (0 for 0). */
 uint64_t model_truesize(uint64_t payload);

@@ -11,7 +11,6 @@
 
 #define SYSCTL_D_PATH "/etc/sysctl.d/90-sockcap.conf"
 #define LIMITS_D_PATH "/etc/security/limits.d/90-sockcap.conf"
-#define SYSTEMD_DROPIN_NAME "90-sockcap.conf"
 #define MODULES_LOAD_PATH "/etc/modules-load.d/90-sockcap.conf"
 #define MODPROBE_D_PATH "/etc/modprobe.d/90-sockcap.conf"
 

@@ -8,7 +8,21 @@
 #include "subject.h"
 #include "u64.h"
 
-#define BAR_WIDTH 24
+#define BAR_MAX 24
+
+static bool ascii_only;
+static int bar_width = 20;
+
+void text_set_look(bool ascii, unsigned columns)
+{
+	/* The table without its bar: name, value, connections, the tag. */
+	int room = columns > 70 ? (int)columns - 60 : 10;
+
+	ascii_only = ascii;
+	bar_width = room > BAR_MAX ? BAR_MAX : room;
+}
+
+static const char *approx_sign(void) { return ascii_only ? "~" : "≈"; }
 
 struct style {
 	const char *bold, *warn, *mark, *dim, *reset;
@@ -70,9 +84,9 @@ static int bar_length(uint64_t v, uint64_t top)
 	if (v == 0 || top == 0)
 		return 0;
 	if (top <= 1)
-		return BAR_WIDTH;
-	len = (BAR_WIDTH * log2_256(v) + log2_256(top) / 2) / log2_256(top);
-	return len < 1 ? 1 : len > BAR_WIDTH ? BAR_WIDTH : (int)len;
+		return bar_width;
+	len = ((uint64_t)bar_width * log2_256(v) + log2_256(top) / 2) / log2_256(top);
+	return len < 1 ? 1 : len > (uint64_t)bar_width ? bar_width : (int)len;
 }
 
 static void headline(const struct report_input *in, const struct style *s, FILE *out)
@@ -88,8 +102,10 @@ static void headline(const struct report_input *in, const struct style *s, FILE 
 		return;
 	}
 	b = &c->rows[c->binding];
-	fprintf(out, "%s%s: ≈ %s concurrent connections; bound by %s%s", s->bold, who,
-		fmt_approx(n, sizeof(n), c->connections), row_name(c->binding), s->reset);
+	fprintf(out, "%s%s: %s %s concurrent %s; bound by %s%s", s->bold, who, approx_sign(),
+		fmt_approx(n, sizeof(n), c->connections),
+		fmt_plural(c->connections, "connection", "connections"), row_name(c->binding),
+		s->reset);
 	if (c->binding == ROW_APP)
 		fprintf(out, " (%s's own cap)", server_kind_name(in->facts->server.kind));
 	else
@@ -116,6 +132,8 @@ static void cost_line(const struct report_input *in, FILE *out)
 		pc->app_bytes_from == APP_BYTES_CALIBRATION ? " (measured)" : "");
 	if (pc->conntrack_bytes)
 		fprintf(out, " + %s conntrack", fmt_bytes(b, sizeof(b), pc->conntrack_bytes));
+	if (pc->thread_bytes)
+		fprintf(out, " + %s thread", fmt_bytes(b, sizeof(b), pc->thread_bytes));
 	fprintf(out, " = %s per connection\n", fmt_bytes(t, sizeof(t), pc->total_bytes));
 	fprintf(out, "kernel object sizes from %s", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
@@ -151,7 +169,7 @@ static void rows(const struct report_input *in, const struct style *s, FILE *out
 		bool binding = c->known && c->binding == (enum row_id)i;
 		int len = r->status == ROWS_OK ? bar_length(r->connections, top) : 0;
 
-		const char *tag = binding                          ? "◀ binding"
+		const char *tag = binding                          ? (ascii_only ? "< binding" : "◀ binding")
 				  : !row_can_bind((enum row_id)i) ? "ceiling"
 				  : r->exempt                     ? "does not bind"
 								  : "";
@@ -161,8 +179,8 @@ static void rows(const struct report_input *in, const struct style *s, FILE *out
 		fprintf(out, "%s%-14s %-17s %15s%s", binding ? s->mark : "",
 			row_name((enum row_id)i), value_text(r, v, sizeof(v)), conn,
 			len > 0 || *tag ? "  " : "");
-		for (int k = 0; k < (*tag ? BAR_WIDTH : len); k++)
-			fputs(k < len ? "█" : " ", out);
+		for (int k = 0; k < (*tag ? bar_width : len); k++)
+			fputs(k < len ? (ascii_only ? "#" : "█") : " ", out);
 		if (*tag)
 			fprintf(out, " %s%s%s", binding ? "" : s->dim, tag, s->reset);
 		else if (binding)
@@ -190,8 +208,10 @@ static void usage_against(const struct usage_view *v, const char *what, FILE *ou
 	char a[FMT_MAX], b[FMT_MAX];
 
 	if (v->known)
-		fprintf(out, ": %s connections of %s %s capacity (%llu%%, %s)",
-			fmt_count(a, sizeof(a), v->connections), fmt_approx(b, sizeof(b), v->capacity),
+		fprintf(out, ": %s %s of %s %s capacity (%llu%%, %s)",
+			fmt_count(a, sizeof(a), v->connections),
+			fmt_plural(v->connections, "connection", "connections"),
+			fmt_approx(b, sizeof(b), v->capacity),
 			what, (unsigned long long)v->percent, row_name(v->row));
 	fputc('\n', out);
 }
@@ -211,7 +231,8 @@ static void live(const struct report_input *in, FILE *out)
 		if (fact_ok(f, F_PROC_FDS) && fact_ok(f, F_NOFILE))
 			fprintf(out, " of %llu", (unsigned long long)f->f[F_NOFILE].v[0]);
 		if (fact_ok(f, F_PROC_THREADS))
-			fprintf(out, ", %llu threads", (unsigned long long)f->f[F_PROC_THREADS].v[0]);
+			fprintf(out, ", %llu %s", (unsigned long long)f->f[F_PROC_THREADS].v[0],
+				fmt_plural(f->f[F_PROC_THREADS].v[0], "thread", "threads"));
 		fputc('\n', out);
 	}
 	if (f->subject.processes > 1)
@@ -322,7 +343,7 @@ static void recommendations(const struct plan *pl, const struct style *s, FILE *
 								: config_file_of(pl, r),
 					s->reset);
 			header = true;
-			fprintf(out, "  %-30s %-24s -> %-24s lifts %s\n", r->key, r->current,
+			fprintf(out, "  %s  %s -> %s  (lifts %s)\n", r->key, r->current,
 				r->recommended, r->lifts == ROW_NONE ? "no row" : row_name(r->lifts));
 			fprintf(out, "    %s%s%s\n", s->dim, r->reason, s->reset);
 			for (unsigned j = 0; j < r->nforms; j++)
@@ -336,7 +357,7 @@ static void capacity_line(const char *label, const struct capacity *c, FILE *out
 	char n[FMT_MAX];
 
 	if (c->known)
-		fprintf(out, "%-6s ≈ %s, bound by %s%s\n", label,
+		fprintf(out, "%-6s %s %s, bound by %s%s\n", label, approx_sign(),
 			fmt_approx(n, sizeof(n), c->connections), row_name(c->binding),
 			c->partial ? " (partial)" : "");
 	else
@@ -352,8 +373,8 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 	char who[200];
 
 	subject_describe(in->facts, who, sizeof(who));
-	fprintf(out, "%splan for %s concurrent connections%s; %s; profile %s%s\n", s.bold,
-		fmt_count(n, sizeof(n), pl->target),
+	fprintf(out, "%splan for %s concurrent %s%s; %s; profile %s%s\n", s.bold,
+		fmt_count(n, sizeof(n), pl->target), fmt_plural(pl->target, "connection", "connections"),
 		pl->target_is_ceiling ? " (what memory can carry)" : "", who, in->profile->name,
 		s.reset);
 	if (pl->target_is_ceiling) {
@@ -372,6 +393,8 @@ void text_plan(const struct report_input *in, bool color, FILE *out)
 			pl->nrecs == 0 ? " already: nothing to change" : " with the changes below");
 	else
 		fprintf(out, "%sthe target is not reached by settings alone%s\n", s.warn, s.reset);
+	if (pl->order[0])
+		fprintf(out, "apply in order: %s\n", pl->order);
 	recommendations(pl, &s, out);
 }
 
@@ -388,11 +411,13 @@ void text_audit(const struct report_input *in, bool color, FILE *out)
 	warnings_and_errors(in, &s, out);
 	if (in->plan && in->plan->nrecs > 0) {
 		if (in->plan->target_is_ceiling)
-			fprintf(out, "\nto carry what memory allows (%s connections, 'sockcap plan'):\n",
-				fmt_approx(n, sizeof(n), in->plan->target));
-		else
-			fprintf(out, "\nto carry %s connections ('sockcap plan --target %llu'):\n",
+			fprintf(out, "\nto carry what memory allows (%s %s, 'sockcap plan'):\n",
 				fmt_approx(n, sizeof(n), in->plan->target),
+				fmt_plural(in->plan->target, "connection", "connections"));
+		else
+			fprintf(out, "\nto carry %s %s ('sockcap plan --target %llu'):\n",
+				fmt_approx(n, sizeof(n), in->plan->target),
+				fmt_plural(in->plan->target, "connection", "connections"),
 				(unsigned long long)in->plan->target);
 		recommendations(in->plan, &s, out);
 	}
@@ -404,14 +429,17 @@ void text_facts(const struct facts *f, FILE *out)
 	for (int i = 0; i < FACT_COUNT; i++) {
 		const struct fact_def *d = &fact_defs[i];
 		const struct fact *x = &f->f[i];
-		char v[OSRELEASE_MAX + 8] = "-";
+		char v[sizeof(f->reserved_ports) + 8] = "-";
 
 		if (x->status == FACT_OK && d->unit == UNIT_TEXT) {
-			snprintf(v, sizeof(v), "%s", f->osrelease);
+			snprintf(v, sizeof(v), "%s", i == F_RESERVED_PORTS ? f->reserved_ports : f->osrelease);
 		} else if (x->status == FACT_OK) {
 			size_t o = 0;
 			for (unsigned k = 0; k < d->nvalues && o < sizeof(v); k++) {
-				if (x->v[k] == U64_UNLIMITED)
+				if (d->unit == UNIT_MASK) /* a capability set, as proc/PID/status writes it */
+					o += (size_t)snprintf(v + o, sizeof(v) - o, "%s0x%016llx", k ? " " : "",
+							      (unsigned long long)x->v[k]);
+				else if (x->v[k] == U64_UNLIMITED)
 					o += (size_t)snprintf(v + o, sizeof(v) - o, "%sunlimited", k ? " " : "");
 				else
 					o += (size_t)snprintf(v + o, sizeof(v) - o, "%s%llu", k ? " " : "",

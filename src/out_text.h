@@ -8,6 +8,11 @@
 
 #include "report.h"
 
+/* How text is drawn where it is read: ASCII ("~", "#", "<") instead of
+ * "≈", "█", "◀" where the locale is not UTF-8 or TERM is dumb, and a bar
+ * that leaves the table within columns. Defaults: UTF-8, 80 columns. */
+void text_set_look(bool ascii, unsigned columns);
+
 /* The audit: the answer on the first line, the rows with a log-scale bar,
  * live usage, warnings and unreadable facts. */
 void text_audit(const struct report_input *in, bool color, FILE *out);

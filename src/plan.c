@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "parse.h"
 #include "u64.h"
 
@@ -253,6 +255,53 @@ static void advise_descriptors(struct plan *pl, const struct facts *f, const str
 				"epoll watches of the user the server runs as");
 }
 
+/* A setting that fixes a warning (model.c) but lifts no capacity row:
+ * raised to need exactly, the value the warning asks for. */
+static void fix_warning(struct plan *pl, const struct facts *f, enum fact_id id, uint64_t need,
+			const char *warning, const char *why)
+{
+	uint64_t cur, rec;
+	struct recommendation *r;
+	bool clamped;
+
+	if (!fact_ok(f, id) || f->f[id].v[0] >= need)
+		return;
+	cur = f->f[id].v[0];
+	rec = in_range(id, need, &clamped);
+	r = add(pl, REC_SYSCTL, id, fact_defs[id].name, &cur, &rec,
+		"%s (warning %s); lifts no capacity row", why, warning);
+	if (r)
+		r->lifts = ROW_NONE;
+	if (clamped)
+		say_clamped(r, id);
+}
+
+/* The warnings a setting fixes, with the rules the warnings use. */
+static void advise_warnings(struct plan *pl, const struct facts *f, const struct profile *p)
+{
+	uint64_t want = model_backlog_wanted(pl->target);
+	uint64_t lingering = model_lingering(p);
+	char why[160];
+
+	snprintf(why, sizeof(why), "accept queues that hold a reconnect storm of %llu",
+		 (unsigned long long)want);
+	fix_warning(pl, f, F_SOMAXCONN, want, "somaxconn_small", why);
+	if (model_syn_backlog_matters(f)) {
+		snprintf(why, sizeof(why), "%llu half-open connections per listener while "
+			 "tcp_syncookies is %s", (unsigned long long)want,
+			 fact_ok(f, F_TCP_SYNCOOKIES) ? "0" : "unknown");
+		fix_warning(pl, f, F_TCP_MAX_SYN_BACKLOG, want, "syn_backlog_small", why);
+	}
+	if (lingering == 0)
+		return;
+	snprintf(why, sizeof(why), "the TIME_WAIT sockets %llu closes per second leave for 60 s, "
+		 "+10%% headroom", (unsigned long long)p->churn_per_second);
+	fix_warning(pl, f, F_TCP_MAX_TW_BUCKETS, with_headroom(lingering), "tw_buckets_small", why);
+	snprintf(why, sizeof(why), "the orphans %llu closes per second can leave, +10%% headroom",
+		 (unsigned long long)p->churn_per_second);
+	fix_warning(pl, f, F_TCP_MAX_ORPHANS, with_headroom(lingering), "orphans_small", why);
+}
+
 /* nf_conntrack_max / nf_conntrack_buckets as the kernel sizes them by
  * default: 1 since Linux 5.15 ("sanitize table size default settings":
  * average chains of two, each entry hashed twice), 4 before. */
@@ -374,10 +423,78 @@ static void advise_tcp_mem(struct plan *pl, const struct facts *f)
 	    (unsigned long long)need);
 }
 
+/* Is port in an ip_local_reserved_ports list ("8080,9000-9100")? */
+static bool port_reserved(const char *list, unsigned port)
+{
+	while (*list) {
+		unsigned long a = strtoul(list, (char **)&list, 10), b = a;
+
+		if (*list == '-')
+			b = strtoul(list + 1, (char **)&list, 10);
+		if (port >= a && port <= b)
+			return true;
+		if (*list != ',')
+			break;
+		list++;
+	}
+	return false;
+}
+
+/* Listening ports inside the widened range [lo, hi] go into
+ * ip_local_reserved_ports, so that no outbound socket takes one (a listener
+ * started later, or restarted, would fail to bind). */
+static void reserve_listeners(struct plan *pl, const struct facts *f, uint64_t lo, uint64_t hi,
+			      struct recommendation *range)
+{
+	const struct listeners *l = &f->listeners;
+	char list[REC_TEXT];
+	size_t o, n = strlen(range->reason);
+	unsigned added = 0, left = 0;
+	struct recommendation *r;
+
+	if (l->status != FACT_OK || !fact_ok(f, F_RESERVED_PORTS)) {
+		snprintf(range->reason + n, sizeof(range->reason) - n,
+			 "; the listening ports are unknown (proc/net/tcp %s): keep them out of "
+			 "the range with net.ipv4.ip_local_reserved_ports",
+			 fact_status_name(l->status != FACT_OK ? l->status
+							       : f->f[F_RESERVED_PORTS].status));
+		return;
+	}
+	o = (size_t)snprintf(list, sizeof(list), "%s", f->reserved_ports);
+	for (unsigned i = 0; i < l->n; i++) {
+		unsigned port = l->port[i];
+		int w;
+
+		if (port < lo || port > hi || port_reserved(f->reserved_ports, port))
+			continue;
+		w = snprintf(list + o, sizeof(list) - o, "%s%u", o ? "," : "", port);
+		if (w < 0 || (size_t)w >= sizeof(list) - o) {
+			list[o] = '\0';
+			left++;
+			continue;
+		}
+		o += (size_t)w;
+		added++;
+	}
+	if (added == 0 && left == 0)
+		return;
+	r = add(pl, REC_SYSCTL, F_RESERVED_PORTS, fact_defs[F_RESERVED_PORTS].name, NULL, NULL,
+		"%u port%s this host listens on (proc/net/tcp, tcp6) lie in the widened range: "
+		"reserved, no outbound socket takes them%s; lifts no row",
+		added + left, added + left == 1 ? "" : "s",
+		left || l->truncated ? " (more than fit: reserve the rest by hand)" : "");
+	if (r) {
+		r->lifts = ROW_NONE;
+		snprintf(r->current, sizeof(r->current), "%s", f->reserved_ports);
+		snprintf(r->recommended, sizeof(r->recommended), "%s", list);
+	}
+}
+
 static void advise_ports(struct plan *pl, const struct facts *f, const struct profile *p,
 			 const struct model_options *opt)
 {
 	uint64_t lo, hi, need, size, cur[2], rec[2];
+	struct recommendation *r;
 
 	if (p->outbound_sockets == 0 || !fact_ok(f, F_PORT_RANGE))
 		return;
@@ -395,11 +512,12 @@ static void advise_ports(struct plan *pl, const struct facts *f, const struct pr
 	cur[1] = hi;
 	if (rec[0] == lo && rec[1] == hi)
 		return;
-	add(pl, REC_SYSCTL, F_PORT_RANGE, fact_defs[F_PORT_RANGE].name, cur, rec,
-	    "%llu outbound sockets per upstream need as many ephemeral ports%s; keep listening "
-	    "ports out of the range (ip_local_reserved_ports)",
-	    (unsigned long long)need,
-	    need > 65535 - 1024 + 1 ? " (more than any range holds: add --upstreams)" : "");
+	r = add(pl, REC_SYSCTL, F_PORT_RANGE, fact_defs[F_PORT_RANGE].name, cur, rec,
+		"%llu outbound sockets per upstream need as many ephemeral ports%s",
+		(unsigned long long)need,
+		need > 65535 - 1024 + 1 ? " (more than any range holds: add --upstreams)" : "");
+	if (r)
+		reserve_listeners(pl, f, rec[0], rec[1], r);
 }
 
 static void advise_threads(struct plan *pl, const struct facts *f, const struct profile *p)
@@ -454,9 +572,10 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 
 			r = add(pl, REC_HARDWARE, F_CG_MEM_MAX,
 				f->cgroup_v2 ? "memory.max" : "memory.limit_in_bytes", &lim->v[0], &rec,
-				"%llu connections x %llu bytes need %llu bytes more than the cgroup "
+				"%llu %s x %llu bytes need %llu bytes more than the cgroup "
 				"leaves",
-				(unsigned long long)pl->target, (unsigned long long)per,
+				(unsigned long long)pl->target,
+				fmt_plural(pl->target, "connection", "connections"), (unsigned long long)per,
 				(unsigned long long)shortfall);
 		} else {
 			ram_need = u64_sat_add(u64_sat_mul(f->f[F_MEM_TOTAL].v[0], 1024),
@@ -476,9 +595,10 @@ static void advise_hardware(struct plan *pl, const struct facts *f)
 			 rec = gib_up(ram_need);
 
 		r = add(pl, REC_HARDWARE, F_MEM_TOTAL, "RAM", NULL, NULL,
-			"%llu connections x %llu bytes (kernel objects, buffers, application) do "
+			"%llu %s x %llu bytes (kernel objects, buffers, application) do "
 			"not fit in the memory this host has",
-			(unsigned long long)pl->target, (unsigned long long)per);
+			(unsigned long long)pl->target,
+			fmt_plural(pl->target, "connection", "connections"), (unsigned long long)per);
 		if (r) {
 			r->scope = SCOPE_NODE;
 			r->lifts = ROW_MEMORY;
@@ -655,7 +775,8 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 			continue;
 		/* sysctl.d files and unit drop-ins apply in file-name order; the
 		 * unit file itself comes before every drop-in. */
-		later = (strcmp(base_name(s->file), "90-sockcap.conf") > 0 &&
+		later = (strcmp(base_name(s->file),
+				r->kind == REC_SYSTEMD ? pl->dropin : "90-sockcap.conf") > 0 &&
 			 (r->kind == REC_SYSCTL || strstr(s->file, ".d/") != NULL)) ||
 			strcmp(s->file, "etc/sysctl.conf") == 0;
 		if (r->kind == REC_LIMITS && s->rank < 4)
@@ -664,9 +785,52 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 				 s->file, s->line, s->value, p->user);
 		else if (r->kind != REC_LIMITS && later)
 			snprintf(r->reason + n, sizeof(r->reason) - n,
-				 "; %s:%u sets %s and is read after 90-sockcap.conf: change it there",
-				 s->file, s->line, s->value);
+				 "; %s:%u sets %s and is read after %s: change it there", s->file,
+				 s->line, s->value,
+				 r->kind == REC_SYSTEMD ? pl->dropin : "90-sockcap.conf");
 	}
+}
+
+/* The unit drop-in's name. systemd reads a unit's drop-ins in file-name
+ * order, whatever their directory, and the last LimitNOFILE= wins: unless
+ * --dropin names the file, sockcap's sorts after the drop-in that sets it
+ * now (90-sockcap.conf, else 99-, else zz-, zzz-... until it does). */
+static void name_dropin(struct plan *pl, const struct facts *f, const char *given)
+{
+	const struct setting *s = &f->persisted.unit_nofile;
+	const char *winner = s->set && strstr(s->file, ".d/") ? base_name(s->file) : NULL;
+	char prefix[48] = "90";
+
+	pl->dropin_why[0] = '\0';
+	if (given) {
+		snprintf(pl->dropin, sizeof(pl->dropin), "%s", given);
+		if (winner && strcmp(winner, given) > 0)
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+				 "--dropin %.64s: %.160s, read after it, sets LimitNOFILE=%.32s too", given,
+				 s->file, s->value);
+		else if (winner && strcmp(winner, given) == 0)
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+				 "--dropin %.64s: it takes the place of %.160s (copy its other "
+				 "settings over)", given, s->file);
+		else
+			snprintf(pl->dropin_why, sizeof(pl->dropin_why), "--dropin %.64s", given);
+		return;
+	}
+	snprintf(pl->dropin, sizeof(pl->dropin), "%s-sockcap.conf", prefix);
+	if (!winner || strcmp(pl->dropin, winner) > 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "99");
+	for (;;) {
+		snprintf(pl->dropin, sizeof(pl->dropin), "%s-sockcap.conf", prefix);
+		if (strcmp(pl->dropin, winner) > 0 || strlen(prefix) + 1 >= sizeof(prefix))
+			break;
+		if (strcmp(prefix, "99") == 0)
+			snprintf(prefix, sizeof(prefix), "zz");
+		else
+			strcat(prefix, "z");
+	}
+	snprintf(pl->dropin_why, sizeof(pl->dropin_why),
+		 "named to be read after %.160s, which sets LimitNOFILE=%.32s", s->file, s->value);
 }
 
 uint64_t plan_default_reserve(uint64_t total_bytes)
@@ -727,8 +891,10 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		const struct recommendation *r = &pl->recs[i];
 		struct fact *x = &f->f[r->fact];
 
-		/* Files for the next boot: nothing live changes. */
-		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD || r->kind == REC_MODPROBE)
+		/* Files for the next boot: nothing live changes. A port list is
+		 * text, not a value the model counts. */
+		if (r->kind == REC_HARDWARE || r->kind == REC_MODULES_LOAD ||
+		    r->kind == REC_MODPROBE || r->fact == F_RESERVED_PORTS)
 			continue;
 		if (r->kind == REC_APP) {
 			struct server_conf *s = &f->server;
@@ -747,6 +913,39 @@ void plan_apply(const struct plan *pl, struct facts *f)
 		else
 			memcpy(x->v, r->values, sizeof(x->v));
 	}
+}
+
+static bool has_kind(const struct plan *pl, enum rec_kind k)
+{
+	for (unsigned i = 0; i < pl->nrecs; i++)
+		if (pl->recs[i].kind == k)
+			return true;
+	return false;
+}
+
+/* The order the files go in, and why. */
+static void state_order(struct plan *pl)
+{
+	const struct recommendation *nr_open = NULL;
+	size_t n = 0;
+
+	pl->order[0] = '\0';
+	for (unsigned i = 0; i < pl->nrecs; i++)
+		if (pl->recs[i].kind == REC_SYSCTL && pl->recs[i].fact == F_NR_OPEN)
+			nr_open = &pl->recs[i];
+	if (has_kind(pl, REC_MODULES_LOAD) || has_kind(pl, REC_MODPROBE))
+		n += (size_t)snprintf(pl->order + n, sizeof(pl->order) - n,
+				      "modules-load.d and modprobe.d first (a net.netfilter key "
+				      "exists only with its module loaded); ");
+	if (nr_open && (has_kind(pl, REC_LIMITS) || has_kind(pl, REC_SYSTEMD)) &&
+	    n < sizeof(pl->order))
+		snprintf(pl->order + n, sizeof(pl->order) - n,
+			 "sysctl.d ('sysctl --system') before limits.d and the unit drop-in: a "
+			 "nofile limit above the current fs.nr_open (%.24s) fails until fs.nr_open "
+			 "is %.24s",
+			 nr_open->current, nr_open->recommended);
+	else if (n > 0 && n < sizeof(pl->order))
+		snprintf(pl->order + n, sizeof(pl->order) - n, "then sysctl.d ('sysctl --system')");
 }
 
 /* Does the capacity after the changes reach the target? Without --target
@@ -784,6 +983,7 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	out->nrecs = 0;
 	out->reachable = false;
 	out->unit[0] = '\0';
+	out->order[0] = '\0';
 	out->ceiling_from = F_MEM_TOTAL;
 	out->ceiling_memory_bytes = 0;
 	out->reserve_bytes = 0;
@@ -801,6 +1001,8 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	advise_ports(out, f, p, opt);
 	advise_threads(out, f, p);
 	advise_conntrack(out, f, p);
+	advise_warnings(out, f, p);
+	name_dropin(out, f, opt->dropin);
 	advise_app(out, f, p);
 	memcpy(&after, f, offsetof(struct facts, persisted));
 	plan_apply(out, &after);
@@ -816,5 +1018,6 @@ bool plan_compute(const struct facts *f, const struct profile *p,
 	if (f->container.detected)
 		container_forms(out);
 	out->reachable = reaches(out, target);
+	state_order(out);
 	return true;
 }

@@ -20,7 +20,7 @@ enum rec_kind { REC_SYSCTL, REC_LIMITS, REC_SYSTEMD, REC_MODULES_LOAD, REC_MODPR
 
 const char *rec_kind_name(enum rec_kind k);
 
-#define REC_TEXT 64
+#define REC_TEXT 128
 #define RECS_MAX 24
 
 struct recommendation {
@@ -53,6 +53,14 @@ struct plan {
 	enum fact_id ceiling_from;
 	uint64_t ceiling_memory_bytes;
 	uint64_t reserve_bytes;
+	/* The order to apply the files in, and why ("" with nothing to apply):
+	 * modules first, sysctl.d before limits.d and the unit drop-in when a
+	 * limit exceeds the current fs.nr_open. */
+	char order[320];
+	/* The unit drop-in's file name: --dropin, else 90-sockcap.conf, else a
+	 * name read after every drop-in that sets LimitNOFILE; and why. */
+	char dropin[72];
+	char dropin_why[320];
 	char unit[UNIT_NAME_MAX];      /* the audited process's systemd unit, or "" */
 	/* Last, and not zeroed past nrecs (as warnings in struct capacity):
 	 * plan_compute sets each field above by name, so a new one needs a line

@@ -103,6 +103,7 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 	cJSON_AddBoolToObject(o, "memcg_buffers", pc->memcg_buffers);
 	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
 	add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
+	add_u64(o, "thread_bytes", pc->thread_bytes);
 	cJSON_AddStringToObject(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		cJSON_AddStringToObject(o, "table_series", f->table_series);
@@ -122,6 +123,8 @@ static cJSON *per_connection_object(const struct facts *f, const struct per_conn
 						? "outbound sockets"
 					: c == CACHE_NF_CONNTRACK && pc->conntrack_bytes > 0
 						? "tracked flows"
+					: c == CACHE_TASK_STRUCT && pc->thread_bytes > 0
+						? "threads"
 						: "no");
 		cJSON_AddItemToArray(objs, x);
 	}
@@ -369,6 +372,7 @@ static cJSON *plan_object(const struct plan *pl)
 	} else {
 		cJSON_AddNullToObject(o, "ceiling");
 	}
+	cJSON_AddStringToObject(o, "order", pl->order);
 	cJSON_AddItemToObject(o, "after", capacity_object(&pl->after));
 	return o;
 }
@@ -470,7 +474,7 @@ cJSON *report_facts(const char *root, const struct facts *f)
 		}
 		cJSON_AddBoolToObject(o, "unlimited", unlimited);
 		if (d->unit == UNIT_TEXT && x->status == FACT_OK)
-			cJSON_AddStringToObject(o, "text", f->osrelease);
+			cJSON_AddStringToObject(o, "text", i == F_RESERVED_PORTS ? f->reserved_ports : f->osrelease);
 		else
 			cJSON_AddNullToObject(o, "text");
 		cJSON_AddItemToArray(arr, o);

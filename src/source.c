@@ -325,7 +325,11 @@ enum fact_status file_read(const char *path, struct text *out)
  * in the middle: those are read to EOF. */
 static bool many_records(const char *relpath)
 {
-	return strcmp(relpath, "proc/slabinfo") == 0;
+	size_t n = strlen(relpath);
+
+	return strcmp(relpath, "proc/slabinfo") == 0 ||
+	       (n > 8 && strcmp(relpath + n - 8, "/net/tcp") == 0) ||
+	       (n > 9 && strcmp(relpath + n - 9, "/net/tcp6") == 0);
 }
 
 static enum fact_status root_read(const struct source *src, const char *relpath, struct text *out)

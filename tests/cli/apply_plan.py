@@ -1,8 +1,8 @@
 """Applies a plan (sockcap plan --format json) to a fixture tree, as an
 operator would to a host: every sysctl into its proc/sys file, the nofile
-and nproc limits into proc/self/limits, and, when the subject is a new
-service on the host, LimitNOFILE= as systemd's DefaultLimitNOFILE= (what a
-new service gets).
+and nproc limits into proc/self/limits, TasksMax into the cgroup's pids.max,
+and, when the subject is a new service on the host, LimitNOFILE= as
+systemd's DefaultLimitNOFILE= (what a new service gets).
 
 usage: python3 apply_plan.py PLAN.json ROOT"""
 import json
@@ -11,6 +11,17 @@ import re
 import sys
 
 ROWS = {"nofile": "Max open files", "nproc": "Max processes"}
+
+
+def pids_max_path(root):
+    """The pids.max of the process's cgroup: v2 (0::/path) or v1 (N:pids:/path)."""
+    for line in open(f"{root}/proc/self/cgroup"):
+        num, ctrl, path = line.rstrip("\n").split(":", 2)
+        if num == "0" and ctrl == "":
+            return f"{root}/sys/fs/cgroup{path}/pids.max"
+        if "pids" in ctrl.split(","):
+            return f"{root}/sys/fs/cgroup/pids{path}/pids.max"
+    raise SystemExit(f"no pids cgroup in {root}/proc/self/cgroup")
 
 
 def main():
@@ -26,6 +37,9 @@ def main():
             path = f"{root}/proc/sys/{r['key'].replace('.', '/')}"
             with open(path, "w") as f:
                 f.write(r["recommended"].replace(" ", "\t") + "\n")
+        elif r["kind"] == "systemd" and r["key"] == "TasksMax":
+            with open(pids_max_path(root), "w") as f:
+                f.write(r["recommended"] + "\n")
         elif r["kind"] == "limits":
             which, item = r["key"].split()
             path = f"{root}/proc/self/limits"

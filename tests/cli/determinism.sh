@@ -44,8 +44,8 @@ for fixture in "$top"/tests/fixtures/*/; do
 		cp -R "$fixture" "$work/$pct"
 		drift "$work/$pct" $pct
 	done
-	for profile in idle websocket http proxy bulk; do
-		for cmd in sysctl limits systemd ansible; do
+	for profile in idle websocket http proxy bulk threads; do
+		for cmd in sysctl limits systemd modules-load modprobe ansible; do
 			"$sockcap" $cmd -r "$work/95" -p $profile >"$work/a" 2>&1
 			"$sockcap" $cmd -r "$work/105" -p $profile >"$work/b" 2>&1
 			if cmp -s "$work/a" "$work/b"; then ok

@@ -89,4 +89,32 @@ else
 	echo "output: devices in a private mount namespace need root and unshare -m: skipped"
 fi
 
+# Readable where it is read: ASCII where the locale is not UTF-8 or TERM is
+# dumb; every line within the width (80 when unknown, else COLUMNS) and no
+# figure lost in the folding (the same words as at 1000 columns).
+env -i LC_ALL=C.UTF-8 "$sockcap" -r "$host" >"$dir/utf8.txt"
+check "the audit under C.UTF-8 draws its bars" grep -q '█' "$dir/utf8.txt"
+for view in "audit" "plan -t 250k" "plan -p proxy -t 1.5M" "facts"; do
+	for env in "LC_ALL=C" "LC_ALL=POSIX" "LC_ALL=C.UTF-8 TERM=dumb"; do
+		# shellcheck disable=SC2086
+		env -i $env "$sockcap" -r "$host" $view >"$dir/ascii.txt"
+		check "$view under $env is ASCII" python3 -c 'import sys; sys.exit(any(b > 127 for b in open(sys.argv[1], "rb").read()))' "$dir/ascii.txt"
+	done
+	for cols in 80 60; do
+		# shellcheck disable=SC2086
+		env -i LC_ALL=C.UTF-8 COLUMNS=$cols "$sockcap" -r "$host" $view >"$dir/narrow.txt"
+		# shellcheck disable=SC2086
+		env -i LC_ALL=C.UTF-8 COLUMNS=1000 "$sockcap" -r "$host" $view >"$dir/wide.txt"
+		# (a single word longer than a line, a long path, stays whole)
+		check "$view fits $cols columns" python3 -c 'import sys; sys.exit(any(len(l) > int(sys.argv[2]) and len(l.split()) > 1 for l in open(sys.argv[1], encoding="utf-8").read().split("\n")))' "$dir/narrow.txt" $cols
+		check "$view at $cols columns keeps every figure" python3 -c '
+import sys
+words = lambda p: sorted(w for w in open(p, encoding="utf-8").read().split() if "\u2588" not in w)
+sys.exit(words(sys.argv[1]) != words(sys.argv[2]))' "$dir/narrow.txt" "$dir/wide.txt"
+	done
+	# shellcheck disable=SC2086
+	env -i LC_ALL=C.UTF-8 "$sockcap" -r "$host" $view >"$dir/default.txt"
+	check "$view fits 80 columns when the width is unknown" python3 -c 'import sys; sys.exit(max(len(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n")) > 80)' "$dir/default.txt"
+done
+
 finish output

@@ -8,6 +8,8 @@
 #    never 'unlimited';
 #  - the Ansible task list passes `ansible-playbook --syntax-check`
 #    (SOCKCAP_NO_ANSIBLE=REASON skips it and says so: a package build);
+#  - the unit drop-in, next to a unit of the name it gives, passes
+#    `systemd-analyze verify` without a word;
 #  - modprobe.d output is parsed by kmod (`modprobe -C DIR --showconfig`)
 #    without a complaint and shows every options line; modules-load.d
 #    output holds module names only;
@@ -27,7 +29,12 @@ trap 'rm -rf "$work"' EXIT INT TERM
 	echo "plan: ansible-playbook --syntax-check skipped ($SOCKCAP_NO_ANSIBLE)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
-	for profile in idle http proxy; do
+	# threads is left out here: for a new service (the subject since issue
+	# 12) RLIMIT_NPROC is threads-max / 2 and LimitNPROC= / DefaultLimitNPROC=
+	# are not read yet, so an applied LimitNPROC cannot show; the planner's
+	# threads rules are covered by tests/unit/check_plan.c and the golden
+	# cases rhel9-threads-*.
+	for profile in idle websocket http proxy bulk; do
 		for target in ceiling 200k; do
 			case=$host/$profile/$target
 			t=""
@@ -70,6 +77,24 @@ for fixture in "$top"/tests/fixtures/*/; do
 			if (cd "$work" && ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
 				ansible-playbook --syntax-check play.yml >"$work/ansible.log" 2>&1); then ok
 			else bad "$case: ansible-playbook --syntax-check: $(tail -5 "$work/ansible.log")"; fi
+			fi
+
+			# The unit drop-in, installed where its header says next to a unit
+			# of that name, passes systemd-analyze verify without a word.
+			# shellcheck disable=SC2086
+			"$sockcap" systemd -r "$work/root" -p $profile $t >"$work/dropin.conf"
+			dest=$(sed -n 's|^# Install as /etc/systemd/system/\([^/]*\)\.d/\([^,]*\), then.*|\1/\2|p' "$work/dropin.conf")
+			unit=${dest%%/*}
+			if [ -n "$dest" ]; then
+				rm -rf "$work/units"
+				mkdir -p "$work/units/$unit.d"
+				printf '[Unit]\nDescription=sockcap plan.sh\n[Service]\nExecStart=/bin/true\n' >"$work/units/$unit"
+				cp "$work/dropin.conf" "$work/units/$unit.d/${dest#*/}"
+				if SYSTEMD_UNIT_PATH="$work/units:" systemd-analyze verify "$work/units/$unit" >"$work/err" 2>&1 &&
+					[ ! -s "$work/err" ]; then ok
+				else bad "$case: systemd-analyze verify: $(head -3 "$work/err")"; fi
+			else
+				bad "$case: the drop-in does not say where it goes"
 			fi
 
 			# modprobe.d: kmod parses it without a complaint and holds every

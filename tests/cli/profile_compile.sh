@@ -12,13 +12,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/profile_compile.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 cd "$top"
-profiles="data/profiles/idle.yaml data/profiles/websocket.yaml data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml"
+profiles="data/profiles/idle.yaml data/profiles/websocket.yaml data/profiles/http.yaml data/profiles/proxy.yaml data/profiles/bulk.yaml data/profiles/threads.yaml"
 # shellcheck disable=SC2086
 "$tool" $profiles >"$tmp/out.c" 2>"$tmp/err"
 check "the built-in profiles compile" test $? -eq 0
 check "nothing on stderr" test ! -s "$tmp/err"
-check "one initialiser per profile" test "$(grep -c '\.name = ' "$tmp/out.c")" -eq 5
-check "the count is 5" grep -q '^const size_t profile_builtin_count = 5;$' "$tmp/out.c"
+check "one initialiser per profile" test "$(grep -c '\.name = ' "$tmp/out.c")" -eq 6
+check "the count is 6" grep -q '^const size_t profile_builtin_count = 6;$' "$tmp/out.c"
 check "idle keeps 32 descriptors" grep -q 'reserved_fds = UINT64_C(32)' "$tmp/out.c"
 check "the output compiles" cc -std=c11 -Wall -Wextra -Werror -Isrc -c -o "$tmp/out.o" "$tmp/out.c"
 

@@ -36,6 +36,47 @@ START_TEST(a_plain_host_reads_every_fact)
 }
 END_TEST
 
+/* Listening ports of tcp and tcp6, each once and sorted, and the reserved
+ * list as the kernel writes it; tcp6 missing is no listener on IPv6. */
+START_TEST(listeners_and_reserved_ports_are_read)
+{
+	struct source src;
+
+	static const char tcp[] =
+		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+		"   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 101 1 0 100 0 0 10 0\n"
+		"   1: 0100007F:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 102 1 0 100 0 0 10 0\n"
+		"   2: 0A00000F:1F90 C0A80105:9C40 01 00000000:00000000 00:00000000 00000000     0        0 103 1 0 100 0 0 10 0\n";
+	static const char tcp6[] =
+		"  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+		"   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 201 1 0 100 0 0 10 0\n";
+
+	world_host(&w);
+	world_put(&w, "proc/net/tcp", tcp);
+	world_put(&w, "proc/net/tcp6", tcp6);
+	world_put(&w, "proc/sys/net/ipv4/ip_local_reserved_ports", "9000-9100,9200\n");
+	read_world();
+	ck_assert_int_eq(f.listeners.status, FACT_MISSING);
+	src = world_source(&w);
+	facts_read_listeners(&src, &f);
+	ck_assert_int_eq(f.listeners.status, FACT_OK);
+	ck_assert_uint_eq(f.listeners.n, 2);
+	ck_assert_uint_eq(f.listeners.port[0], 2024);
+	ck_assert_uint_eq(f.listeners.port[1], 8080);
+	ck_assert_int_eq(f.f[F_RESERVED_PORTS].status, FACT_OK);
+	ck_assert_str_eq(f.reserved_ports, "9000-9100,9200");
+	world_fail(&w, "proc/net/tcp6", FACT_MISSING);
+	facts_read_listeners(&src, &f);
+	ck_assert_int_eq(f.listeners.status, FACT_OK);
+	world_fail(&w, "proc/net/tcp", FACT_DENIED);
+	facts_read_listeners(&src, &f);
+	ck_assert_int_eq(f.listeners.status, FACT_DENIED);
+	world_put(&w, "proc/sys/net/ipv4/ip_local_reserved_ports", "80; rm -rf /\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_RESERVED_PORTS].status, FACT_INVALID);
+}
+END_TEST
+
 START_TEST(text_facts_are_printable_whatever_the_file_holds)
 {
 	world_host(&w);
@@ -688,6 +729,7 @@ Suite *suite(void)
 	TCase *t = tcase_create("facts");
 
 	tcase_add_test(t, a_plain_host_reads_every_fact);
+	tcase_add_test(t, listeners_and_reserved_ports_are_read);
 	tcase_add_test(t, file_max_long_max_is_exact);
 	tcase_add_test(t, text_facts_are_printable_whatever_the_file_holds);
 	tcase_add_test(t, a_unit_name_systemd_accepts_is_kept);

@@ -326,6 +326,32 @@ START_TEST(tracked_flows_cost_their_conntrack_object_and_bucket)
 }
 END_TEST
 
+/* A thread per connection costs a kernel stack and a task_struct, in the
+ * host's bytes and in the cgroup's. */
+START_TEST(a_thread_per_connection_costs_its_stack_and_task_struct)
+{
+	uint64_t host, cg;
+
+	run();
+	host = c.pc.total_bytes;
+	cg = c.pc.memcg_total_bytes;
+	ck_assert_uint_eq(c.pc.thread_bytes, 0);
+	p.thread_per_connection = true;
+	run();
+	/* no task_struct figure: the measured 6554 */
+	ck_assert_uint_eq(c.pc.thread_bytes, 16384 + 6554);
+	f.cache[CACHE_TASK_STRUCT] = (struct cache_size){SIZE_SLABINFO, 5888, 5, 8};
+	run();
+	/* 8 pages / 5 objects = 6553.6 -> 6554, + the 16 KiB stack */
+	ck_assert_uint_eq(c.pc.thread_bytes, 16384 + 6554);
+	ck_assert_uint_eq(c.pc.total_bytes, host + c.pc.thread_bytes);
+	ck_assert_uint_eq(c.pc.memcg_total_bytes, cg + c.pc.thread_bytes);
+	ck_assert_int_eq(profile_builtin("threads", &p), 0);
+	ck_assert(p.thread_per_connection);
+	ck_assert(!p.epoll);
+}
+END_TEST
+
 START_TEST(ports_apply_to_outbound_sockets_per_upstream)
 {
 	run();
@@ -430,6 +456,26 @@ START_TEST(warnings_name_what_hurts_at_scale)
 	run();
 	ck_assert(has_warning("tw_buckets_small"));
 	ck_assert(has_warning("orphans_small"));
+}
+END_TEST
+
+/* With syncookies on (1, the default, or 2) a full SYN queue answers with
+ * cookies instead of dropping: tcp_max_syn_backlog is not worth a warning. */
+START_TEST(syn_backlog_warns_only_without_syncookies)
+{
+	set(F_TCP_MAX_SYN_BACKLOG, 128, 0, 0);
+	set(F_TCP_SYNCOOKIES, 1, 0, 0);
+	run();
+	ck_assert(!has_warning("syn_backlog_small"));
+	set(F_TCP_SYNCOOKIES, 2, 0, 0);
+	run();
+	ck_assert(!has_warning("syn_backlog_small"));
+	set(F_TCP_SYNCOOKIES, 0, 0, 0);
+	run();
+	ck_assert(has_warning("syn_backlog_small"));
+	fail_fact(F_TCP_SYNCOOKIES, FACT_DENIED);
+	run();
+	ck_assert(has_warning("syn_backlog_small"));
 }
 END_TEST
 
@@ -708,6 +754,7 @@ Suite *suite(void)
 	tcase_add_test(t, epoll_watches_divide_by_sockets);
 	tcase_add_test(t, conntrack_is_na_without_the_module_and_subtracts_tracked);
 	tcase_add_test(t, conntrack_that_tracks_nothing_is_na);
+	tcase_add_test(t, a_thread_per_connection_costs_its_stack_and_task_struct);
 	tcase_add_test(t, tracked_flows_cost_their_conntrack_object_and_bucket);
 	tcase_add_test(t, ports_apply_to_outbound_sockets_per_upstream);
 	tcase_add_test(t, threads_take_the_smallest_room);
@@ -716,6 +763,7 @@ Suite *suite(void)
 	tcase_add_test(t, app_bytes_option_overrides_the_profile);
 	tcase_add_test(t, warnings_name_what_hurts_at_scale);
 	tcase_add_test(t, no_warnings_on_a_tuned_host);
+	tcase_add_test(t, syn_backlog_warns_only_without_syncookies);
 	tcase_add_test(t, persisted_values_that_differ_or_are_overridden_are_warned);
 	tcase_add_test(t, limits_conf_does_not_reach_a_service);
 	tcase_add_test(t, memory_subtracts_the_slab_open_sockets_pin);

@@ -1,6 +1,9 @@
 /* Parsers of /proc and /sys text and of command-line numbers. */
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "fmt.h"
 #include "parse.h"
 #include "suite.h"
 
@@ -231,6 +234,28 @@ START_TEST(size_arguments_take_binary_suffixes)
 }
 END_TEST
 
+/* Folding keeps every word, breaks at spaces, indents what goes on, and
+ * counts characters, not bytes, nor colour escapes. */
+START_TEST(text_folds_to_the_width_without_losing_a_word)
+{
+	static const char in[] = "  alpha beta gamma delta 1,234,567 epsilon\nshort\n\n"
+				 "\033[1m\xe2\x89\x88 12345\033[0m\n"
+				 "unbreakable-word-longer-than-the-line\n";
+	size_t len;
+	char *out = fmt_wrap(in, sizeof(in) - 1, 20, &len);
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(out, "  alpha beta gamma\n      delta\n      1,234,567\n      epsilon\nshort\n\n"
+			      "\033[1m\xe2\x89\x88 12345\033[0m\n"
+			      "unbreakable-word-longer-than-the-line\n");
+	ck_assert_uint_eq(len, strlen(out));
+	free(out);
+	ck_assert_str_eq(fmt_plural(1, "connection", "connections"), "connection");
+	ck_assert_str_eq(fmt_plural(0, "connection", "connections"), "connections");
+	ck_assert_str_eq(fmt_plural(2, "thread", "threads"), "threads");
+}
+END_TEST
+
 START_TEST(kernel_series_from_release)
 {
 	unsigned a, b;
@@ -306,6 +331,7 @@ Suite *suite(void)
 	tcase_add_test(t, cgroup_path_finds_v1_controllers_and_the_v2_line);
 	tcase_add_test(t, count_arguments_take_decimal_suffixes);
 	tcase_add_test(t, size_arguments_take_binary_suffixes);
+	tcase_add_test(t, text_folds_to_the_width_without_losing_a_word);
 	tcase_add_test(t, kernel_series_from_release);
 	tcase_add_test(t, status_fields_read_decimal_and_hex);
 	tcase_add_test(t, systemd_unit_from_cgroup_paths);

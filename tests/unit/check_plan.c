@@ -99,7 +99,13 @@ START_TEST(hard_nofile_above_nr_open_raises_nr_open)
 	ck_assert_ptr_nonnull(nr);
 	ck_assert_str_eq(nr->recommended, "1700000");
 	ck_assert_int_eq(nr->lifts, ROW_NR_OPEN);
+	/* The plan says to load sysctl.d first: limits above nr_open fail. */
+	ck_assert_ptr_nonnull(strstr(pl.order, "sysctl.d ('sysctl --system') before limits.d"));
+	ck_assert_ptr_nonnull(strstr(pl.order, "fs.nr_open (1048576)"));
 	assert_idempotent();
+	/* Below nr_open, the order does not matter and nothing is said. */
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.order, "");
 }
 END_TEST
 
@@ -357,6 +363,114 @@ START_TEST(conntrack_buckets_and_module_files)
 }
 END_TEST
 
+/* Each warning a setting fixes comes with that setting, lifting no row;
+ * applied, the warnings and the recommendations are gone. */
+START_TEST(warnings_carry_their_fix_without_lifting_a_row)
+{
+	static const enum fact_id fixes[] = {F_SOMAXCONN, F_TCP_MAX_SYN_BACKLOG,
+					     F_TCP_MAX_TW_BUCKETS, F_TCP_MAX_ORPHANS};
+	struct facts applied;
+	struct capacity c;
+
+	host_set(&f, F_SOMAXCONN, 128, 0, 0);
+	host_set(&f, F_TCP_MAX_SYN_BACKLOG, 128, 0, 0);
+	host_set(&f, F_TCP_SYNCOOKIES, 0, 0, 0);
+	host_set(&f, F_TCP_MAX_TW_BUCKETS, 1000, 0, 0);
+	host_set(&f, F_TCP_MAX_ORPHANS, 1000, 0, 0);
+	p.churn_per_second = 100;
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	for (size_t i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++) {
+		const struct recommendation *r = find(fact_defs[fixes[i]].name, REC_SYSCTL);
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->lifts, ROW_NONE);
+		ck_assert_ptr_nonnull(strstr(r->reason, "lifts no capacity row"));
+	}
+	ck_assert_str_eq(find("net.core.somaxconn", REC_SYSCTL)->recommended, "4096");
+	/* 100 closes a second x 60 s + 10% */
+	ck_assert_str_eq(find("net.ipv4.tcp_max_tw_buckets", REC_SYSCTL)->recommended, "6600");
+	assert_idempotent();
+	applied = f;
+	plan_apply(&pl, &applied);
+	model_compute(&applied, &p, &opt, &c);
+	for (unsigned i = 0; i < c.nwarnings; i++)
+		ck_assert_msg(strstr(c.warnings[i].id, "_small") == NULL, "still warns %s",
+			      c.warnings[i].id);
+	/* With syncookies on, tcp_max_syn_backlog is left alone. */
+	host_set(&f, F_TCP_SYNCOOKIES, 1, 0, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.tcp_max_syn_backlog", REC_SYSCTL));
+}
+END_TEST
+
+/* The last LimitNOFILE= a unit's drop-ins set wins: sockcap's drop-in
+ * sorts after the one that sets it now, or takes the name --dropin gives. */
+START_TEST(the_drop_in_is_read_after_the_one_that_sets_the_limit)
+{
+	struct setting *s = &f.persisted.unit_nofile;
+
+	snprintf(f.unit, sizeof(f.unit), "nginx.service");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	ck_assert_str_eq(pl.dropin_why, "");
+	s->set = true;
+	snprintf(s->value, sizeof(s->value), "65535");
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/override.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "zz-sockcap.conf");
+	ck_assert_ptr_nonnull(strstr(pl.dropin_why, "override.conf"));
+	ck_assert_ptr_null(strstr(find("LimitNOFILE", REC_SYSTEMD)->reason, "change it there"));
+	snprintf(s->file, sizeof(s->file), "usr/lib/systemd/system/nginx.service.d/zzz.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "zzzz-sockcap.conf");
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/50-limits.conf");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	/* The unit file itself comes before every drop-in. */
+	snprintf(s->file, sizeof(s->file), "usr/lib/systemd/system/nginx.service");
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "90-sockcap.conf");
+	/* --dropin: that name; a later drop-in that still wins is named. */
+	snprintf(s->file, sizeof(s->file), "etc/systemd/system/nginx.service.d/override.conf");
+	opt.dropin = "50-mine.conf";
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "50-mine.conf");
+	ck_assert_ptr_nonnull(strstr(find("LimitNOFILE", REC_SYSTEMD)->reason, "change it there"));
+	opt.dropin = "override.conf";
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_nonnull(strstr(pl.dropin_why, "takes the place of"));
+}
+END_TEST
+
+/* Widening the ephemeral range over ports this host listens on reserves
+ * them; unknown listeners are said so. */
+START_TEST(listeners_in_a_widened_range_are_reserved)
+{
+	const struct recommendation *r;
+
+	host_set(&f, F_NOFILE, 10000000, 10000000, 0);
+	ck_assert_int_eq(profile_builtin("proxy", &p), 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	r = find("net.ipv4.ip_local_port_range", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_nonnull(strstr(r->reason, "the listening ports are unknown"));
+	f.listeners = (struct listeners){.status = FACT_OK, .port = {22, 2024, 8080, 9100, 50000},
+					 .n = 5};
+	host_set(&f, F_RESERVED_PORTS, 0, 0, 0);
+	snprintf(f.reserved_ports, sizeof(f.reserved_ports), "9000-9200");
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	r = find("net.ipv4.ip_local_reserved_ports", REC_SYSCTL);
+	ck_assert_ptr_nonnull(r);
+	/* 22 is below the range, 9100 reserved already */
+	ck_assert_str_eq(r->recommended, "9000-9200,2024,8080,50000");
+	ck_assert_int_eq(r->lifts, ROW_NONE);
+	/* Reserved already: nothing more. */
+	snprintf(f.reserved_ports, sizeof(f.reserved_ports), "2024,8080,9000-9200,50000");
+	ck_assert(plan_compute(&f, &p, &opt, true, 60000, &pl));
+	ck_assert_ptr_null(find("net.ipv4.ip_local_reserved_ports", REC_SYSCTL));
+}
+END_TEST
+
 START_TEST(usage_is_rounded_up_to_a_power_of_ten)
 {
 	ck_assert_uint_eq(plan_usage_allowance(0), 0);
@@ -450,16 +564,24 @@ START_TEST(settings_that_would_still_win_are_named)
 	const struct recommendation *r;
 
 	snprintf(f.unit, sizeof(f.unit), "web.service");
-	/* a drop-in read after 90-sockcap.conf wins; the unit file never does */
+	/* a drop-in read after sockcap's wins; the unit file never does */
 	setting_assign(&f.persisted.unit_nofile, "4096", "usr/lib/systemd/system/web.service", 3, 0);
 	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
 	r = find("LimitNOFILE", REC_SYSTEMD);
 	ck_assert_ptr_null(strstr(r->reason, "change it there"));
 	setting_assign(&f.persisted.unit_nofile, "4096", "etc/systemd/system/web.service.d/override.conf",
 		       2, 0);
+	/* ... so sockcap's drop-in is named to be read after it */
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	r = find("LimitNOFILE", REC_SYSTEMD);
+	ck_assert_ptr_null(strstr(r->reason, "change it there"));
+	ck_assert_str_eq(pl.dropin, "zz-sockcap.conf");
+	/* unless --dropin names one read before it */
+	opt.dropin = "10-early.conf";
 	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
 	r = find("LimitNOFILE", REC_SYSTEMD);
 	ck_assert_ptr_nonnull(strstr(r->reason, "override.conf:2 sets 4096 and is read after"));
+	opt.dropin = NULL;
 	/* a sysctl.d file named after ours */
 	host_set(&f, F_FILE_MAX, 1000, 0, 0);
 	setting_assign(&f.persisted.sysctl[F_FILE_MAX], "1000", "etc/sysctl.d/99-local.conf", 1, 0);
@@ -502,6 +624,9 @@ Suite *suite(void)
 	tcase_add_test(t, the_reserve_is_ten_percent_at_least_a_gib_at_most_a_quarter);
 	tcase_add_test(t, usage_drifting_by_five_percent_changes_no_value);
 	tcase_add_test(t, usage_is_rounded_up_to_a_power_of_ten);
+	tcase_add_test(t, listeners_in_a_widened_range_are_reserved);
+	tcase_add_test(t, the_drop_in_is_read_after_the_one_that_sets_the_limit);
+	tcase_add_test(t, warnings_carry_their_fix_without_lifting_a_row);
 	tcase_add_test(t, conntrack_that_tracks_nothing_is_left_alone);
 	tcase_add_test(t, conntrack_buckets_and_module_files);
 	tcase_add_test(t, absurd_targets_stay_inside_the_kernels_ranges);

@@ -17,15 +17,15 @@ static int parse(const char *yaml)
 
 START_TEST(every_built_in_profile_parses)
 {
-	static const char *const names[] = {"idle", "websocket", "http", "proxy", "bulk"};
+	static const char *const names[] = {"idle", "websocket", "http", "proxy", "bulk", "threads"};
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 6; i++) {
 		ck_assert_int_eq(profile_builtin(names[i], &p), 0);
 		ck_assert_str_eq(p.name, names[i]);
 		ck_assert_str_eq(p.origin, "built-in");
 		ck_assert_str_eq(profile_builtin_name(i), names[i]);
 	}
-	ck_assert_ptr_null(profile_builtin_name(5));
+	ck_assert_ptr_null(profile_builtin_name(6));
 	ck_assert_int_eq(profile_builtin("nope", &p), -1);
 }
 END_TEST
