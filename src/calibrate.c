@@ -1044,12 +1044,9 @@ static void scan_listeners(const struct source *src, struct pick *p)
 
 	for (int v6 = 0; v6 < 2; v6++) {
 		char path[64];
-		struct text t;
 
 		snprintf(path, sizeof(path), "proc/%u/net/%s", p->s->pid, files[v6]);
-		if (src->read(src, path, &t) == FACT_OK)
-			listeners_parse(t.data, t.len, v6 != 0, pick_listener, p);
-		text_free(&t);
+		(void)facts_scan_listeners(src, path, v6 != 0, pick_listener, p);
 	}
 }
 

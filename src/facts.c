@@ -737,6 +737,28 @@ static void found_listener(const struct listener *l, void *ctx)
 		add_port(l->port, out->port, LISTEN_PORTS_MAX, &out->n, &out->truncated);
 }
 
+struct listener_scan {
+	bool v6;
+	void (*found)(const struct listener *l, void *ctx);
+	void *ctx;
+};
+
+static bool scan_line(void *ctx, const char *s, size_t n)
+{
+	const struct listener_scan *sc = ctx;
+
+	listeners_parse(s, n, sc->v6, sc->found, sc->ctx);
+	return true;
+}
+
+enum fact_status facts_scan_listeners(const struct source *src, const char *relpath, bool v6,
+				      void (*found)(const struct listener *l, void *ctx), void *ctx)
+{
+	struct listener_scan sc = {v6, found, ctx};
+
+	return source_lines(src, relpath, scan_line, &sc);
+}
+
 void facts_read_listeners(const struct source *src, struct facts *f)
 {
 	static const char *const files[] = {"proc/net/tcp", "proc/net/tcp6"};
@@ -748,7 +770,6 @@ void facts_read_listeners(const struct source *src, struct facts *f)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char buf[FACT_PATH_MAX];
 		const char *path = files[i];
-		struct text t;
 		enum fact_status st;
 
 		/* The process's own network namespace under --pid. */
@@ -756,18 +777,16 @@ void facts_read_listeners(const struct source *src, struct facts *f)
 			snprintf(buf, sizeof(buf), "proc/%u/%s", f->pid, files[i] + 5);
 			path = buf;
 		}
-		st = src->read(src, path, &t);
-
+		/* Line by line: the file holds every socket of the namespace
+		 * (tens of thousands in TIME_WAIT on a busy server). */
+		st = facts_scan_listeners(src, path, i == 1, found_listener, l);
 		if (st != FACT_OK) {
 			/* No IPv6 is no listener on it; anything else is unknown. */
 			if (st != FACT_MISSING || i == 0)
 				l->status = st;
 			continue;
 		}
-		/* listeners.c, as calibrate --pid reads them: LISTEN entries only. */
-		listeners_parse(t.data, t.len, i == 1, found_listener, l);
 		seen++;
-		text_free(&t);
 	}
 	if (seen > 0 && l->status == FACT_MISSING)
 		l->status = FACT_OK;

@@ -304,6 +304,14 @@ bool facts_proc_hides_pids(const struct source *src, char *option, size_t size);
  * (proc/net/tcp and tcp6, or proc/PID/net/...) into f->listeners. */
 void facts_read_listeners(const struct source *src, struct facts *f);
 
+struct listener;
+
+/* Calls found(l, ctx) for every LISTEN entry of relpath (a proc/net/tcp or
+ * tcp6 file: v6 for tcp6), read line by line through src, whatever its
+ * size. Returns the file's status. */
+enum fact_status facts_scan_listeners(const struct source *src, const char *relpath, bool v6,
+				      void (*found)(const struct listener *l, void *ctx), void *ctx);
+
 /* True when fact id was read and parsed. */
 bool fact_ok(const struct facts *f, enum fact_id id);
 
