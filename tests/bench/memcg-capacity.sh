@@ -577,7 +577,10 @@ phase_accepted() { # label extra_server_args tcp_accounting(0/1)
 phase_model() {
 	local cg json
 	make_cgroup "B.$run"
-	json=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+	# The subject is the process in the cgroup (--pid of itself: the shell
+	# execs sockcap), not "a new service on this host", whose cgroup is
+	# system.slice.
+	json=$(sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@" --pid $$' sh "$cg" \
 		"$sockcap" audit --app-bytes 0 -f json) || die "sockcap audit failed inside $cg"
 	read -r B_conn B_value B_kbps B_total B_source B_note < <(py memrow <<<"$json")
 	B_usage=$((limit - B_value))
