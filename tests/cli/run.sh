@@ -27,6 +27,9 @@ fail=0
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT INT TERM
 chmod 755 "$scratch"
+# @cli is reached through a link of the same length whatever the checkout's
+# path: text output folds lines at 80 columns, and a profile's path is in it.
+ln -s "$here" "$scratch/cli"
 
 run_case() {
 	name=$1 fixture=$2 user=$3
@@ -46,14 +49,14 @@ run_case() {
 		[ "$(id -u)" -eq 0 ] && runner="setpriv --reuid=65534 --regid=65534 --clear-groups"
 		;;
 	esac
-	args=$(printf '%s\n' "$*" | sed "s|@tmp|$dir/tmp|g; s|@cli|$here|g")
+	args=$(printf '%s\n' "$*" | sed "s|@tmp|$dir/tmp|g; s|@cli|$scratch/cli|g")
 	# shellcheck disable=SC2086
 	(cd "$dir" && env -i PATH="$PATH" LC_ALL=C.UTF-8 ${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS} \
 		${UBSAN_OPTIONS:+UBSAN_OPTIONS=$UBSAN_OPTIONS} $runner ${SOCKCAP_WRAPPER:-} "$sockcap" $args \
 		>"$dir/out" 2>"$dir/err")
 	echo $? >"$dir/status"
 	# Scratch paths in messages are made stable.
-	sed -i "s|$dir/tmp|@tmp|g; s|$here|@cli|g" "$dir/out" "$dir/err"
+	sed -i "s|$dir/tmp|@tmp|g; s|$scratch/cli|@cli|g; s|$here|@cli|g" "$dir/out" "$dir/err"
 	# Valgrind's notes ("--PID-- WARNING: unhandled amd64-linux syscall:
 	# 437": 3.19 does not know openat2, so the reader's walk without it
 	# runs there) are not sockcap's; its errors ("==PID==") stay.
