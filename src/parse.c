@@ -406,6 +406,20 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
 	return PARSE_ABSENT;
 }
 
+void text_lines(const char *text, size_t len,
+		  void (*each)(const char *line, size_t n, unsigned no, void *ctx), void *ctx)
+{
+	unsigned no = 0;
+
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
+		each(text + pos, n, ++no, ctx);
+		pos += n + 1;
+	}
+}
+
 void text_printable(char *s)
 {
 	for (; *s; s++)

@@ -102,6 +102,11 @@ enum parse_result parse_systemd_unit(const char *cgpath, char *unit, size_t size
  * characters. */
 void text_printable(char *s);
 
+/* Calls each(line, n, lineno, ctx) for every line of text[0..len) (the
+ * line without its newline; numbers from 1). */
+void text_lines(const char *text, size_t len,
+		void (*each)(const char *line, size_t n, unsigned no, void *ctx), void *ctx);
+
 /* A command-line count: "250000", "250k", "1.5M" or "1.5m", "2G" or "2g"
  * (powers of 1000). The result must be a whole number. */
 bool parse_count_arg(const char *s, uint64_t *out);

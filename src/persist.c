@@ -55,20 +55,6 @@ static void fold(const char *s, size_t n, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* Calls each(line, n, lineno, ctx) for every line of text. */
-static void lines(const char *text, size_t len,
-		  void (*each)(const char *line, size_t n, unsigned no, void *ctx), void *ctx)
-{
-	unsigned no = 0;
-
-	for (size_t pos = 0; pos < len;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		each(text + pos, n, ++no, ctx);
-		pos += n + 1;
-	}
-}
 
 struct sysctl_ctx {
 	void (*found)(const char *key, const char *value, unsigned line, void *ctx);
@@ -108,7 +94,7 @@ void persist_sysctl_text(const char *text, size_t len,
 {
 	struct sysctl_ctx c = {found, ctx};
 
-	lines(text, len, sysctl_line, &c);
+	text_lines(text, len, sysctl_line, &c);
 }
 
 /* pam_limits' ranks: LIMITS_DEF_USER, _GROUP, _ALL (uid ranges), _DEFAULT ('*'). */
@@ -189,7 +175,7 @@ unsigned persist_limits_text(const char *text, size_t len, const char *file,
 {
 	struct limits_ctx c = {file, user, item, soft, hard, 0};
 
-	lines(text, len, limits_line, &c);
+	text_lines(text, len, limits_line, &c);
 	return c.applied;
 }
 
@@ -236,7 +222,7 @@ void persist_unit_text(const char *text, size_t len, const char *file, const cha
 {
 	struct unit_ctx c = {file, section, key, s, false};
 
-	lines(text, len, unit_line, &c);
+	text_lines(text, len, unit_line, &c);
 }
 
 static bool rlimit_value(const char *s, size_t n, uint64_t *v)

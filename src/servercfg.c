@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse.h"
+
 #include "u64.h"
 
 #define NGINX_INCLUDE_DEPTH 8
@@ -351,20 +353,6 @@ void nginx_conf_text(const char *text, size_t len, const char *file, struct serv
 	}
 }
 
-/* Calls each(line, n, lineno, ctx) for every line of text. */
-static void lines(const char *text, size_t len,
-		  void (*each)(const char *line, size_t n, unsigned no, void *ctx), void *ctx)
-{
-	unsigned no = 0;
-
-	for (size_t pos = 0; pos < len;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		each(text + pos, n, ++no, ctx);
-		pos += n + 1;
-	}
-}
 
 /* The blank-separated words of a line up to a '#' (haproxy and redis
  * quote rarely; a quoted word is taken as it is written). */
@@ -442,7 +430,7 @@ void haproxy_conf_text(const char *text, size_t len, const char *file, struct se
 	struct haproxy_ctx h = {file, c, SEC_NONE};
 
 	c->files++;
-	lines(text, len, haproxy_line, &h);
+	text_lines(text, len, haproxy_line, &h);
 }
 
 struct redis_ctx {
@@ -479,7 +467,7 @@ void redis_conf_text(const char *text, size_t len, const char *file, struct serv
 	struct redis_ctx r = {file, c, include, ctx};
 
 	c->files++;
-	lines(text, len, redis_line, &r);
+	text_lines(text, len, redis_line, &r);
 }
 
 static void where(struct app_cap *cap, const char *directive, const char *place)
