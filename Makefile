@@ -237,12 +237,12 @@ CHECK_BUILD_SKIPS  = calibrate.sh (measures sockets on this machine), \
 	subject.sh (nginx from Debian's package, network namespaces as root), \
 	realsrv (Debian's servers, in memory cgroups, as root), \
 	docs (mandoc, groff, the bash, zsh and fish completions), \
-	plan.sh's ansible-playbook --syntax-check (the ansible collections), \
+	plan.sh's ansible-playbook --syntax-check and systemd-analyze verify (the ansible collections, systemd), \
 	monitor (promtool, node_exporter, systemd-analyze, the monitoring-plugins libraries)
 check-build: sockcap $(UNIT_BIN)
 	@echo "check-build: skipped here, run by make check and CI: $(CHECK_BUILD_SKIPS)"
 	@$(MAKE) --no-print-directory $(filter-out cli-build,$(CHECK_BUILD_SUITES))
-	@SOCKCAP_NO_ANSIBLE="package build" $(MAKE) --no-print-directory cli-build
+	@SOCKCAP_PACKAGE_BUILD="package build" $(MAKE) --no-print-directory cli-build
 
 # The version agrees with debian/changelog (dpkg-parsechangelog); the package
 # build's tests are make check's, less what it names.
