@@ -10,7 +10,12 @@
 # waits for all to be ready, settles (sync; sleep 1), takes the "after"
 # snapshot, then lets the workers exit.  Because the workers exist already at
 # the "before" snapshot, the per-process cost (task, mm, fdtable, epoll
-# instance, listener) is not charged to the sockets.
+# instance, listener) is not charged to the sockets.  Before that, a second
+# sockpairs instance opens as many pairs again and holds them until the
+# "after" snapshot: sockets closed just before (a server's churn, an earlier
+# benchmark) leave free slots in partly used slabs, which new sockets fill
+# without the Slab total growing; the filler takes those slots first, so the
+# measured pairs grow the slab by what a socket really costs.
 #
 #   slab bytes per socket = (delta Slab - proc discount) / (2 * N)
 #
@@ -84,22 +89,28 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/slab-per-socket.XXXXXX")
 sp_pid=
 ctl=
 out=
+fill_pid=
+fill_ctl=
+fill_out=
 
 stop_workers() {
 	if [[ -n $ctl ]]; then exec {ctl}>&-; ctl=; fi
-	if [[ -n $sp_pid ]]; then
-		# sockpairs exits on EOF on stdin; make sure it does, then reap it.
-		# Its workers die with it (PR_SET_PDEATHSIG).
-		local _
+	if [[ -n $fill_ctl ]]; then exec {fill_ctl}>&-; fill_ctl=; fi
+	# sockpairs exits on EOF on stdin; make sure it does, then reap it.
+	# Its workers die with it (PR_SET_PDEATHSIG).
+	local _ p
+	for p in "$sp_pid" "$fill_pid"; do
+		[[ -n $p ]] || continue
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 "$sp_pid" 2>/dev/null || break
+			kill -0 "$p" 2>/dev/null || break
 			sleep 0.2
 		done
-		kill "$sp_pid" 2>/dev/null || true
-		wait "$sp_pid" 2>/dev/null || true
-		sp_pid=
-	fi
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	sp_pid= fill_pid=
 	if [[ -n $out ]]; then exec {out}<&-; out=; fi
+	if [[ -n $fill_out ]]; then exec {fill_out}<&-; fill_out=; fi
 }
 # shellcheck disable=SC2317  # invoked through trap
 cleanup() {
@@ -116,7 +127,7 @@ trap 'exit 129' HUP
 
 cc -O2 -Wall -Wextra -Werror -o "$tmp/sockpairs" "$here/sockpairs.c" ||
 	die "failed to build sockpairs.c"
-mkfifo "$tmp/ctl" "$tmp/out"
+mkfifo "$tmp/ctl" "$tmp/out" "$tmp/fill_ctl" "$tmp/fill_out"
 
 # Analysis helper (python3, stdlib only).
 #   run  DIR SOCKETS           -> prints one run's summary, writes DIR/result
@@ -289,6 +300,13 @@ for ((r = 1; r <= runs; r++)); do
 	d=$tmp/run$r
 	mkdir "$d"
 	echo "run $r/$runs:"
+	# The filler: its pairs take the free slots of partly used slabs.
+	"$tmp/sockpairs" -n "$pairs" -w "$min_workers" <"$tmp/fill_ctl" >"$tmp/fill_out" &
+	fill_pid=$!
+	exec {fill_ctl}>"$tmp/fill_ctl" {fill_out}<"$tmp/fill_out"
+	out=$fill_out read_line spawned 30
+	echo go >&"$fill_ctl"
+	out=$fill_out read_line ready 60
 	"$tmp/sockpairs" -n "$pairs" -w "$min_workers" <"$tmp/ctl" >"$tmp/out" &
 	sp_pid=$!
 	exec {ctl}>"$tmp/ctl" {out}<"$tmp/out"
