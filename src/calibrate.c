@@ -703,6 +703,15 @@ static uint64_t inner_range(uint64_t *v, size_t n)
 	return n >= 4 ? v[n - 2] - v[1] : v[n - 1] - v[0];
 }
 
+/* CPUs online, at least 1: each keeps its own free slab slots and its own
+ * stock of charged pages. */
+static uint64_t online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (uint64_t)n : 1;
+}
+
 /* What the slab says per socket over steps [from, to) of snapshots c[]:
  * the figure, its spread over the steps, its uncertainty (one slab per CPU
  * per cache that grew, over the sockets, or the steps' scatter, whichever
@@ -713,7 +722,8 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	uint64_t total = 0, after_fill = 0, grown = 0, proc = 0;
 	uint64_t per_step[HOST_STEPS + PID_STEPS];
 	size_t nsteps = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t ncpu = online_cpus();
+
 	for (size_t i = 0; i < steps; i++)
 		total += sockets[i];
 	for (size_t i = 1; i < steps; i++)
@@ -726,7 +736,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 
 		out->proc_inode_bytes = proc;
 		out->kernel_bytes_per_socket = bytes > 0 ? (uint64_t)bytes : 0;
-		out->kernel_uncertainty_bytes = (uint64_t)(ncpu > 0 ? ncpu : 1) * grown / total;
+		out->kernel_uncertainty_bytes = ncpu * grown / total;
 		for (size_t i = 0; i < steps; i++) {
 			uint64_t g;
 			int64_t b = sockets[i] ? active_per_socket(&c[i], &sockets[i], 1, ps, NULL, &g)
@@ -743,7 +753,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 		out->kernel_bytes_per_socket =
 			after_fill ? u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill : 0;
 		out->kernel_uncertainty_bytes =
-			(uint64_t)(ncpu > 0 ? ncpu : 1) * 6 * 32768 / (after_fill ? after_fill : 1);
+			ncpu * 6 * 32768 / (after_fill ? after_fill : 1);
 		for (size_t i = 1; i < steps; i++) {
 			uint64_t per = sockets[i] ? u64_sat_sub(c[i + 1].slab_kb, c[i].slab_kb) * 1024 /
 							     sockets[i]
@@ -769,7 +779,7 @@ static void kernel_figures(const struct counters *c, const uint64_t *sockets, si
 	 * (TCP, sock_inode_cache, filp, dentry) may hide up to a page of free
 	 * slots per CPU, so so few sockets can never be told closer than that. */
 	out->kernel_uncertainty_bytes = u64_max(out->kernel_uncertainty_bytes,
-						(uint64_t)(ncpu > 0 ? ncpu : 1) * 4 * ps / total);
+						ncpu * 4 * ps / total);
 	if (after_fill)
 		out->slab_bytes_per_socket =
 			u64_sat_sub(c[steps].slab_kb, c[1].slab_kb) * 1024 / after_fill;
@@ -1292,6 +1302,10 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 		out->memcg_in = true;
 		out->memcg_bytes_per_accepted_socket =
 			u64_sat_sub(out->cgroup_bytes_per_connection, out->app_bytes_per_connection);
+		/* Two readings (the growth telescopes from c[1] to c[steps]),
+		 * each with up to a batch per CPU charged ahead. */
+		out->memcg_uncertainty_bytes = u64_sat_mul(u64_sat_mul(online_cpus(),
+			MEMCG_CHARGE_BATCH_PAGES), sf.page_size) / app_conns;
 	} else {
 		note(out, "the server's cgroup charge is not readable (%s): not measured",
 		     s.memcg_file ? s.memcg_file : "no memory controller");
@@ -1345,7 +1359,8 @@ static bool get_u64(const cJSON *doc, const char *key, bool nullable, uint64_t *
 	if (null)
 		*null = false;
 	if (nullable && (cJSON_IsNull(x) || !x)) {
-		*null = true;
+		if (null)
+			*null = true;
 		return true;
 	}
 	if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 1e15 ||
@@ -1384,6 +1399,8 @@ int calibration_parse(const char *text, size_t len, const char *origin, struct c
 	FIELD("memcg_bytes_per_accepted_socket", true, &out->memcg_bytes_per_accepted_socket, &null_a)
 	FIELD("memcg_bytes_per_opened_socket", true, &out->memcg_bytes_per_opened_socket, &null_o)
 	FIELD("app_bytes_per_connection", true, &out->app_bytes_per_connection, &null_app)
+	/* Absent (files before it) or null: not stated, the figure is taken as is. */
+	FIELD("memcg_uncertainty_bytes", true, &out->memcg_uncertainty_bytes, NULL)
 	FIELD("elapsed_ms", false, &out->elapsed_ms, NULL)
 #undef FIELD
 	out->memcg_in = !null_a;

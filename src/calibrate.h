@@ -26,6 +26,11 @@
 #define CALIBRATION_NOTES 6
 #define CALIBRATION_SCHEMA_VERSION 2
 
+/* mm/memcontrol.c charges a cgroup's page counter MEMCG_CHARGE_BATCH (64)
+ * pages at a time per CPU and keeps the rest as a per-CPU stock: between
+ * two readings of its usage, up to that much per CPU is charged ahead. */
+#define MEMCG_CHARGE_BATCH_PAGES 64
+
 struct calibration {
 	uint64_t sockets;                  /* both ends of every connection */
 	uint64_t kernel_bytes_per_socket;  /* slab objects' growth per socket */
@@ -36,6 +41,10 @@ struct calibration {
 	bool memcg_in, memcg_out;          /* the two cgroup charges below were measured */
 	uint64_t memcg_bytes_per_accepted_socket;
 	uint64_t memcg_bytes_per_opened_socket;
+	/* How far memcg_bytes_per_accepted_socket can be off, 0 when not
+	 * stated: the kernel charges a cgroup in batches of
+	 * MEMCG_CHARGE_BATCH_PAGES per CPU, so its usage moves in steps. */
+	uint64_t memcg_uncertainty_bytes;
 	uint64_t buffer_payload_bytes;     /* unread bytes queued per socket */
 	uint64_t buffer_truesize_bytes;    /* what the sockets were charged for them */
 	uint64_t buffer_overhead_milli;    /* truesize / payload × 1000 */

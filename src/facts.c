@@ -288,7 +288,33 @@ struct cgroup_files {
 	const char *limit; /* "memory.max" */
 	const char *usage; /* "memory.current" */
 	enum fact_id limit_id, usage_id;
+	/* Memory only: the statistics file, whose two keys sum the page cache
+	 * the kernel reclaims before it fails a charge, and its fact. */
+	const char *stat;
+	const char *file_keys[2];
+	enum fact_id file_id;
 };
+
+/* The page cache charged to the level (the sum of cf->file_keys in its
+ * statistics file), in bytes: FACT_OK, or why not. */
+static enum fact_status read_cgroup_file_pages(const struct source *src, const char *file,
+					       const struct cgroup_files *cf, uint64_t *bytes)
+{
+	struct text t;
+	enum fact_status st = src->read(src, file, &t);
+	uint64_t a = 0, b = 0;
+
+	*bytes = 0;
+	if (st == FACT_OK) {
+		if (parse_stat_field(t.data, t.len, cf->file_keys[0], &a) != PARSE_OK ||
+		    parse_stat_field(t.data, t.len, cf->file_keys[1], &b) != PARSE_OK)
+			st = FACT_INVALID;
+		else
+			*bytes = u64_sat_add(a, b);
+	}
+	text_free(&t);
+	return st;
+}
 
 /* One cgroup file's value: the status of reading and parsing it; *bad
  * when it was read but does not parse. */
@@ -327,15 +353,20 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 {
 	char dir[FACT_PATH_MAX], file[FACT_PATH_MAX];
 	struct fact *lim = &out->f[cf->limit_id], *use = &out->f[cf->usage_id];
-	uint64_t best_room = U64_UNLIMITED, limit = 0, usage = 0;
-	enum fact_status lim_st = FACT_MISSING, use_st = FACT_MISSING;
+	struct fact *pages = cf->stat ? &out->f[cf->file_id] : NULL;
+	uint64_t best_room = U64_UNLIMITED, limit = 0, usage = 0, file_bytes = 0;
+	enum fact_status lim_st = FACT_MISSING, use_st = FACT_MISSING, file_st = FACT_MISSING;
 	size_t bl = strlen(base), cl = strcmp(cgpath, "/") == 0 ? 0 : strlen(cgpath);
 	size_t len = bl + cl, lim_at = len, use_at = 0; /* the levels the paths name */
 	size_t longest = strlen(cf->limit) > strlen(cf->usage) ? strlen(cf->limit) : strlen(cf->usage);
 	bool any = false;
 
+	if (cf->stat && strlen(cf->stat) > longest)
+		longest = strlen(cf->stat);
 	lim->status = FACT_MISSING;
 	use->status = FACT_MISSING;
+	if (pages)
+		pages->status = FACT_MISSING;
 	if (len + 1 + longest >= sizeof(dir)) {
 		/* Longer than any path the kernel shows: a fixture's. */
 		lim->status = FACT_INVALID;
@@ -347,8 +378,8 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	memcpy(dir + bl, cgpath, cl);
 	dir[len] = '\0';
 	for (;;) {
-		enum fact_status st;
-		uint64_t v, u;
+		enum fact_status st, fst = FACT_MISSING;
+		uint64_t v, u, fb = 0;
 		const char *slash;
 		bool bad;
 
@@ -364,15 +395,23 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 			use_st = read_cgroup_file(src, file, &u, &bad);
 			if (use_st != FACT_OK)
 				u = 0;
-			if (!any || (v != U64_UNLIMITED && u64_sat_sub(v, u) < best_room)) {
+			/* Page cache is reclaimed before a charge fails: room. */
+			if (cf->stat) {
+				level_file(dir, len, cf->stat, file);
+				fst = read_cgroup_file_pages(src, file, cf, &fb);
+				fb = u64_min(fb, u);
+			}
+			if (!any || (v != U64_UNLIMITED && u64_sat_sub(v, u - fb) < best_room)) {
 				limit = v;
 				lim_st = FACT_OK;
 				lim_at = len;
 				usage = u;
 				use->status = use_st;
 				use_at = len;
+				file_bytes = fb;
+				file_st = fst;
 				if (v != U64_UNLIMITED)
-					best_room = u64_sat_sub(v, u);
+					best_room = u64_sat_sub(v, u - fb);
 				any = true;
 			}
 		} else if (st != FACT_MISSING) {
@@ -406,6 +445,12 @@ up:
 		level_file(dir, use_at, cf->usage, file);
 		facts_set_path(out, use, file);
 		use->v[0] = usage;
+		if (pages) {
+			level_file(dir, use_at, cf->stat, file);
+			facts_set_path(out, pages, file);
+			pages->status = file_st;
+			pages->v[0] = file_bytes;
+		}
 	} else {
 		use->status = FACT_MISSING;
 	}
@@ -522,12 +567,16 @@ static enum parse_result cgroup_line(const char *text, size_t len, const char *c
 
 static void read_cgroups(const struct source *src, struct facts *out)
 {
-	static const struct cgroup_files mem_v2 = {"memory.max", "memory.current", F_CG_MEM_MAX,
-						   F_CG_MEM_CURRENT};
-	static const struct cgroup_files mem_v1 = {"memory.limit_in_bytes", "memory.usage_in_bytes",
-						   F_CG_MEM_MAX, F_CG_MEM_CURRENT};
+	/* v1's total_ keys count the level's descendants, as its usage does;
+	 * v2's statistics are hierarchical. */
+	static const struct cgroup_files mem_v2 = {
+		"memory.max", "memory.current", F_CG_MEM_MAX, F_CG_MEM_CURRENT,
+		"memory.stat", {"inactive_file", "active_file"}, F_CG_MEM_FILE};
+	static const struct cgroup_files mem_v1 = {
+		"memory.limit_in_bytes", "memory.usage_in_bytes", F_CG_MEM_MAX, F_CG_MEM_CURRENT,
+		"memory.stat", {"total_inactive_file", "total_active_file"}, F_CG_MEM_FILE};
 	static const struct cgroup_files pids = {"pids.max", "pids.current", F_CG_PIDS_MAX,
-						 F_CG_PIDS_CURRENT};
+						 F_CG_PIDS_CURRENT, NULL, {NULL, NULL}, F_CG_MEM_FILE};
 	const char *v2base = "sys/fs/cgroup";
 	char path[FACT_PATH_MAX], buf[64], over[FACT_PATH_MAX];
 	const char *override;

@@ -173,8 +173,16 @@ static void memcg_costs(const struct facts *f, const struct profile *p,
 	in = common + (pc->memcg_tcp_on_accept ? charged(f, CACHE_TCP) : 0);
 	out = common + charged(f, CACHE_TCP) + charged(f, CACHE_BIND_BUCKET) +
 	      charged(f, CACHE_BIND2_BUCKET);
-	if (opt->calibration && opt->calibration->memcg_in)
-		in = opt->calibration->memcg_bytes_per_accepted_socket;
+	/* A measured charge replaces the per-object figure unless it agrees
+	 * with it within what the kernel's charge batches let it tell: then
+	 * the per-object figure is the closer one. */
+	if (opt->calibration && opt->calibration->memcg_in) {
+		uint64_t m = opt->calibration->memcg_bytes_per_accepted_socket;
+		uint64_t u = opt->calibration->memcg_uncertainty_bytes;
+
+		if (u == 0 || (m > in ? m - in : in - m) > u)
+			in = m;
+	}
 	if (opt->calibration && opt->calibration->memcg_out)
 		out = opt->calibration->memcg_bytes_per_opened_socket;
 	pc->memcg_bytes_per_inbound_socket = in;
@@ -377,7 +385,11 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	struct row *r = &c->rows[ROW_MEMORY];
 	const struct fact *lim = &f->f[F_CG_MEM_MAX];
 	bool cg = lim->status == FACT_OK && lim->v[0] != U64_UNLIMITED;
-	uint64_t room = cg ? u64_sat_sub(lim->v[0], f->f[F_CG_MEM_CURRENT].v[0]) : 0;
+	/* The cgroup's page cache is reclaimed before a charge fails (a
+	 * server's binary and logs, read in its cgroup): it is room. */
+	uint64_t file = fact_ok(f, F_CG_MEM_FILE) ? f->f[F_CG_MEM_FILE].v[0] : 0;
+	uint64_t usage = u64_sat_sub(f->f[F_CG_MEM_CURRENT].v[0], file);
+	uint64_t room = cg ? u64_sat_sub(lim->v[0], usage) : 0;
 	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
 	uint64_t per = c->pc.total_bytes, cg_per = c->pc.memcg_total_bytes;
 	/* An open socket's inode and dentry are reclaimable slab, which
@@ -396,10 +408,17 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	if (cg && (!fact_ok(f, F_MEM_AVAILABLE) || cg_conns < host_conns)) {
 		r->source = F_CG_MEM_MAX;
 		set_ok(r, room, UNIT_BYTES, cg_conns);
-		note(r, "(cgroup limit %llu - usage %llu bytes) / %llu bytes the cgroup is charged "
-			"per connection",
-		     (unsigned long long)lim->v[0],
-		     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)cg_per);
+		if (file > 0)
+			note(r, "(cgroup limit %llu - usage %llu bytes + %llu bytes of page cache it "
+				"reclaims) / %llu bytes the cgroup is charged per connection",
+			     (unsigned long long)lim->v[0],
+			     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0],
+			     (unsigned long long)file, (unsigned long long)cg_per);
+		else
+			note(r, "(cgroup limit %llu - usage %llu bytes) / %llu bytes the cgroup is "
+				"charged per connection",
+			     (unsigned long long)lim->v[0],
+			     (unsigned long long)f->f[F_CG_MEM_CURRENT].v[0], (unsigned long long)cg_per);
 		if (!fact_ok(f, F_CG_MEM_CURRENT)) {
 			r->incomplete = true;
 			note_append(r, "; usage unknown (%s %s), taken as 0", f->f[F_CG_MEM_CURRENT].path,

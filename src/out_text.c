@@ -533,8 +533,11 @@ void text_calibration(const struct calibration *c, FILE *out)
 			fmt_count(b, sizeof(b), c->app_bytes_min),
 			fmt_count(d, sizeof(d), c->app_bytes_max));
 		if (c->server_cgroup)
-			fprintf(out, "cgroup bytes per connection   %s (the server's cgroup charge)\n",
-				fmt_count(a, sizeof(a), c->cgroup_bytes_per_connection));
+			fprintf(out, "cgroup bytes per connection   %s +/- %s (the server's cgroup "
+				     "charge, made in batches of %u pages per CPU)\n",
+				fmt_count(a, sizeof(a), c->cgroup_bytes_per_connection),
+				fmt_count(b, sizeof(b), c->memcg_uncertainty_bytes),
+				MEMCG_CHARGE_BATCH_PAGES);
 	}
 	if (c->memcg_in)
 		fprintf(out, "cgroup bytes per accepted     %s\n",

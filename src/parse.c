@@ -350,8 +350,9 @@ static bool hex_parse(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
-				     uint64_t *out)
+/* The first number after "KEY" and sep on a line of its own. */
+static enum parse_result keyed_field(const char *text, size_t len, const char *key, char sep,
+				     int base, uint64_t *out)
 {
 	size_t pos = 0, n, klen = strlen(key);
 	const char *line;
@@ -361,7 +362,7 @@ enum parse_result parse_status_field(const char *text, size_t len, const char *k
 		const char *tok;
 		bool ok;
 
-		if (n <= klen || memcmp(line, key, klen) != 0 || line[klen] != ':')
+		if (n <= klen || memcmp(line, key, klen) != 0 || line[klen] != sep)
 			continue;
 		if (!next_token(line, n, &p, &tok, &tn))
 			return PARSE_INVALID;
@@ -369,6 +370,17 @@ enum parse_result parse_status_field(const char *text, size_t len, const char *k
 		return ok ? PARSE_OK : PARSE_INVALID;
 	}
 	return PARSE_ABSENT;
+}
+
+enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
+				     uint64_t *out)
+{
+	return keyed_field(text, len, key, ':', base, out);
+}
+
+enum parse_result parse_stat_field(const char *text, size_t len, const char *key, uint64_t *out)
+{
+	return keyed_field(text, len, key, ' ', 10, out);
 }
 
 static bool ends_with(const char *s, size_t n, const char *suffix)

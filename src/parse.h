@@ -91,6 +91,9 @@ enum parse_result parse_cgroup_path(const char *text, size_t len, const char *co
 enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
 				     uint64_t *out);
 
+/* A cgroup's memory.stat: the number after "key " (total_active_file). */
+enum parse_result parse_stat_field(const char *text, size_t len, const char *key, uint64_t *out);
+
 /* The systemd unit of a cgroup path: its last component ending in
  * ".service" ("/system.slice/nginx.service" -> "nginx.service"), else the
  * last ending in ".scope". PARSE_ABSENT when there is none. */

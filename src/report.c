@@ -531,6 +531,8 @@ cJSON *report_calibration(const struct calibration *c)
 			c->memcg_bytes_per_accepted_socket);
 	add_u64_or_null(doc, "memcg_bytes_per_opened_socket", c->memcg_out,
 			c->memcg_bytes_per_opened_socket);
+	add_u64_or_null(doc, "memcg_uncertainty_bytes", c->memcg_uncertainty_bytes > 0,
+			c->memcg_uncertainty_bytes);
 	add_u64_or_null(doc, "app_bytes_per_connection", c->app, c->app_bytes_per_connection);
 	if (c->app) {
 		cJSON *s = cJSON_AddObjectToObject(doc, "server");

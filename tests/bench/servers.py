@@ -14,6 +14,11 @@ limit leaves ROOM bytes above what the server uses at start. Then:
 3. idle clients from outside the cgroup fill the server until the number
    of connections it holds stops growing: the measured stop.
 
+The cgroup's limit is its usage less its page cache (which the kernel
+reclaims before a charge fails, and which the memory row counts as room)
+plus ROOM, at most what 60% of the server's own cap would take, so that
+memory, not the server, stops the fill.
+
 The row must be within MAX_DIFF percent of the stop (exit 1 otherwise).
 The row without the calibration is printed too (the profile's app_bytes,
 0 for idle), to show what the calibration changes.
@@ -65,6 +70,14 @@ def raise_caps(name, argv, scratch):
 def usage_bytes(cg):
     f = "memory.usage_in_bytes" if cg.version == 1 else "memory.current"
     return int(open(os.path.join(cg.path, f)).read())
+
+
+def page_cache_bytes(cg):
+    """The page cache charged to the cgroup: room the kernel reclaims."""
+    keys = ("total_inactive_file", "total_active_file") if cg.version == 1 else (
+        "inactive_file", "active_file")
+    stat = dict(line.split() for line in open(os.path.join(cg.path, "memory.stat")))
+    return sum(int(stat[k]) for k in keys)
 
 
 def set_limit(cg, value):
@@ -120,10 +133,12 @@ def bench(name, sockcap_path, room):
                 time.sleep(2)
         time.sleep(1)
         # Room for at most 60% of the server's own (raised) cap: memory
-        # must stop it first.
+        # must stop it first. The page cache in the cgroup is room too (the
+        # kernel reclaims it before a charge fails), so the limit is set
+        # above what is left without it.
         per = json.load(open(cal))["server"]["cgroup_bytes_per_connection"] or 4096
         room = min(room, int(0.6 * RAISED_CAP[name] * per))
-        set_limit(cg, usage_bytes(cg) + room)
+        set_limit(cg, usage_bytes(cg) - page_cache_bytes(cg) + room)
         with_cal, pc = memory_row(sockcap_path, server.pid, cal)
         without, _ = memory_row(sockcap_path, server.pid)
         # Fill well past the prediction, in stages, until the count stops.

@@ -123,6 +123,48 @@ START_TEST(a_server_calibration_carries_app_bytes)
 }
 END_TEST
 
+/* A cgroup is charged 64 pages per CPU at a time: a measured charge that
+ * agrees with the per-object figure within that batch's share per
+ * connection cannot tell it better, and the per-object figure stays; one
+ * further off (the server charges more per connection) replaces it. */
+START_TEST(a_cgroup_charge_within_its_batch_uncertainty_keeps_the_model)
+{
+	static struct facts f;
+	static char json[512];
+	struct profile p;
+	struct capacity c;
+	struct model_options opt = {.processes = 1, .upstreams = 1};
+	uint64_t modelled;
+
+	host_facts(&f);
+	ck_assert_int_eq(profile_builtin("idle", &p), 0);
+	model_compute(&f, &p, &opt, &c);
+	modelled = c.pc.memcg_bytes_per_inbound_socket;
+	for (int unc = 0; unc <= 2; unc++) {
+		static const unsigned uncertainty[] = {500, 200, 0};
+
+		snprintf(json, sizeof(json),
+			 "{\"kind\": \"sockcap-calibration\", \"sockets\": 2000,"
+			 " \"kernel_bytes_per_socket\": 4100,"
+			 " \"memcg_bytes_per_accepted_socket\": %llu,"
+			 " \"memcg_bytes_per_opened_socket\": null,"
+			 " \"memcg_uncertainty_bytes\": %u,"
+			 " \"app_bytes_per_connection\": 500, \"buffer_overhead\": 0,"
+			 " \"kernel_release\": \"6.18\", \"elapsed_ms\": 1}",
+			 (unsigned long long)modelled + 300, uncertainty[unc]);
+		ck_assert_int_eq(parse(json), 0);
+		ck_assert_uint_eq(cal.memcg_uncertainty_bytes, uncertainty[unc]);
+		opt.calibration = &cal;
+		model_compute(&f, &p, &opt, &c);
+		/* 300 bytes off: inside ±500, outside ±200; 0 is "not stated" */
+		ck_assert_uint_eq(c.pc.memcg_bytes_per_inbound_socket,
+				  unc == 0 ? modelled : modelled + 300);
+		ck_assert_uint_eq(c.pc.memcg_total_bytes,
+				  (unc == 0 ? modelled : modelled + 300) + 500);
+	}
+}
+END_TEST
+
 START_TEST(untrusted_or_implausible_files_are_refused)
 {
 	ck_assert_int_eq(parse("{\"kind\": \"sockcap-calibration\", \"sockets\": 20,"
@@ -152,6 +194,7 @@ Suite *suite(void)
 	tcase_add_test(t, bad_files_name_the_field);
 	tcase_add_test(t, the_model_uses_a_calibration);
 	tcase_add_test(t, a_server_calibration_carries_app_bytes);
+	tcase_add_test(t, a_cgroup_charge_within_its_batch_uncertainty_keeps_the_model);
 	tcase_add_test(t, untrusted_or_implausible_files_are_refused);
 	suite_add_tcase(s, t);
 	return s;

@@ -620,6 +620,60 @@ START_TEST(cgroup_usage_has_its_own_status)
 }
 END_TEST
 
+/* The page cache charged to a cgroup is reclaimed before a charge fails:
+ * the level with the least room counts it (v2: active_file and
+ * inactive_file of memory.stat, which are hierarchical). */
+START_TEST(cgroup_page_cache_is_room_when_levels_are_compared)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "0::/a/b\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.max", "2000000\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.current", "1500000\n");
+	world_put(&w, "sys/fs/cgroup/a/memory.stat",
+		  "anon 1100000\nfile 400000\ninactive_file 300000\nactive_file 100000\n");
+	world_put(&w, "sys/fs/cgroup/a/b/memory.max", "1200000\n");
+	world_put(&w, "sys/fs/cgroup/a/b/memory.current", "600000\n");
+	world_put(&w, "sys/fs/cgroup/a/b/memory.stat", "inactive_file 0\nactive_file 0\n");
+	read_world();
+	/* a: 2,000,000 - 1,500,000 + 400,000; b: 1,200,000 - 600,000 */
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 1200000);
+	ck_assert_int_eq(f.f[F_CG_MEM_FILE].status, FACT_OK);
+	ck_assert_uint_eq(f.f[F_CG_MEM_FILE].v[0], 0);
+	ck_assert_str_eq(f.f[F_CG_MEM_FILE].path, "sys/fs/cgroup/a/b/memory.stat");
+	/* b's cache makes it the roomier (1,200,000): a binds, with its cache */
+	world_put(&w, "sys/fs/cgroup/a/b/memory.stat", "inactive_file 500000\nactive_file 100000\n");
+	read_world();
+	ck_assert_uint_eq(f.f[F_CG_MEM_MAX].v[0], 2000000);
+	ck_assert_uint_eq(f.f[F_CG_MEM_FILE].v[0], 400000);
+	ck_assert_str_eq(f.f[F_CG_MEM_FILE].path, "sys/fs/cgroup/a/memory.stat");
+	/* a statistics file that does not parse counts nothing and says so */
+	world_put(&w, "sys/fs/cgroup/a/memory.stat", "inactive_file lots\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_FILE].status, FACT_INVALID);
+}
+END_TEST
+
+/* v1: the total_ keys (the level and its descendants, as its usage is),
+ * never the level's own. */
+START_TEST(cgroup_v1_page_cache_is_the_hierarchical_total)
+{
+	world_host(&w);
+	world_put(&w, "proc/self/cgroup", "5:memory:/svc\n0::/\n");
+	world_put(&w, "sys/fs/cgroup/memory/svc/memory.limit_in_bytes", "100000000\n");
+	world_put(&w, "sys/fs/cgroup/memory/svc/memory.usage_in_bytes", "60000000\n");
+	world_put(&w, "sys/fs/cgroup/memory/svc/memory.stat",
+		  "cache 1\ninactive_file 1\nactive_file 1\ntotal_cache 9000000\n"
+		  "total_inactive_file 6000000\ntotal_active_file 2000000\n");
+	read_world();
+	ck_assert_int_eq(f.f[F_CG_MEM_FILE].status, FACT_OK);
+	ck_assert_uint_eq(f.f[F_CG_MEM_FILE].v[0], 8000000);
+	/* never more than the usage it is part of */
+	world_put(&w, "sys/fs/cgroup/memory/svc/memory.usage_in_bytes", "5000000\n");
+	read_world();
+	ck_assert_uint_eq(f.f[F_CG_MEM_FILE].v[0], 5000000);
+}
+END_TEST
+
 START_TEST(a_cgroup_outside_the_namespace_stays_inside_the_root)
 {
 	world_host(&w);
@@ -761,6 +815,8 @@ Suite *suite(void)
 	tcase_add_test(t, netns_facts_come_from_the_subjects_namespace);
 	tcase_add_test(t, a_cgroup_outside_the_namespace_stays_inside_the_root);
 	tcase_add_test(t, a_cgroup_path_as_long_as_the_kernel_shows_is_walked_whole);
+	tcase_add_test(t, cgroup_page_cache_is_room_when_levels_are_compared);
+	tcase_add_test(t, cgroup_v1_page_cache_is_the_hierarchical_total);
 	tcase_add_test(t, a_cgroup_path_longer_than_the_kernel_allows_is_a_note);
 	tcase_add_test(t, slabinfo_is_read_only_for_caches_sysfs_lacks);
 	suite_add_tcase(s, t);

@@ -178,6 +178,25 @@ START_TEST(memory_honours_a_lower_cgroup_limit)
 }
 END_TEST
 
+/* Page cache charged to the cgroup (its files, read in it) is reclaimed
+ * before a charge fails: the room is limit - usage + that cache. */
+START_TEST(memory_counts_the_cgroups_page_cache_as_room)
+{
+	set(F_CG_MEM_MAX, 536870912, 0, 0);
+	set(F_CG_MEM_CURRENT, 36870912, 0, 0);
+	set(F_CG_MEM_FILE, 20000000, 0, 0);
+	run();
+	ck_assert_int_eq(c.rows[ROW_MEMORY].source, F_CG_MEM_MAX);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 520000000);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 520000000 / 1480);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_MEMORY].note, "20000000 bytes of page cache"));
+	/* unread, it counts nothing */
+	fail_fact(F_CG_MEM_FILE, FACT_DENIED);
+	run();
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].value, 500000000);
+}
+END_TEST
+
 START_TEST(memory_with_usage_over_the_cgroup_limit_allows_none)
 {
 	set(F_CG_MEM_MAX, 1000, 0, 0);
@@ -746,6 +765,7 @@ Suite *suite(void)
 	tcase_add_test(t, file_max_without_file_nr_assumes_none_allocated);
 	tcase_add_test(t, memory_divides_available_bytes);
 	tcase_add_test(t, memory_honours_a_lower_cgroup_limit);
+	tcase_add_test(t, memory_counts_the_cgroups_page_cache_as_room);
 	tcase_add_test(t, memory_with_usage_over_the_cgroup_limit_allows_none);
 	tcase_add_test(t, memory_unknown_without_meminfo_or_cgroup);
 	tcase_add_test(t, tcp_mem_is_unbounded_for_idle_and_divides_pressure_for_buffers);
