@@ -144,6 +144,8 @@ struct persisted {
 	struct setting soft[2], hard[2];   /* limits.conf and limits.d: [0] nofile, [1] nproc */
 	struct setting default_nofile;     /* DefaultLimitNOFILE= in system.conf(.d) */
 	struct setting unit_nofile;        /* LimitNOFILE= in the unit and its drop-ins */
+	struct setting default_nproc;      /* DefaultLimitNPROC= in system.conf(.d) */
+	struct setting unit_nproc;         /* LimitNPROC= in the unit and its drop-ins */
 	char user[64];                     /* whom limits.conf lines were matched for */
 	unsigned files;                    /* configuration files read */
 };

@@ -180,8 +180,9 @@ unsigned persist_limits_text(const char *text, size_t len, const char *file,
 }
 
 struct unit_ctx {
-	const char *file, *section, *key;
-	struct setting *s;
+	const char *file, *section;
+	const struct unit_key *keys;
+	size_t n;
 	bool inside;
 };
 
@@ -211,18 +212,29 @@ static void unit_line(const char *line, size_t n, unsigned no, void *vctx)
 	klen = (size_t)(eq - text);
 	while (klen > 0 && text[klen - 1] == ' ')
 		klen--;
-	if (klen != strlen(c->key) || memcmp(text, c->key, klen) != 0)
+	for (size_t k = 0; k < c->n; k++) {
+		if (klen != strlen(c->keys[k].key) || memcmp(text, c->keys[k].key, klen) != 0)
+			continue;
+		fold(eq + 1, strlen(eq + 1), value, sizeof(value));
+		setting_assign(c->keys[k].s, value, c->file, no, 0);
 		return;
-	fold(eq + 1, strlen(eq + 1), value, sizeof(value));
-	setting_assign(c->s, value, c->file, no, 0);
+	}
+}
+
+void persist_unit_keys(const char *text, size_t len, const char *file, const char *section,
+		       const struct unit_key *keys, size_t n)
+{
+	struct unit_ctx c = {file, section, keys, n, false};
+
+	text_lines(text, len, unit_line, &c);
 }
 
 void persist_unit_text(const char *text, size_t len, const char *file, const char *section,
 		       const char *key, struct setting *s)
 {
-	struct unit_ctx c = {file, section, key, s, false};
+	const struct unit_key k = {key, s};
 
-	text_lines(text, len, unit_line, &c);
+	persist_unit_keys(text, len, file, section, &k, 1);
 }
 
 static bool rlimit_value(const char *s, size_t n, uint64_t *v)

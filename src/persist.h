@@ -53,8 +53,19 @@ unsigned persist_limits_text(const char *text, size_t len, const char *file,
 			     const struct limits_user *user, const char *item,
 			     struct setting *soft, struct setting *hard);
 
-/* An INI-style systemd file (system.conf, a unit, a drop-in): the last
- * "key=value" inside [section] goes into *s. */
+/* A key of a systemd file and where its value goes. */
+struct unit_key {
+	const char *key;
+	struct setting *s;
+};
+
+/* An INI-style systemd file (system.conf, a unit, a drop-in), in one pass:
+ * for each of keys[0..n), the last "key=value" inside [section] goes into
+ * its setting. */
+void persist_unit_keys(const char *text, size_t len, const char *file, const char *section,
+		       const struct unit_key *keys, size_t n);
+
+/* persist_unit_keys for one key. */
 void persist_unit_text(const char *text, size_t len, const char *file, const char *section,
 		       const char *key, struct setting *s);
 

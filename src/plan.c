@@ -769,8 +769,10 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 			s = &p->sysctl[r->fact];
 		else if (r->kind == REC_SYSTEMD && r->fact == F_NOFILE)
 			s = &p->unit_nofile;
-		else if (r->kind == REC_LIMITS && r->fact == F_NOFILE)
-			s = r->slot == 1 ? &p->hard[0] : &p->soft[0];
+		else if (r->kind == REC_SYSTEMD && r->fact == F_NPROC)
+			s = &p->unit_nproc;
+		else if (r->kind == REC_LIMITS && (r->fact == F_NOFILE || r->fact == F_NPROC))
+			s = &(r->slot == 1 ? p->hard : p->soft)[r->fact == F_NPROC];
 		if (!s || !s->set)
 			continue;
 		/* sysctl.d files and unit drop-ins apply in file-name order; the
@@ -791,14 +793,35 @@ static void masking_settings(struct plan *pl, const struct facts *f)
 	}
 }
 
+/* The drop-in that sets LimitNOFILE= or LimitNPROC= now, the later one in
+ * systemd's order when both do: its setting, and *key which it is. */
+static const struct setting *last_dropin(const struct persisted *p, const char **key)
+{
+	const struct setting *s = NULL;
+
+	*key = NULL;
+	for (int k = 0; k < 2; k++) {
+		const struct setting *x = k == 0 ? &p->unit_nofile : &p->unit_nproc;
+
+		if (x->set && strstr(x->file, ".d/") &&
+		    (!s || strcmp(base_name(x->file), base_name(s->file)) > 0)) {
+			s = x;
+			*key = k == 0 ? "LimitNOFILE" : "LimitNPROC";
+		}
+	}
+	return s;
+}
+
 /* The unit drop-in's name. systemd reads a unit's drop-ins in file-name
- * order, whatever their directory, and the last LimitNOFILE= wins: unless
- * --dropin names the file, sockcap's sorts after the drop-in that sets it
- * now (90-sockcap.conf, else 99-, else zz-, zzz-... until it does). */
+ * order, whatever their directory, and the last LimitNOFILE= (LimitNPROC=)
+ * wins: unless --dropin names the file, sockcap's sorts after the drop-in
+ * that sets either now (90-sockcap.conf, else 99-, else zz-, zzz-... until
+ * it does). */
 static void name_dropin(struct plan *pl, const struct facts *f, const char *given)
 {
-	const struct setting *s = &f->persisted.unit_nofile;
-	const char *winner = s->set && strstr(s->file, ".d/") ? base_name(s->file) : NULL;
+	const char *key;
+	const struct setting *s = last_dropin(&f->persisted, &key);
+	const char *winner = s ? base_name(s->file) : NULL;
 	char prefix[48] = "90";
 
 	pl->dropin_why[0] = '\0';
@@ -806,8 +829,8 @@ static void name_dropin(struct plan *pl, const struct facts *f, const char *give
 		snprintf(pl->dropin, sizeof(pl->dropin), "%s", given);
 		if (winner && strcmp(winner, given) > 0)
 			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
-				 "--dropin %.64s: %.160s, read after it, sets LimitNOFILE=%.32s too", given,
-				 s->file, s->value);
+				 "--dropin %.64s: %.160s, read after it, sets %s=%.32s too", given,
+				 s->file, key, s->value);
 		else if (winner && strcmp(winner, given) == 0)
 			snprintf(pl->dropin_why, sizeof(pl->dropin_why),
 				 "--dropin %.64s: it takes the place of %.160s (copy its other "
@@ -830,7 +853,7 @@ static void name_dropin(struct plan *pl, const struct facts *f, const char *give
 			strcat(prefix, "z");
 	}
 	snprintf(pl->dropin_why, sizeof(pl->dropin_why),
-		 "named to be read after %.160s, which sets LimitNOFILE=%.32s", s->file, s->value);
+		 "named to be read after %.160s, which sets %s=%.32s", s->file, key, s->value);
 }
 
 uint64_t plan_default_reserve(uint64_t total_bytes)

@@ -253,7 +253,7 @@ static cJSON *setting_object(const struct setting *s)
 static cJSON *persisted_object(const struct facts *f)
 {
 	const struct persisted *p = &f->persisted;
-	cJSON *o = cJSON_CreateObject(), *sysctl, *nofile;
+	cJSON *o = cJSON_CreateObject(), *sysctl;
 
 	cJSON_AddStringToObject(o, "user", p->user);
 	add_u64(o, "files_read", p->files);
@@ -267,11 +267,16 @@ static cJSON *persisted_object(const struct facts *f)
 		cJSON_AddStringToObject(x, "key", fact_defs[id].name);
 		cJSON_AddItemToArray(sysctl, x);
 	}
-	nofile = cJSON_AddObjectToObject(o, "nofile");
-	cJSON_AddItemToObject(nofile, "limits_soft", setting_object(&p->soft[0]));
-	cJSON_AddItemToObject(nofile, "limits_hard", setting_object(&p->hard[0]));
-	cJSON_AddItemToObject(nofile, "unit", setting_object(&p->unit_nofile));
-	cJSON_AddItemToObject(nofile, "default", setting_object(&p->default_nofile));
+	for (int k = 0; k < 2; k++) {
+		cJSON *x = cJSON_AddObjectToObject(o, k == 0 ? "nofile" : "nproc");
+
+		cJSON_AddItemToObject(x, "limits_soft", setting_object(&p->soft[k]));
+		cJSON_AddItemToObject(x, "limits_hard", setting_object(&p->hard[k]));
+		cJSON_AddItemToObject(x, "unit",
+				      setting_object(k == 0 ? &p->unit_nofile : &p->unit_nproc));
+		cJSON_AddItemToObject(x, "default",
+				      setting_object(k == 0 ? &p->default_nofile : &p->default_nproc));
+	}
 	return o;
 }
 

@@ -331,10 +331,10 @@ static void read_limits(const struct source *src, struct facts *out)
 	conf_files_free(&files);
 }
 
-/* The last KEY= in [section] of path and its drop-ins. */
-static void read_unit_setting(const struct source *src, const char *const *dirs, size_t ndirs,
-			      const char *main_file, const char *dropin_sub, const char *section,
-			      const char *key, struct setting *s, struct facts *out)
+/* The last KEY= in [section] of path and its drop-ins, for each of keys. */
+static void read_unit_settings(const struct source *src, const char *const *dirs, size_t ndirs,
+			       const char *main_file, const char *dropin_sub, const char *section,
+			       const struct unit_key *keys, size_t nkeys, struct facts *out)
 {
 	struct conf_files dropins;
 	struct text t;
@@ -344,7 +344,7 @@ static void read_unit_setting(const struct source *src, const char *const *dirs,
 		snprintf(path, sizeof(path), "%s/%s", dirs[d], main_file);
 		if (!conf_read(src, path, &t, out))
 			continue;
-		persist_unit_text(t.data, t.len, path, section, key, s);
+		persist_unit_keys(t.data, t.len, path, section, keys, nkeys);
 		text_free(&t);
 		out->persisted.files++;
 		break;
@@ -353,7 +353,7 @@ static void read_unit_setting(const struct source *src, const char *const *dirs,
 	for (size_t i = 0; i < dropins.n; i++) {
 		if (!conf_read(src, dropins.f[i].path, &t, out))
 			continue;
-		persist_unit_text(t.data, t.len, dropins.f[i].path, section, key, s);
+		persist_unit_keys(t.data, t.len, dropins.f[i].path, section, keys, nkeys);
 		text_free(&t);
 		out->persisted.files++;
 	}
@@ -383,12 +383,13 @@ bool sources_unit_user(const struct source *src, const char *unit, char *user, s
 		       struct facts *out)
 {
 	struct setting s;
+	const struct unit_key key = {"User", &s};
 	char sub[UNIT_NAME_MAX + 8];
 	unsigned files = out->persisted.files;
 
 	memset(&s, 0, sizeof(s));
 	snprintf(sub, sizeof(sub), "/%s.d", unit);
-	read_unit_setting(src, unit_dirs, NDIRS(unit_dirs), unit, sub, "Service", "User", &s, out);
+	read_unit_settings(src, unit_dirs, NDIRS(unit_dirs), unit, sub, "Service", &key, 1, out);
 	out->persisted.files = files; /* counted when LimitNOFILE= is read from them */
 	if (!s.set || !s.value[0])
 		return false;
@@ -399,31 +400,34 @@ bool sources_unit_user(const struct source *src, const char *unit, char *user, s
 static void read_systemd(const struct source *src, struct facts *out)
 {
 	struct persisted *p = &out->persisted;
+	const struct unit_key defaults[] = {{"DefaultLimitNOFILE", &p->default_nofile},
+					    {"DefaultLimitNPROC", &p->default_nproc}};
+	const struct unit_key limits[] = {{"LimitNOFILE", &p->unit_nofile},
+					  {"LimitNPROC", &p->unit_nproc}};
 	struct text t;
 	size_t n = strlen(out->unit);
 	bool service = n > 8 && strcmp(out->unit + n - 8, ".service") == 0;
 
-	/* DefaultLimitNOFILE= and LimitNOFILE= apply to services only: to the
-	 * process's unit, or to the new service or the login a subject without
-	 * a process stands for. */
+	/* DefaultLimit*= and Limit*= apply to services only: to the process's
+	 * unit, or to the new service or the login a subject without a process
+	 * stands for. */
 	if (!service && out->pid != 0)
 		return;
 	if (conf_read(src, "etc/systemd/system.conf", &t, out)) {
-		persist_unit_text(t.data, t.len, "etc/systemd/system.conf", "Manager",
-				  "DefaultLimitNOFILE", &p->default_nofile);
+		persist_unit_keys(t.data, t.len, "etc/systemd/system.conf", "Manager", defaults, 2);
 		text_free(&t);
 		p->files++;
 	}
-	read_unit_setting(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager",
-			  "DefaultLimitNOFILE", &p->default_nofile, out);
+	read_unit_settings(src, manager_dirs, NDIRS(manager_dirs), NULL, "", "Manager", defaults, 2,
+			   out);
 	if (!service)
 		return;
 	{
 		char sub[UNIT_NAME_MAX + 8];
 
 		snprintf(sub, sizeof(sub), "/%s.d", out->unit);
-		read_unit_setting(src, unit_dirs, NDIRS(unit_dirs), out->unit, sub, "Service",
-				  "LimitNOFILE", &p->unit_nofile, out);
+		read_unit_settings(src, unit_dirs, NDIRS(unit_dirs), out->unit, sub, "Service", limits,
+				   2, out);
 	}
 }
 

@@ -462,12 +462,18 @@ void subject_limits(struct facts *out)
 	*nofile = def;
 	if (s->kind == SUBJECT_UNIT)
 		from_setting(out, &p->unit_nofile, nofile);
-	/* The kernel gives init RLIMIT_NPROC = threads-max / 2; systemd keeps it. */
-	if (fact_ok(out, F_THREADS_MAX))
+	/* The kernel gives init RLIMIT_NPROC = threads-max / 2; systemd keeps it
+	 * unless DefaultLimitNPROC= says otherwise; the unit's LimitNPROC= wins. */
+	if (from_setting(out, &p->default_nproc, nproc)) {
+		/* DefaultLimitNPROC= */
+	} else if (fact_ok(out, F_THREADS_MAX)) {
 		set_fact(out, nproc, out->f[F_THREADS_MAX].v[0] / 2, out->f[F_THREADS_MAX].v[0] / 2,
 			 out->f[F_THREADS_MAX].path);
-	else
+	} else {
 		set_status(out, nproc, out->f[F_THREADS_MAX].status, out->f[F_THREADS_MAX].path);
+	}
+	if (s->kind == SUBJECT_UNIT)
+		from_setting(out, &p->unit_nproc, nproc);
 	if (s->kind != SUBJECT_USER)
 		return;
 	for (int k = 0; k < 2; k++) {

@@ -1,8 +1,9 @@
 """Applies a plan (sockcap plan --format json) to a fixture tree, as an
 operator would to a host: every sysctl into its proc/sys file, the nofile
 and nproc limits into proc/self/limits, TasksMax into the cgroup's pids.max,
-and, when the subject is a new service on the host, LimitNOFILE= as
-systemd's DefaultLimitNOFILE= (what a new service gets).
+and, when the subject is a new service on the host, LimitNOFILE= and
+LimitNPROC= as systemd's DefaultLimitNOFILE= and DefaultLimitNPROC= (what a
+new service gets).
 
 usage: python3 apply_plan.py PLAN.json ROOT"""
 import json
@@ -28,11 +29,10 @@ def main():
     plan = json.load(open(sys.argv[1]))
     root = sys.argv[2]
     new_service = plan["subject"]["kind"] == "new_service" and not plan["container"]["detected"]
+    manager = []
     for r in plan["recommendations"]:
-        if r["kind"] == "systemd" and r["key"] == "LimitNOFILE" and new_service:
-            os.makedirs(f"{root}/etc/systemd/system.conf.d", exist_ok=True)
-            with open(f"{root}/etc/systemd/system.conf.d/zz-applied.conf", "w") as f:
-                f.write(f"[Manager]\nDefaultLimitNOFILE={r['recommended']}\n")
+        if r["kind"] == "systemd" and r["key"] in ("LimitNOFILE", "LimitNPROC") and new_service:
+            manager.append(f"Default{r['key']}={r['recommended']}\n")
         elif r["kind"] == "sysctl":
             path = f"{root}/proc/sys/{r['key'].replace('.', '/')}"
             with open(path, "w") as f:
@@ -58,6 +58,10 @@ def main():
                               flags=re.M)
             assert n == 1, f"no '{name}' row in {path}"
             open(path, "w").write(text)
+    if manager:
+        os.makedirs(f"{root}/etc/systemd/system.conf.d", exist_ok=True)
+        with open(f"{root}/etc/systemd/system.conf.d/zz-applied.conf", "w") as f:
+            f.write("[Manager]\n" + "".join(manager))
 
 
 if __name__ == "__main__":

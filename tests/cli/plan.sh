@@ -31,12 +31,10 @@ trap 'rm -rf "$work"' EXIT INT TERM
 	echo "plan: ansible-playbook --syntax-check and systemd-analyze verify skipped ($SOCKCAP_PACKAGE_BUILD)"
 for fixture in "$top"/tests/fixtures/*/; do
 	host=$(basename "$fixture")
-	# threads is left out here: for a new service (the subject since issue
-	# 12) RLIMIT_NPROC is threads-max / 2 and LimitNPROC= / DefaultLimitNPROC=
-	# are not read yet, so an applied LimitNPROC cannot show; the planner's
-	# threads rules are covered by tests/unit/check_plan.c and the golden
-	# cases rhel9-threads-*.
-	for profile in idle websocket http proxy bulk; do
+	# threads: for a new service (the subject) RLIMIT_NPROC is
+	# DefaultLimitNPROC=, else threads-max / 2; apply_plan.py installs
+	# LimitNPROC= as DefaultLimitNPROC=, so an applied plan shows.
+	for profile in idle websocket http proxy bulk threads; do
 		for target in ceiling 200k; do
 			case=$host/$profile/$target
 			t=""

@@ -382,6 +382,42 @@ START_TEST(a_stopped_unit_gets_its_files)
 }
 END_TEST
 
+/* RLIMIT_NPROC as systemd gives it: the kernel's init value (threads-max
+ * / 2), else DefaultLimitNPROC=, else the unit's LimitNPROC=. */
+START_TEST(a_services_nproc_comes_from_systemd_too)
+{
+	world_host(&w);
+	world_put(&w, "proc/sys/kernel/threads-max", "31108\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NPROC].v[0], 15554);
+	ck_assert_uint_eq(f.f[F_NPROC].v[1], 15554);
+	/* one pass over system.conf reads both defaults */
+	world_put(&w, "etc/systemd/system.conf",
+		  "[Manager]\nDefaultLimitNPROC=4096:8192\nDefaultLimitNOFILE=2048\n");
+	ck_assert_int_eq(read_subject(SUBJECT_SERVICE, 0, NULL), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NPROC].v[0], 4096);
+	ck_assert_uint_eq(f.f[F_NPROC].v[1], 8192);
+	ck_assert_str_eq(f.f[F_NPROC].path, "etc/systemd/system.conf");
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 2048);
+	ck_assert_uint_eq(f.persisted.files, 1);
+	/* a unit's LimitNPROC= wins over the default, its drop-in over the unit */
+	world_put(&w, "usr/lib/systemd/system/web.service",
+		  "[Service]\nExecStart=/usr/bin/web\nLimitNPROC=100\n");
+	world_put(&w, "sys/fs/cgroup/system.slice/web.service/memory.max", "1000000\n");
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "web"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NPROC].v[0], 100);
+	ck_assert_uint_eq(f.f[F_NPROC].v[1], 100);
+	world_put(&w, "etc/systemd/system/web.service.d/20-threads.conf",
+		  "[Service]\nLimitNPROC=infinity\n");
+	ck_assert_int_eq(read_subject(SUBJECT_UNIT, 0, "web"), FACTS_OK);
+	ck_assert_uint_eq(f.f[F_NPROC].v[0], U64_UNLIMITED);
+	ck_assert_str_eq(f.persisted.unit_nproc.file,
+			 "etc/systemd/system/web.service.d/20-threads.conf");
+	/* the unit's LimitNOFILE= is not disturbed: the default stays */
+	ck_assert_uint_eq(f.f[F_NOFILE].v[0], 2048);
+}
+END_TEST
+
 START_TEST(a_running_unit_is_read_from_its_workers)
 {
 	world_host(&w);
@@ -808,6 +844,7 @@ Suite *suite(void)
 	tcase_add_test(t, cgroup_usage_has_its_own_status);
 	tcase_add_test(t, a_new_service_gets_systemds_defaults_not_the_shells_limits);
 	tcase_add_test(t, a_stopped_unit_gets_its_files);
+	tcase_add_test(t, a_services_nproc_comes_from_systemd_too);
 	tcase_add_test(t, a_running_unit_is_read_from_its_workers);
 	tcase_add_test(t, a_login_gets_what_pam_limits_gives_its_user);
 	tcase_add_test(t, kernel_threads_and_zombies_are_no_subject);

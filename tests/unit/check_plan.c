@@ -590,6 +590,30 @@ START_TEST(settings_that_would_still_win_are_named)
 }
 END_TEST
 
+/* LimitNPROC= travels in the same drop-in: one that sets it later than
+ * LimitNOFILE's is the one sockcap's must follow, and it is named. */
+START_TEST(the_drop_in_follows_a_later_limitnproc_too)
+{
+	snprintf(f.unit, sizeof(f.unit), "web.service");
+	setting_assign(&f.persisted.unit_nofile, "4096", "etc/systemd/system/web.service.d/50-a.conf",
+		       2, 0);
+	setting_assign(&f.persisted.unit_nproc, "512", "etc/systemd/system/web.service.d/95-b.conf",
+		       3, 0);
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_str_eq(pl.dropin, "99-sockcap.conf");
+	ck_assert_ptr_nonnull(strstr(pl.dropin_why, "95-b.conf, which sets LimitNPROC=512"));
+	/* --dropin before it: a LimitNPROC recommendation says what still wins */
+	ck_assert_int_eq(profile_builtin("threads", &p), 0);
+	host_set(&f, F_NPROC, 512, 512, 0);
+	opt.dropin = "10-early.conf";
+	ck_assert(plan_compute(&f, &p, &opt, true, 250000, &pl));
+	ck_assert_ptr_nonnull(find("LimitNPROC", REC_SYSTEMD));
+	ck_assert_ptr_nonnull(strstr(find("LimitNPROC", REC_SYSTEMD)->reason,
+				     "95-b.conf:3 sets 512 and is read after 10-early.conf"));
+	opt.dropin = NULL;
+}
+END_TEST
+
 START_TEST(a_limit_at_the_kernel_ceiling_gets_no_empty_recommendation)
 {
 	host_set(&f, F_NOFILE, NR_OPEN_MAX, NR_OPEN_MAX, 0);
@@ -643,6 +667,7 @@ Suite *suite(void)
 	tcase_add_test(t, threads_are_planned_for_thread_per_connection);
 	tcase_add_test(t, unreadable_tunables_are_not_recommended);
 	tcase_add_test(t, settings_that_would_still_win_are_named);
+	tcase_add_test(t, the_drop_in_follows_a_later_limitnproc_too);
 	tcase_add_test(t, a_limit_at_the_kernel_ceiling_gets_no_empty_recommendation);
 	suite_add_tcase(s, t);
 	return s;

@@ -197,14 +197,16 @@ def fill_table(kernel, mib, log):
                    f"{measured:,} | {pred:,} | "
                    f"{verdict(f'{kernel} {mib} MiB memory half-way', pred, measured, BOUND_MEMORY, 'memory half-way')} |")
         if f0 and f0["connections"] is not None and measured > f0["connections"]:
-            ok = not f0["can_bind"]
+            # can_bind says whether a row of its kind ever binds;
+            # binds_for_subject whether it binds for these credentials.
+            ok = not f0["binds_for_subject"]
             mark = outcome(f"{kernel} {mib} MiB file_max for root", ok,
                            f"root held {measured} pairs past the file_max row "
                            f"({f0['connections']}), which still binds root",
                            "file_max binds root")
             out.append(f"| {mib} MiB: root past fs.file-max: file_max row binds root? | "
                        f"{measured:,} | {f0['connections']:,}, "
-                       f"{'binds' if f0['can_bind'] else 'does not bind'} | "
+                       f"{'binds' if f0['binds_for_subject'] else 'does not bind'} | "
                        f"{'ok' if ok else 'wrong'}{mark} |")
     return out
 
