@@ -29,7 +29,7 @@
 /* mm/memcontrol.c charges a cgroup's page counter MEMCG_CHARGE_BATCH (64)
  * pages at a time per CPU and keeps the rest as a per-CPU stock: between
  * two readings of its usage, up to that much per CPU is charged ahead. */
-#define MEMCG_CHARGE_BATCH_PAGES 64
+#define MEMCG_CHARGE_BATCH_PAGES 64u
 
 struct calibration {
 	uint64_t sockets;                  /* both ends of every connection */

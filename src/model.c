@@ -388,8 +388,8 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	/* The cgroup's page cache is reclaimed before a charge fails (a
 	 * server's binary and logs, read in its cgroup): it is room. */
 	uint64_t file = fact_ok(f, F_CG_MEM_FILE) ? f->f[F_CG_MEM_FILE].v[0] : 0;
-	uint64_t usage = u64_sat_sub(f->f[F_CG_MEM_CURRENT].v[0], file);
-	uint64_t room = cg ? u64_sat_sub(lim->v[0], usage) : 0;
+	uint64_t kept = u64_sat_sub(f->f[F_CG_MEM_CURRENT].v[0], file);
+	uint64_t room = cg ? u64_sat_sub(lim->v[0], kept) : 0;
 	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
 	uint64_t per = c->pc.total_bytes, cg_per = c->pc.memcg_total_bytes;
 	/* An open socket's inode and dentry are reclaimable slab, which
