@@ -861,6 +861,21 @@ static void persistence_warnings(const struct facts *f, struct capacity *c)
 		     (unsigned long long)f->f[F_NOFILE].v[0]);
 }
 
+void model_server_cap(const struct facts *f, struct app_cap *cap)
+{
+	const struct server_conf *s = &f->server;
+	uint64_t nofile = U64_UNLIMITED, threads = 0;
+
+	if (fact_ok(f, F_NOFILE))
+		/* haproxy takes the larger of soft and hard and raises its soft
+		 * limit to it; the others run with the soft one */
+		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
+						   : f->f[F_NOFILE].v[0];
+	if (fact_ok(f, F_PROC_THREADS))
+		threads = f->f[F_PROC_THREADS].v[0];
+	server_cap(s, nofile, f->cpus, threads, cap);
+}
+
 /* The server's own cap (section 11): nginx counts every socket it holds,
  * proxied upstreams too; haproxy's maxconn, redis's and memcached's caps
  * count client connections. */
@@ -869,7 +884,6 @@ static void row_app(const struct facts *f, const struct profile *p, struct capac
 	struct row *r = &c->rows[ROW_APP];
 	const struct server_conf *s = &f->server;
 	struct app_cap cap;
-	uint64_t nofile = U64_UNLIMITED, threads = 0;
 
 	r->source = F_NOFILE;
 	r->source_path = s->cmdline[0] ? s->cmdline : "--pid";
@@ -882,14 +896,7 @@ static void row_app(const struct facts *f, const struct profile *p, struct capac
 			note(r, "no server: --pid names one (nginx, haproxy, redis, memcached)");
 		return;
 	}
-	if (fact_ok(f, F_NOFILE))
-		/* haproxy takes the larger of soft and hard and raises its soft
-		 * limit to it; the others run with the soft one */
-		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
-						   : f->f[F_NOFILE].v[0];
-	if (fact_ok(f, F_PROC_THREADS))
-		threads = f->f[F_PROC_THREADS].v[0];
-	server_cap(s, nofile, f->cpus, threads, &cap);
+	model_server_cap(f, &cap);
 	/* nginx closes idle connections that sent nothing to keep 1/16 free;
 	 * connections with requests in flight are not closed */
 	if (s->kind == SERVER_NGINX && (p->rx_bytes || p->tx_bytes || p->rx_default || p->tx_default))

@@ -42,6 +42,11 @@ enum app_bytes_from { APP_BYTES_PROFILE, APP_BYTES_OPTION, APP_BYTES_CALIBRATION
 
 const char *app_bytes_from_name(enum app_bytes_from f);
 
+struct app_cap;
+/* The subject's server's own cap (servercfg.c's server_cap) with the
+ * descriptors it runs with: the app row and the plan's app advice. */
+void model_server_cap(const struct facts *f, struct app_cap *cap);
+
 struct per_connection {
 	uint64_t sockets;                 /* sockets_per_connection */
 	uint64_t outbound_sockets;

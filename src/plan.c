@@ -620,17 +620,12 @@ static void advise_app(struct plan *pl, const struct facts *f, const struct prof
 	const struct server_conf *s = &f->server;
 	struct app_cap cap;
 	struct recommendation *r;
-	uint64_t nofile = U64_UNLIMITED, threads = 0, want;
+	uint64_t want;
 	const char *file;
 
 	if (row->status != ROWS_OK || row->connections >= pl->target || pl->nrecs >= RECS_MAX)
 		return;
-	if (fact_ok(f, F_NOFILE))
-		nofile = s->kind == SERVER_HAPROXY ? u64_max(f->f[F_NOFILE].v[0], f->f[F_NOFILE].v[1])
-						   : f->f[F_NOFILE].v[0];
-	if (fact_ok(f, F_PROC_THREADS))
-		threads = f->f[F_PROC_THREADS].v[0];
-	server_cap(s, nofile, f->cpus, threads, &cap);
+	model_server_cap(f, &cap);
 	want = with_headroom(server_value_for(&cap, pl->target, p->sockets_per_connection));
 	if (want <= cap.value && strcmp(cap.directive, "maxclients") != 0)
 		return;
