@@ -19,7 +19,7 @@
 # debian12-vm as sockcap itself, and the per-process ones again on
 # nginx-service as --pid 4243 (a worker of its master 4242: the process
 # --pid 4242 reads); proc/slabinfo; sys/kernel/slab/<cache>/
-# objs_per_slab and order; the cgroup membership, limit and usage files of
+# objs_per_slab and order; the cgroup membership, limit, usage and memory.stat files of
 # debian12-vm, docker-v1 (v1), k8s-pod-v2 and nginx-service; the sysctl.d,
 # limits.d, system.conf and unit files nginx-service's audit reads;
 # directories (proc/self, proc/sys, sys/fs/cgroup, ...) in place; and roots
@@ -408,9 +408,13 @@ for b in $BASES; do
 	esac
 	for dir in $d; do
 		for f in memory.max memory.current pids.max pids.current memory.limit_in_bytes \
-			memory.usage_in_bytes; do
+			memory.usage_in_bytes memory.stat; do
 			[ -f "$S/base/$b/$dir/$f" ] || continue
-			case $f in *.max | *limit_in_bytes) class=cglimit ;; *) class=cgusage ;; esac
+			case $f in
+			*.max | *limit_in_bytes) class=cglimit ;;
+			memory.stat) class=keyed ;; # "key value" lines
+			*) class=cgusage ;;
+			esac
 			for k in $FILE_KINDS; do add "$b" $class "$k" "$dir/$f"; done
 		done
 	done
@@ -492,7 +496,8 @@ RUNS = ["facts.json", "audit.json", "all.json", "plan.json", "audit.yaml",
 AUDITS = ["audit.json", "all.json", "plan.json"]
 PID = {"nginx-service": "4243"}
 
-CG = ["cgroup.memory.current", "cgroup.memory.max", "cgroup.pids.current", "cgroup.pids.max"]
+CG = ["cgroup.memory.current", "cgroup.memory.file", "cgroup.memory.max", "cgroup.pids.current",
+      "cgroup.pids.max"]
 CG_OF = {"memory.max": "cgroup.memory.max", "memory.limit_in_bytes": "cgroup.memory.max",
          "memory.current": "cgroup.memory.current",
          "memory.usage_in_bytes": "cgroup.memory.current",
@@ -695,8 +700,9 @@ for cid, base, cls, kind, target in cases:
                 continue  # there but not read this way (proc/self/fd without --pid)
             st = facts[name]["status"]
             allowed = want
-            if allowed is not None and name.endswith(".current") and cls != "cgusage":
-                allowed = allowed | {"missing"}  # not read when the limit is not
+            # Usage and page cache are not read when the limit is not.
+            if allowed is not None and name.endswith((".current", ".file")) and cls != "cgusage":
+                allowed = allowed | {"missing"}
             if cls == "cgmember" and kind in ("dotdot", "longpath", "badutf8"):
                 allowed = None
             # Without --pid the subject is a new service, whose cgroup is
