@@ -23,7 +23,7 @@ import sys
 # The caches the model counts (src/facts.c cache_names), and TCPv6.
 CACHES = ["TCP", "TCPv6", "dentry", "ep_head", "eventpoll_epi", "eventpoll_pwq", "filp",
           "lsm_file_cache", "lsm_inode_cache", "nf_conntrack", "sock_inode_cache",
-          "tcp_bind2_bucket", "tcp_bind_bucket"]
+          "task_struct", "tcp_bind2_bucket", "tcp_bind_bucket"]
 ABSENT_PREFIX = "#   "
 
 

@@ -201,7 +201,7 @@ case $(arg test) in
 probe)
 	say step slabprobe
 	slabprobe caches TCP TCPv6 sock_inode_cache filp dentry eventpoll_epi eventpoll_pwq \
-		ep_head lsm_file_cache lsm_inode_cache tcp_bind_bucket tcp_bind2_bucket
+		ep_head lsm_file_cache lsm_inode_cache tcp_bind_bucket tcp_bind2_bucket task_struct
 	for who in root user; do say step per_pair "$who"; per_pair $who; done
 	for who in root user; do say step tcp_mem "$who"; tcp_mem $who; done
 	for who in root user; do say step plan "$who"; plan_applied $who "$(arg target)"; done
