@@ -381,6 +381,14 @@ def test_server(name, sockcap):
         fill.stop()
         fills.remove(fill)
         tol = max(cap * 3 // 100, 10)
+        if name == "nginx":
+            # nginx closes idle connections in advance while fewer than 1/16
+            # of worker_connections are free, up to 32 at a time per worker
+            # (ngx_drain_connections, since 1.19.2): what it holds settles
+            # anywhere from the row (the 1/16 kept free) to 32 a worker
+            # below it, by when the last client came.
+            workers = max(len(children_of(server.pid)) - 1, 1)  # less the master
+            tol = max(tol, 32 * workers)
         check("%s: app row %d vs held %d (within %d)" % (name, cap, held, tol),
               abs(held - cap) <= tol)
         print("realsrv: %s app row %d, held %d" % (name, cap, held), flush=True)

@@ -173,6 +173,19 @@ fill_user() {
 	finish fu user
 }
 
+# The memory counters the memory row's accuracy depends on, for the record
+# (LAB meminfo LABEL KEY KB): what the kernel counts as available, free,
+# reclaimable slab and page cache.
+meminfo() {
+	while read -r m_key m_kb _; do
+		case $m_key in
+		MemFree: | MemAvailable: | Cached: | Shmem: | SReclaimable: | SUnreclaim: | \
+		Active\(file\): | Inactive\(file\): | KReclaimable: | PageTables:)
+			say meminfo "$1" "${m_key%:}" "$m_kb" ;;
+		esac
+	done < /proc/meminfo
+}
+
 # The root fill, stopped by memory (allocation failure or the OOM killer),
 # against the memory row before it and half-way through. Past half-way the
 # shell only waits (wait is a builtin): a fork when memory is gone, while the
@@ -184,12 +197,14 @@ fill_root() {
 	echo 100000000 > /proc/sys/fs/epoll/max_user_watches
 	start fr root 1048576 -p 5000
 	json fill-root-0 root audit --pid $filler_pid -p $PAIRS $UP
+	meminfo before
 	row=$(sockcap audit --pid $filler_pid -p $PAIRS $UP -f json | tr -d ' \n\t' |
 		sed -n 's/.*"id":"memory",[^}]*"connections":\([0-9]*\).*/\1/p')
 	say row memory "${row:-unknown}"
 	go fr $(( ${row:-0} / 2 ))
 	waitfor fr half $(( ${row:-0} / 2 ))
 	json fill-root-half root audit --pid $filler_pid -p $PAIRS $UP
+	meminfo half
 	go fr
 	finish fr root
 }
