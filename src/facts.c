@@ -207,6 +207,9 @@ void facts_parse(enum fact_id id, const char *path, enum fact_status st, const s
 	case READ_LOADAVG:
 		r = parse_loadavg_threads(t->data, t->len, &f->v[0]);
 		break;
+	case READ_ZONEINFO:
+		r = parse_zoneinfo_low(t->data, t->len, &f->v[0]);
+		break;
 	case READ_TEXT: {
 		size_t n = t->len;
 		if (n > 0 && t->data[n - 1] == '\n')

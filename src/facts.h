@@ -42,6 +42,7 @@ enum fact_read {
 	READ_FD_COUNT,   /* the entries of proc/PID/fd */
 	READ_PORT_LIST,  /* "8080,9000-9100" into facts.reserved_ports */
 	READ_FD_SOCKETS, /* the socket descriptors of proc/PID/fd, over the subject's workers */
+	READ_ZONEINFO,   /* the zones' "low" watermarks of proc/zoneinfo, summed */
 };
 
 enum unit { UNIT_COUNT, UNIT_KB, UNIT_BYTES, UNIT_PAGES, UNIT_TEXT, UNIT_MASK };

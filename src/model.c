@@ -377,6 +377,17 @@ uint64_t model_pinned_bytes(const struct facts *f, const struct per_connection *
 	return u64_muldiv(f->f[F_SOCK_USED].v[0], milli, 1000);
 }
 
+uint64_t model_slab_holdback_bytes(const struct facts *f)
+{
+	uint64_t half, low;
+
+	if (!fact_ok(f, F_SRECLAIMABLE) || !fact_ok(f, F_ZONE_LOW))
+		return 0;
+	half = u64_sat_mul(f->f[F_SRECLAIMABLE].v[0], 1024) / 2;
+	low = u64_sat_mul(f->f[F_ZONE_LOW].v[0], f->page_size);
+	return u64_min(half, low);
+}
+
 /* Memory binds at whichever allows fewer connections: the host's
  * MemAvailable at what the slab grows by, or a cgroup's room at what the
  * cgroup is charged. */
@@ -393,9 +404,13 @@ static void row_memory(const struct facts *f, struct capacity *c)
 	uint64_t avail = u64_sat_mul(f->f[F_MEM_AVAILABLE].v[0], 1024);
 	uint64_t per = c->pc.total_bytes, cg_per = c->pc.memcg_total_bytes;
 	/* An open socket's inode and dentry are reclaimable slab, which
-	 * MemAvailable counts as free, yet they stay while the socket does. */
+	 * MemAvailable counts as free, yet they stay while the socket does;
+	 * MemAvailable already holds back part of reclaimable slab (the low
+	 * watermarks, boost included): only the rest of the pinned slab is
+	 * counted twice. */
 	uint64_t pinned = model_pinned_bytes(f, &c->pc);
-	uint64_t usable = u64_sat_sub(avail, pinned);
+	uint64_t held = model_slab_holdback_bytes(f);
+	uint64_t usable = u64_sat_sub(avail, u64_sat_sub(pinned, held));
 	uint64_t host_conns = per ? usable / per : UINT64_MAX;
 	uint64_t cg_conns = cg_per ? room / cg_per : UINT64_MAX;
 
@@ -427,7 +442,21 @@ static void row_memory(const struct facts *f, struct capacity *c)
 		return;
 	}
 	set_ok(r, avail, UNIT_BYTES, host_conns);
-	if (c->pinned_bytes > 0)
+	if (c->pinned_bytes > 0 && held >= c->pinned_bytes)
+		note(r, "MemAvailable %llu bytes / %llu bytes per connection (the %llu bytes of inode "
+			"and dentry slab %llu open sockets pin are within the %llu MemAvailable holds "
+			"back)",
+		     (unsigned long long)avail, (unsigned long long)per,
+		     (unsigned long long)c->pinned_bytes, (unsigned long long)f->f[F_SOCK_USED].v[0],
+		     (unsigned long long)held);
+	else if (c->pinned_bytes > 0 && held > 0)
+		note(r, "(MemAvailable %llu - (%llu bytes of inode and dentry slab pinned by %llu open "
+			"sockets - %llu of reclaimable slab MemAvailable holds back)) / %llu bytes per "
+			"connection",
+		     (unsigned long long)avail, (unsigned long long)c->pinned_bytes,
+		     (unsigned long long)f->f[F_SOCK_USED].v[0], (unsigned long long)held,
+		     (unsigned long long)per);
+	else if (c->pinned_bytes > 0)
 		note(r, "(MemAvailable %llu - %llu bytes of inode and dentry slab pinned by %llu open "
 			"sockets) / %llu bytes per connection",
 		     (unsigned long long)avail, (unsigned long long)c->pinned_bytes,

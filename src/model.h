@@ -42,6 +42,11 @@ enum app_bytes_from { APP_BYTES_PROFILE, APP_BYTES_OPTION, APP_BYTES_CALIBRATION
 
 const char *app_bytes_from_name(enum app_bytes_from f);
 
+/* What MemAvailable leaves out of reclaimable slab (si_mem_available):
+ * min(SReclaimable / 2, the zones' low watermarks, boost included), in
+ * bytes; 0 when either is unknown. */
+uint64_t model_slab_holdback_bytes(const struct facts *f);
+
 struct app_cap;
 /* The subject's server's own cap (servercfg.c's server_cap) with the
  * descriptors it runs with: the app row and the plan's app advice. */

@@ -284,6 +284,29 @@ enum parse_result parse_loadavg_threads(const char *text, size_t len, uint64_t *
 									   : PARSE_INVALID;
 }
 
+enum parse_result parse_zoneinfo_low(const char *text, size_t len, uint64_t *pages)
+{
+	size_t pos = 0, n;
+	const char *line;
+	bool any = false;
+
+	*pages = 0;
+	while (next_line(text, len, &pos, &line, &n)) {
+		size_t p = 0, tn;
+		const char *tok;
+		uint64_t v;
+
+		if (!next_token(line, n, &p, &tok, &tn) || tn != 3 || memcmp(tok, "low", 3) != 0)
+			continue;
+		if (!next_token(line, n, &p, &tok, &tn) || !u64_parse(tok, tn, &v) ||
+		    next_token(line, n, &p, &tok, &tn))
+			return PARSE_INVALID;
+		*pages = u64_sat_add(*pages, v);
+		any = true;
+	}
+	return any ? PARSE_OK : PARSE_ABSENT;
+}
+
 /* Does the comma-separated list s[0..n) contain word? */
 static bool list_has(const char *s, size_t n, const char *word)
 {

@@ -91,6 +91,10 @@ enum parse_result parse_cgroup_path(const char *text, size_t len, const char *co
 enum parse_result parse_status_field(const char *text, size_t len, const char *key, int base,
 				     uint64_t *out);
 
+/* proc/zoneinfo: the sum of every zone's "low" watermark, in pages (it
+ * includes the zone's watermark boost). PARSE_ABSENT when no zone has one. */
+enum parse_result parse_zoneinfo_low(const char *text, size_t len, uint64_t *pages);
+
 /* A cgroup's memory.stat: the number after "key " (total_active_file). */
 enum parse_result parse_stat_field(const char *text, size_t len, const char *key, uint64_t *out);
 

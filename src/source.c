@@ -327,7 +327,7 @@ static bool many_records(const char *relpath)
 {
 	size_t n = strlen(relpath);
 
-	return strcmp(relpath, "proc/slabinfo") == 0 ||
+	return strcmp(relpath, "proc/slabinfo") == 0 || strcmp(relpath, "proc/zoneinfo") == 0 ||
 	       (n > 8 && strcmp(relpath + n - 8, "/net/tcp") == 0) ||
 	       (n > 9 && strcmp(relpath + n - 9, "/net/tcp6") == 0);
 }

@@ -570,6 +570,28 @@ START_TEST(memory_subtracts_the_slab_open_sockets_pin)
 	run();
 	ck_assert_int_eq(c.rows[ROW_MEMORY].status, ROWS_OK);
 	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 0);
+	/* MemAvailable holds back min(SReclaimable / 2, the zones' low
+	 * watermarks) of reclaimable slab: only pinned slab beyond that is
+	 * counted twice (50000 sockets pin 52868100 bytes) */
+	set(F_SOCK_USED, 50000, 0, 0);
+	set(F_SRECLAIMABLE, 100000, 0, 0);   /* kB: half is 51200000 bytes */
+	set(F_ZONE_LOW, 5000, 0, 0);         /* pages: 20480000 bytes */
+	run();
+	ck_assert_uint_eq(model_slab_holdback_bytes(&f), 20480000);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, (8192000000ULL - (52868100 - 20480000)) / 3990);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_MEMORY].note, "20480000 of reclaimable slab"));
+	set(F_ZONE_LOW, 500000, 0, 0);       /* the half binds: 51200000 */
+	run();
+	ck_assert_uint_eq(model_slab_holdback_bytes(&f), 51200000);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, (8192000000ULL - (52868100 - 51200000)) / 3990);
+	set(F_SRECLAIMABLE, 1000000, 0, 0);  /* all of the pinned held back: MemAvailable as is */
+	run();
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 2053132);
+	ck_assert_ptr_nonnull(strstr(c.rows[ROW_MEMORY].note, "are within"));
+	fail_fact(F_ZONE_LOW, FACT_MISSING); /* unknown: nothing held back */
+	run();
+	ck_assert_uint_eq(model_slab_holdback_bytes(&f), 0);
+	ck_assert_uint_eq(c.rows[ROW_MEMORY].connections, 2039882);
 	/* a cgroup's usage already counts them: its room is not reduced */
 	set(F_SOCK_USED, 1000, 0, 0);
 	set(F_CG_MEM_MAX, 100000000, 0, 0);

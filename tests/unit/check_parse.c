@@ -165,6 +165,26 @@ START_TEST(loadavg_reads_threads_in_use)
 }
 END_TEST
 
+/* Every zone's "low" (pages, boost included), summed; the per-node and
+ * per-CPU lines around it do not count. */
+START_TEST(zoneinfo_sums_the_low_watermarks)
+{
+	static const char z[] = "Node 0, zone      DMA\n  per-node stats\n      nr_inactive_anon 540\n"
+				"  pages free     3840\n        boost    0\n        min      31\n"
+				"        low      38\n        high     45\n        protection: (0, 1, 2)\n"
+				"Node 0, zone   Normal\n  pages free     1000\n        boost    2048\n"
+				"        min      10508\n        low      15183\n        high     17810\n"
+				"  pagesets\n    cpu: 0\n              count: 10\n";
+	uint64_t v;
+
+	ck_assert_int_eq(parse_zoneinfo_low(LEN(z), &v), PARSE_OK);
+	ck_assert_uint_eq(v, 38 + 15183);
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("Node 0, zone DMA\n        min 31\n"), &v), PARSE_ABSENT);
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("        low      lots\n"), &v), PARSE_INVALID);
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("        low      38 39\n"), &v), PARSE_INVALID);
+}
+END_TEST
+
 START_TEST(cgroup_path_finds_v1_controllers_and_the_v2_line)
 {
 	const char *t = "12:pids:/docker/abc\n4:cpu,cpuacct:/docker/abc\n"
@@ -328,6 +348,7 @@ Suite *suite(void)
 	tcase_add_test(t, slabinfo_reads_a_cache_row);
 	tcase_add_test(t, slabinfo_rejects_other_versions_and_zero_divisors);
 	tcase_add_test(t, loadavg_reads_threads_in_use);
+	tcase_add_test(t, zoneinfo_sums_the_low_watermarks);
 	tcase_add_test(t, cgroup_path_finds_v1_controllers_and_the_v2_line);
 	tcase_add_test(t, count_arguments_take_decimal_suffixes);
 	tcase_add_test(t, size_arguments_take_binary_suffixes);

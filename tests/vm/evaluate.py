@@ -39,9 +39,7 @@ failures = []
 # (not failing the lab) while outside their bound; once every instance is
 # within it, the lab fails until the entry is removed, and the check guards
 # the fix from then on.
-PENDING = {
-    "memory half-way": "issue 12: the memory row's pinned-memory correction",
-}
+PENDING = {}
 pending_seen = []
 pending_passed = set()
 

@@ -5,6 +5,7 @@
  * initramfs by tests/vm/lab.sh.
  *
  * usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] [-r] [-s STATUS_FILE]
+ *               [-w SECONDS]
  *
  *   -n N   stop after N pairs (default: until the kernel refuses)
  *   -b B   the client end of each pair writes B bytes the server end never
@@ -20,6 +21,11 @@
  *          killer ends: a reset is allocated as the victim closes its files,
  *          where an allocation that fails finds nothing left to kill and the
  *          kernel panics; a FIN is allocated atomically and may just fail
+ *   -w S   a watchdog: a child, forked before the fill and exempt from the OOM
+ *          killer, that asks the kernel for an OOM kill (sysrq f) when no pair
+ *          has opened for S seconds while filling. Near the end of memory a
+ *          TCG guest can spend many minutes reclaiming slab the open sockets
+ *          pin before it declares OOM; the count then is the stop. Root only.
  *   -s F   status file (default /tmp/filler.status), rewritten in place after
  *          every pair with "STATE PAIRS SOCKETS QUEUED_BYTES ERRNO WHERE", so
  *          that the count survives the OOM killer ending this process
@@ -50,6 +56,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,6 +100,58 @@ __attribute__((noreturn)) static void stop(int err, const char *where)
 	while (read(0, buf, sizeof(buf)) > 0)
 		;
 	exit(0);
+}
+
+/* The watchdog's loop (-w): reads the status file once a second; while it
+ * says "filling" with the same count for `quiet` seconds, writes 'f' to
+ * /proc/sysrq-trigger, once per quiet period. Ends with its parent. */
+__attribute__((noreturn)) static void watchdog(pid_t parent, long quiet)
+{
+	char line[128], last[128] = "";
+	long still = 0;
+	int trigger, fd = open(status_path, O_RDONLY | O_CLOEXEC);
+	int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	char cmdline[4096];
+	int c = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t cn = c >= 0 ? read(c, cmdline, sizeof(cmdline) - 1) : -1;
+
+	if (c >= 0)
+		close(c);
+	cmdline[cn > 0 ? cn : 0] = '\0';
+	/* Only inside a lab guest (its kernel's command line says lab.test=):
+	 * an OOM kill on any other machine is never this tool's to ask for. */
+	if (!strstr(cmdline, "lab.test=")) {
+		fprintf(stderr, "filler: not in a kernel-lab guest: no watchdog\n");
+		_exit(0);
+	}
+	if (oom >= 0) {
+		(void)!write(oom, "-1000", 5);
+		close(oom);
+	}
+	while (fd >= 0 && getppid() == parent) {
+		ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+
+		sleep(1);
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		if (strncmp(line, "filling", 7) != 0 || strcmp(line, last) != 0) {
+			snprintf(last, sizeof(last), "%s", line);
+			still = 0;
+			continue;
+		}
+		if (++still < quiet)
+			continue;
+		still = 0;
+		trigger = open("/proc/sysrq-trigger", O_WRONLY);
+		if (trigger >= 0) {
+			fprintf(stderr, "LAB step watchdog: no pair for %ld s: OOM kill by sysrq\n", quiet);
+			(void)!write(trigger, "f", 1);
+			close(trigger);
+		}
+	}
+	_exit(0);
 }
 
 static int wait_for(int fd, short events, int ms)
@@ -214,13 +273,13 @@ static long wait_go(const char *go)
 
 int main(int argc, char **argv)
 {
-	long max_pairs = -1, bytes = 0, half = -1, every = 0;
+	long max_pairs = -1, bytes = 0, half = -1, every = 0, quiet = 0;
 	struct sockaddr_in addr[LISTENERS];
 	struct rlimit rl;
 	char go[256];
 	int opt, lfd[LISTENERS], ep;
 
-	while ((opt = getopt(argc, argv, "n:b:h:p:rs:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:h:p:rs:w:")) != -1) {
 		switch (opt) {
 		case 'n': max_pairs = parse_long(optarg, "pair count", 0, LONG_MAX); break;
 		case 'b': bytes = parse_long(optarg, "byte count", 0, LONG_MAX); break;
@@ -228,9 +287,10 @@ int main(int argc, char **argv)
 		case 'p': every = parse_long(optarg, "progress interval", 0, LONG_MAX); break;
 		case 'r': reset_on_close = true; break;
 		case 's': status_path = optarg; break;
+		case 'w': quiet = parse_long(optarg, "watchdog seconds", 1, LONG_MAX); break;
 		default:
 			fputs("usage: filler [-n MAX_PAIRS] [-b BYTES] [-h HALF_PAIRS] [-p EVERY] [-r] "
-			      "[-s STATUS_FILE]\n",
+			      "[-s STATUS_FILE] [-w SECONDS]\n",
 			      stderr);
 			return 2;
 		}
@@ -244,6 +304,14 @@ int main(int argc, char **argv)
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	status("filling", 0, "-");
+	if (quiet > 0) {
+		pid_t parent = getpid(), w = fork();
+
+		if (w < 0)
+			die("fork: %s", strerror(errno));
+		if (w == 0)
+			watchdog(parent, quiet);
+	}
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
 		die("epoll_create1: %s", strerror(errno));

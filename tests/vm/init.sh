@@ -195,7 +195,7 @@ meminfo() {
 fill_root() {
 	# epoll's watch limit (4 % of low memory) would stop root first.
 	echo 100000000 > /proc/sys/fs/epoll/max_user_watches
-	start fr root 1048576 -p 5000
+	start fr root 1048576 -p 5000 -w 45
 	json fill-root-0 root audit --pid $filler_pid -p $PAIRS $UP
 	meminfo before
 	row=$(sockcap audit --pid $filler_pid -p $PAIRS $UP -f json | tr -d ' \n\t' |
