@@ -138,7 +138,8 @@ def bench(name, sockcap_path, room):
         # above what is left without it.
         per = json.load(open(cal))["server"]["cgroup_bytes_per_connection"] or 4096
         room = min(room, int(0.6 * RAISED_CAP[name] * per))
-        set_limit(cg, usage_bytes(cg) - page_cache_bytes(cg) + room)
+        cache = page_cache_bytes(cg)
+        set_limit(cg, usage_bytes(cg) - cache + room)
         with_cal, pc = memory_row(sockcap_path, server.pid, cal)
         without, _ = memory_row(sockcap_path, server.pid)
         # Fill well past the prediction, in stages, until the count stops.
@@ -158,7 +159,7 @@ def bench(name, sockcap_path, room):
         cal_doc = json.load(open(cal))
         return {"server": name, "stop": peak, "row": with_cal, "diff": diff,
                 "row_without": without, "app_bytes": cal_doc["app_bytes_per_connection"],
-                "cgroup_bytes": pc["memcg_total_bytes"], "room": room}
+                "cgroup_bytes": pc["memcg_total_bytes"], "room": room, "cache": cache}
     finally:
         for f in fills:
             f.stop()
@@ -194,8 +195,9 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     status = 0
     print("| server | stopped at | memory row with its calibration | difference | "
-          "without (profile idle) | app bytes measured | cgroup bytes per connection |")
-    print("|---|---|---|---|---|---|---|")
+          "without (profile idle) | app bytes measured | cgroup bytes per connection | "
+          "page cache in its cgroup |")
+    print("|---|---|---|---|---|---|---|---|")
     for name in args or ["nginx", "haproxy", "redis", "memcached"]:
         if not shutil.which(realsrv.BINARY[name]):
             print("servers: %s is not installed: skipped" % name)
@@ -206,9 +208,9 @@ def main():
             print("servers: %s: %s" % (name, e))
             status = 1
             continue
-        print("| %s | %d | %d | %+.1f%% | %d | %d | %d |" % (
+        print("| %s | %d | %d | %+.1f%% | %d | %d | %d | %.1f MB |" % (
             r["server"], r["stop"], r["row"], r["diff"], r["row_without"], r["app_bytes"],
-            r["cgroup_bytes"]), flush=True)
+            r["cgroup_bytes"], r["cache"] / 1e6), flush=True)
         if abs(r["diff"]) > max_diff:
             status = 1
     return status

@@ -61,6 +61,16 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 	return p;
 }
 
+/* Is the string s printable ASCII only (what a setting's value or a file
+ * name may hold once it has been read)? */
+static inline int fuzz_printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
 /* Is s[0..size) a NUL-terminated string? (strnlen, spelled out.) */
 static inline int fuzz_terminated(const char *s, size_t size)
 {

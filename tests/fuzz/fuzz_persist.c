@@ -15,19 +15,11 @@
 
 #define FILE_NAME "etc/fuzz.conf"
 
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 static void check_setting(const struct setting *s)
 {
 	if (!s->set)
 		return;
-	FUZZ_CHECK(fuzz_terminated(s->value, sizeof(s->value)) && printable(s->value));
+	FUZZ_CHECK(fuzz_terminated(s->value, sizeof(s->value)) && fuzz_printable(s->value));
 	FUZZ_CHECK(strcmp(s->file, FILE_NAME) == 0 && s->line > 0);
 	if (s->overrode) {
 		FUZZ_CHECK(fuzz_terminated(s->prev_value, sizeof(s->prev_value)));
@@ -105,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (persist_parse_rlimit(str, &soft, &hard) && !strchr(str, ':'))
 		FUZZ_CHECK(soft == hard);
 	text_printable(str);
-	FUZZ_CHECK(printable(str));
+	FUZZ_CHECK(fuzz_printable(str));
 	free(text);
 	free(str);
 	return 0;

@@ -11,14 +11,6 @@
 
 #define FILE_NAME "etc/fuzz.conf"
 
-static bool printable(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			return false;
-	return true;
-}
-
 static unsigned lines_in(const uint8_t *d, size_t n)
 {
 	unsigned l = 1;
@@ -32,7 +24,7 @@ static void check_value(const struct cfg_value *v, unsigned maxline, bool cmdlin
 {
 	if (!v->set)
 		return;
-	FUZZ_CHECK(fuzz_terminated(v->file, sizeof(v->file)) && printable(v->file));
+	FUZZ_CHECK(fuzz_terminated(v->file, sizeof(v->file)) && fuzz_printable(v->file));
 	if (strcmp(v->file, "cmdline") == 0) {
 		FUZZ_CHECK(cmdline_ok && v->line == 0);
 		return;
