@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "embedded.h"
@@ -298,13 +299,13 @@ struct cgroup_files {
 	enum fact_id file_id;
 };
 
-/* The page cache charged to the level (the sum of cf->file_keys in its
+/* The page cache charged to the level d (the sum of cf->file_keys in its
  * statistics file), in bytes: FACT_OK, or why not. */
-static enum fact_status read_cgroup_file_pages(const struct source *src, const char *file,
+static enum fact_status read_cgroup_file_pages(const struct source_dir *d,
 					       const struct cgroup_files *cf, uint64_t *bytes)
 {
 	struct text t;
-	enum fact_status st = src->read(src, file, &t);
+	enum fact_status st = source_dir_read(d, cf->stat, &t);
 	uint64_t a = 0, b = 0;
 
 	*bytes = 0;
@@ -321,11 +322,11 @@ static enum fact_status read_cgroup_file_pages(const struct source *src, const c
 
 /* One cgroup file's value: the status of reading and parsing it; *bad
  * when it was read but does not parse. */
-static enum fact_status read_cgroup_file(const struct source *src, const char *file, uint64_t *v,
-					 bool *bad)
+static enum fact_status read_cgroup_file(const struct source_dir *d, const char *name,
+					 uint64_t *v, bool *bad)
 {
 	struct text t;
-	enum fact_status st = src->read(src, file, &t);
+	enum fact_status st = source_dir_read(d, name, &t);
 
 	*v = 0;
 	*bad = st == FACT_OK && parse_cgroup_value(t.data, t.len, v) != PARSE_OK;
@@ -345,12 +346,66 @@ static void level_file(const char *dir, size_t len, const char *name, char *file
 	memcpy(file + len + 1, name, nl + 1);
 }
 
+/* What one level of the hierarchy holds. */
+struct cgroup_level {
+	size_t len;                       /* dir[0..len) names it */
+	enum fact_status st;              /* of its limit */
+	bool bad;                         /* its limit was read but does not parse */
+	bool usage_read;
+	uint64_t limit;                   /* normalised */
+	enum fact_status use_st, file_st; /* of its usage and page cache */
+	uint64_t usage, file_bytes;       /* usage 0 when unread; page cache <= usage */
+};
+
+/* Reads lv's usage and page cache from its directory d. */
+static void read_level_usage(const struct source_dir *d, const struct cgroup_files *cf,
+			     struct cgroup_level *lv)
+{
+	bool bad;
+
+	lv->usage_read = true;
+	lv->use_st = read_cgroup_file(d, cf->usage, &lv->usage, &bad);
+	if (lv->use_st != FACT_OK)
+		lv->usage = 0;
+	lv->file_st = FACT_MISSING;
+	lv->file_bytes = 0;
+	/* Page cache is reclaimed before a charge fails: room. */
+	if (cf->stat) {
+		lv->file_st = read_cgroup_file_pages(d, cf, &lv->file_bytes);
+		lv->file_bytes = u64_min(lv->file_bytes, lv->usage);
+	}
+}
+
+/* Reads every level of dir's hierarchy from the top down, each from its
+ * parent's open directory (one lookup a file however deep the level: the
+ * walk is linear in the depth): lv[0..n), whose lengths the caller set.
+ * A level under a limit gets its usage too. */
+static void read_cgroup_levels(const struct source *src, const char *dir,
+			       const struct cgroup_files *cf, struct cgroup_level *lv, size_t n)
+{
+	struct source_dir d;
+
+	source_dir_open(src, dir, lv[0].len, &d);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			source_dir_down(&d, dir + lv[i - 1].len + 1, lv[i].len - lv[i - 1].len - 1);
+		lv[i].st = read_cgroup_file(&d, cf->limit, &lv[i].limit, &lv[i].bad);
+		lv[i].limit = normalise_limit(lv[i].limit);
+		lv[i].usage_read = false;
+		if (lv[i].st == FACT_OK && lv[i].limit != U64_UNLIMITED)
+			read_level_usage(&d, cf, &lv[i]);
+	}
+	source_dir_close(&d);
+}
+
 /* Walks from the process's cgroup up to the root of the hierarchy at base
  * and keeps the level with the least headroom (limit − usage): a parent's
  * limit binds its children. A cgroup path that does not exist under base
  * (a container without a cgroup namespace sees its own cgroup at the top of
- * the mount) simply walks up to base. Every level is a prefix of the
- * process's own directory: the facts' paths are made once, at the end. */
+ * the mount) simply walks up to base. The levels are read from the top
+ * down (read_cgroup_levels), then judged from the bottom up. Every level is
+ * a prefix of the process's own directory: the facts' paths are made once,
+ * at the end. */
 static void read_cgroup_walk(const struct source *src, const char *base, const char *cgpath,
 			     const struct cgroup_files *cf, struct facts *out)
 {
@@ -358,10 +413,12 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	struct fact *lim = &out->f[cf->limit_id], *use = &out->f[cf->usage_id];
 	struct fact *pages = cf->stat ? &out->f[cf->file_id] : NULL;
 	uint64_t best_room = U64_UNLIMITED, limit = 0, usage = 0, file_bytes = 0;
-	enum fact_status lim_st = FACT_MISSING, use_st = FACT_MISSING, file_st = FACT_MISSING;
+	enum fact_status lim_st = FACT_MISSING, file_st = FACT_MISSING;
 	size_t bl = strlen(base), cl = strcmp(cgpath, "/") == 0 ? 0 : strlen(cgpath);
 	size_t len = bl + cl, lim_at = len, use_at = 0; /* the levels the paths name */
 	size_t longest = strlen(cf->limit) > strlen(cf->usage) ? strlen(cf->limit) : strlen(cf->usage);
+	size_t n = 0;
+	struct cgroup_level *lv;
 	bool any = false;
 
 	if (cf->stat && strlen(cf->stat) > longest)
@@ -380,66 +437,61 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	memcpy(dir, base, bl);
 	memcpy(dir + bl, cgpath, cl);
 	dir[len] = '\0';
-	for (;;) {
-		enum fact_status st, fst = FACT_MISSING;
-		uint64_t v, u, fb = 0;
-		const char *slash;
-		bool bad;
+	/* The levels: base + each prefix of cgpath that ends before a slash,
+	 * and the whole. */
+	lv = calloc(cl + 1, sizeof(*lv));
+	if (!lv) {
+		lim->status = FACT_INVALID;
+		facts_note(out, "%s: out of memory", fact_defs[cf->limit_id].name);
+		return;
+	}
+	for (size_t i = 0; i < cl; i++)
+		if (cgpath[i] == '/')
+			lv[n++].len = bl + i;
+	lv[n++].len = len;
+	read_cgroup_levels(src, dir, cf, lv, n);
+	for (size_t i = n; i-- > 0;) {
+		struct cgroup_level *l = &lv[i];
 
-		level_file(dir, len, cf->limit, file);
-		st = read_cgroup_file(src, file, &v, &bad);
-		if (st == FACT_OK) {
-			v = normalise_limit(v);
+		if (l->st == FACT_OK) {
 			/* Usage matters under a limit; without one, the process's own
 			 * level is read once, for the record. */
-			if (v == U64_UNLIMITED && any)
-				goto up;
-			level_file(dir, len, cf->usage, file);
-			use_st = read_cgroup_file(src, file, &u, &bad);
-			if (use_st != FACT_OK)
-				u = 0;
-			/* Page cache is reclaimed before a charge fails: room. */
-			if (cf->stat) {
-				level_file(dir, len, cf->stat, file);
-				fst = read_cgroup_file_pages(src, file, cf, &fb);
-				fb = u64_min(fb, u);
+			if (l->limit == U64_UNLIMITED && any)
+				continue;
+			if (!l->usage_read) {
+				struct source_dir d;
+
+				source_dir_open(src, dir, l->len, &d);
+				read_level_usage(&d, cf, l);
+				source_dir_close(&d);
 			}
-			if (!any || (v != U64_UNLIMITED && u64_sat_sub(v, u - fb) < best_room)) {
-				limit = v;
+			if (!any || (l->limit != U64_UNLIMITED &&
+				     u64_sat_sub(l->limit, l->usage - l->file_bytes) < best_room)) {
+				limit = l->limit;
 				lim_st = FACT_OK;
-				lim_at = len;
-				usage = u;
-				use->status = use_st;
-				use_at = len;
-				file_bytes = fb;
-				file_st = fst;
-				if (v != U64_UNLIMITED)
-					best_room = u64_sat_sub(v, u - fb);
+				lim_at = l->len;
+				usage = l->usage;
+				use->status = l->use_st;
+				use_at = l->len;
+				file_bytes = l->file_bytes;
+				file_st = l->file_st;
+				if (l->limit != U64_UNLIMITED)
+					best_room = u64_sat_sub(l->limit, l->usage - l->file_bytes);
 				any = true;
 			}
-		} else if (st != FACT_MISSING) {
+		} else if (l->st != FACT_MISSING) {
 			/* A level that is there but unreadable (or a limit that does not
 			 * parse) may hold the binding limit: the walk cannot see past it. */
-			if (!any || bad) {
-				lim_st = st;
-				lim_at = len;
+			if (!any || l->bad) {
+				lim_st = l->st;
+				lim_at = l->len;
 			}
 			break;
 		} else if (!any) {
-			lim_at = len;
+			lim_at = l->len;
 		}
-up:
-		if (len == bl)
-			break;
-		slash = memrchr(dir, '/', len);
-		if (!slash || (size_t)(slash - dir) < bl)
-			break;
-		len = (size_t)(slash - dir);
-		dir[len] = '\0';
 	}
-	/* dir is cut at the level reached: its prefixes are the original's. */
-	memcpy(dir + bl, cgpath, cl);
-	dir[bl + cl] = '\0';
+	free(lv);
 	level_file(dir, lim_at, cf->limit, file);
 	facts_set_path(out, lim, file);
 	lim->status = lim_st;

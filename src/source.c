@@ -339,6 +339,101 @@ static enum fact_status root_read(const struct source *src, const char *relpath,
 		       false, out);
 }
 
+/* One component opened in dirfd, following nothing: a plain name there is
+ * inside whatever holds dirfd, so it stays inside the root. A link (ELOOP
+ * for a file, a non-directory for O_PATH | O_DIRECTORY, which opens the
+ * link itself), ".", ".." or a name with a slash is resolved from the root
+ * by its whole path instead, as root_read would. */
+static int root_open_at(const struct source *src, int dirfd, const char *name,
+			const char *relpath, int flags)
+{
+	if (dirfd >= 0 && name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	    strcmp(name, "..") != 0) {
+		int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+		struct stat st;
+
+		if (fd >= 0 && !(flags & O_PATH))
+			return fd;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		else if (errno != ELOOP && errno != ENOTDIR)
+			return -1;
+	}
+	return root_open(src, relpath, flags);
+}
+
+enum fact_status source_dir_open(const struct source *src, const char *relpath, size_t len,
+				 struct source_dir *d)
+{
+	d->src = src;
+	d->fd = -1;
+	d->len = len;
+	if (len >= sizeof(d->path)) {
+		d->len = 0;
+		d->path[0] = '\0';
+		return d->st = FACT_INVALID;
+	}
+	memcpy(d->path, relpath, len);
+	d->path[len] = '\0';
+	if (!src->open_at)
+		return d->st = src->is_dir(src, d->path) ? FACT_OK : FACT_MISSING;
+	d->fd = src->open_at(src, -1, "", d->path, O_PATH | O_DIRECTORY);
+	return d->st = d->fd >= 0 ? FACT_OK : fact_status_from_errno(errno);
+}
+
+enum fact_status source_dir_down(struct source_dir *d, const char *name, size_t n)
+{
+	int fd;
+
+	if (d->len + 1 + n >= sizeof(d->path))
+		d->st = FACT_INVALID;
+	if (d->st != FACT_OK)
+		return d->st;
+	d->path[d->len] = '/';
+	memcpy(d->path + d->len + 1, name, n);
+	d->len += 1 + n;
+	d->path[d->len] = '\0';
+	if (!d->src->open_at)
+		return d->st = d->src->is_dir(d->src, d->path) ? FACT_OK : FACT_MISSING;
+	fd = d->src->open_at(d->src, d->fd, d->path + d->len - n, d->path, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		d->st = fact_status_from_errno(errno);
+	close(d->fd);
+	d->fd = fd;
+	return d->st;
+}
+
+enum fact_status source_dir_read(const struct source_dir *d, const char *name, struct text *out)
+{
+	char path[sizeof(d->path)];
+	size_t n = strlen(name);
+
+	out->data = NULL;
+	out->len = 0;
+	if (d->st != FACT_OK)
+		return d->st;
+	if (d->len + 1 + n >= sizeof(path))
+		return FACT_INVALID;
+	memcpy(path, d->path, d->len);
+	path[d->len] = '/';
+	memcpy(path + d->len + 1, name, n + 1);
+	if (!d->src->open_at)
+		return d->src->read(d->src, path, out);
+	/* O_NONBLOCK: a FIFO planted in a tree must not hang the open. */
+	return read_fd(d->src->open_at(d->src, d->fd, name, path, O_RDONLY | O_NONBLOCK),
+		       !many_records(path), false, out);
+}
+
+void source_dir_close(struct source_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	d->st = FACT_MISSING;
+}
+
 /* Holds at most two lines' worth: the kernel hands out whole lines of
  * slabinfo, so a read rarely leaves more than a line's tail behind. */
 static enum fact_status root_lines(const struct source *src, const char *relpath,
@@ -768,6 +863,7 @@ struct source source_root(const char *root)
 			   .readlink = root_readlink,
 			   .count_links = root_count_links,
 			   .read_netns = root_read_netns,
+			   .open_at = root_open_at,
 			   .root = root,
 			   .root_fd = -1,
 			   .ctx = NULL};

@@ -28,6 +28,10 @@ struct text {
 
 void text_free(struct text *t);
 
+/* The longest relative path a struct source_dir holds: any the kernel
+ * shows, and a file name more. */
+#define SOURCE_DIR_PATH_MAX (4096 + 256)
+
 /* src->read reads at most this much of one file; more is FACT_INVALID.
  * proc/slabinfo, which grows with the host, is read a line at a time
  * (src->lines) instead. */
@@ -106,6 +110,15 @@ struct source {
 	enum fact_status (*read_netns)(const struct source *src, unsigned pid,
 				       const char *const *relpaths, size_t n, struct text *out,
 				       enum fact_status *st);
+	/* Opens name, one path component, in the directory dirfd (a
+	 * descriptor this op returned) without the kernel walking the whole
+	 * path again; where that cannot be done as read would resolve it (a
+	 * link, "." or "..", dirfd < 0), opens relpath, the same file's whole
+	 * path, as read does. flags are open(2)'s. Returns a descriptor or -1
+	 * with errno set. Optional: a source without it is read by path (see
+	 * struct source_dir). */
+	int (*open_at)(const struct source *src, int dirfd, const char *name, const char *relpath,
+		       int flags);
 	const char *root; /* for the root source: the directory, "/" for the host */
 	int root_fd;      /* the root directory opened (O_PATH), or -1 for the host's "/" */
 	int root_errno;   /* why the root could not be opened, or 0 */
@@ -113,6 +126,31 @@ struct source {
 };
 
 #define SOURCE_LINE_MAX 4096
+
+/* A directory held open to read the files in it and to step into its
+ * subdirectories by name: each step and each read costs one lookup however
+ * deep the directory is (a cgroup 100 levels down costs what one 1 level
+ * down does, not 100 times more). Through a source without open_at, the
+ * same by whole paths. */
+struct source_dir {
+	const struct source *src;
+	int fd;              /* the directory, or -1: by path */
+	enum fact_status st; /* FACT_OK, or why the directory cannot be read */
+	size_t len;          /* path[0..len) names it */
+	char path[SOURCE_DIR_PATH_MAX];
+};
+
+/* Opens relpath[0..len) (a directory). d->st says whether it is there. */
+enum fact_status source_dir_open(const struct source *src, const char *relpath, size_t len,
+				 struct source_dir *d);
+/* Steps into the subdirectory name[0..n): d names it afterwards, and
+ * d->st says whether it is there (once not, every later step is not
+ * either). */
+enum fact_status source_dir_down(struct source_dir *d, const char *name, size_t n);
+/* Reads the file name in d, as src->read would read d's path + "/" +
+ * name. */
+enum fact_status source_dir_read(const struct source_dir *d, const char *name, struct text *out);
+void source_dir_close(struct source_dir *d);
 
 /* src->lines, or for a source without it, src->read and one call per line. */
 enum fact_status source_lines(const struct source *src, const char *relpath,

@@ -343,6 +343,143 @@ START_TEST(links_resolve_inside_the_root_without_openat2)
 }
 END_TEST
 
+static void make_dir(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+static void make_link(const char *target, const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ck_assert_int_eq(symlink(target, path), 0);
+}
+
+/* Reads name in d and checks it holds want. */
+static void dir_reads(const struct source_dir *d, const char *name, const char *want)
+{
+	struct text t;
+
+	ck_assert_int_eq(source_dir_read(d, name, &t), FACT_OK);
+	ck_assert_str_eq(t.data, want);
+	text_free(&t);
+}
+
+/* A directory held open reads what the whole path reads, step by step. */
+START_TEST(a_held_directory_reads_what_its_path_reads)
+{
+	struct source tree;
+	struct source_dir d;
+	struct text t;
+
+	make_root();
+	make_dir("cg");
+	make_dir("cg/a");
+	make_dir("cg/a/b");
+	write_file("cg/memory.max", "max\n", 4);
+	write_file("cg/a/memory.max", "100\n", 4);
+	write_file("cg/a/b/memory.max", "200\n", 4);
+	tree = source_root(root);
+	ck_assert_int_eq(source_dir_open(&tree, "cg/ignored", 2, &d), FACT_OK);
+	ck_assert_str_eq(d.path, "cg");
+	dir_reads(&d, "memory.max", "max\n");
+	ck_assert_int_eq(source_dir_down(&d, "a/ignored", 1), FACT_OK);
+	ck_assert_str_eq(d.path, "cg/a");
+	dir_reads(&d, "memory.max", "100\n");
+	ck_assert_int_eq(source_dir_down(&d, "b", 1), FACT_OK);
+	dir_reads(&d, "memory.max", "200\n");
+	ck_assert_int_eq(source_dir_read(&d, "memory.current", &t), FACT_MISSING);
+	/* once a step is missing, so is every step below it */
+	ck_assert_int_eq(source_dir_down(&d, "c", 1), FACT_MISSING);
+	ck_assert_int_eq(source_dir_down(&d, "b", 1), FACT_MISSING);
+	ck_assert_int_eq(source_dir_read(&d, "memory.max", &t), FACT_MISSING);
+	ck_assert_ptr_null(t.data);
+	source_dir_close(&d);
+	remove_root();
+}
+END_TEST
+
+/* Steps and reads resolve as whole paths do under a root: a link to a
+ * directory is followed inside the root (an absolute one from the root),
+ * ".." stops at the root, a file linked to the host's is the root's own,
+ * and a FIFO is not read. */
+START_TEST(a_held_directory_stays_inside_the_root)
+{
+	struct source tree;
+	struct source_dir d;
+	struct text t;
+	char path[256];
+
+	make_root();
+	make_dir("cg");
+	make_dir("real");
+	write_file("real/memory.max", "300\n", 4);
+	write_file("proc/meminfo", "MemTotal: 1 kB\n", 15);
+	make_link("/real", "cg/abs");
+	make_link("../real", "cg/rel");
+	make_link("/proc/meminfo", "real/linked");
+	snprintf(path, sizeof(path), "%s/real/fifo", root);
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	tree = source_root(root);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(source_dir_open(&tree, "cg", 2, &d), FACT_OK);
+		ck_assert_int_eq(source_dir_down(&d, i ? "rel" : "abs", 3), FACT_OK);
+		dir_reads(&d, "memory.max", "300\n");
+		dir_reads(&d, "linked", "MemTotal: 1 kB\n");
+		ck_assert_int_eq(source_dir_read(&d, "fifo", &t), FACT_INVALID);
+		source_dir_close(&d);
+	}
+	ck_assert_int_eq(source_dir_open(&tree, "cg", 2, &d), FACT_OK);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(source_dir_down(&d, "..", 2), FACT_OK);
+	ck_assert_int_eq(source_dir_down(&d, "proc", 4), FACT_OK);
+	dir_reads(&d, "meminfo", "MemTotal: 1 kB\n");
+	source_dir_close(&d);
+	remove_root();
+}
+END_TEST
+
+/* A source without open_at (the tests' in-memory hosts) is read by path. */
+static enum fact_status only_cg_read(const struct source *src, const char *relpath,
+				     struct text *out)
+{
+	(void)src;
+	if (strcmp(relpath, "cg/a/memory.max") != 0) {
+		out->data = NULL;
+		out->len = 0;
+		return FACT_MISSING;
+	}
+	out->data = strdup("7\n");
+	out->len = 2;
+	return FACT_OK;
+}
+
+static bool only_cg_is_dir(const struct source *src, const char *relpath)
+{
+	(void)src;
+	return strcmp(relpath, "cg") == 0 || strcmp(relpath, "cg/a") == 0;
+}
+
+START_TEST(a_source_without_open_at_is_read_by_path)
+{
+	struct source mem = {.read = only_cg_read, .is_dir = only_cg_is_dir, .root_fd = -1};
+	struct source_dir d;
+	struct text t;
+
+	ck_assert_int_eq(source_dir_open(&mem, "cg", 2, &d), FACT_OK);
+	ck_assert_int_eq(d.fd, -1);
+	ck_assert_int_eq(source_dir_read(&d, "memory.max", &t), FACT_MISSING);
+	ck_assert_int_eq(source_dir_down(&d, "a", 1), FACT_OK);
+	dir_reads(&d, "memory.max", "7\n");
+	ck_assert_int_eq(source_dir_down(&d, "b", 1), FACT_MISSING);
+	source_dir_close(&d);
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("source");
@@ -354,6 +491,9 @@ Suite *suite(void)
 	tcase_add_test(t, a_fifo_in_the_tree_is_not_read);
 	tcase_add_test(t, links_resolve_inside_the_root);
 	tcase_add_test(t, links_resolve_inside_the_root_without_openat2);
+	tcase_add_test(t, a_held_directory_reads_what_its_path_reads);
+	tcase_add_test(t, a_held_directory_stays_inside_the_root);
+	tcase_add_test(t, a_source_without_open_at_is_read_by_path);
 	tcase_add_test(t, files_named_on_the_command_line_are_read_to_eof);
 	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
 	tcase_add_test(t, a_slabinfo_over_a_mebibyte_is_parsed_whole);
