@@ -745,7 +745,10 @@ int main(int argc, char **argv)
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
-	text_set_look(want_ascii(), want_columns(&c));
+	/* Only text draws bars and signs: JSON, YAML and the rest need no
+	 * locale (loading a UTF-8 one costs more than some audits' reads). */
+	if (c.format == FORMAT_TEXT)
+		text_set_look(want_ascii(), want_columns(&c));
 	st = cmd->run(&c, mem);
 	if (fclose(mem) != 0) {
 		free(buf);
