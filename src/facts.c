@@ -395,6 +395,9 @@ static void read_cgroup_levels(const struct source *src, const char *dir,
 		if (lv[i].st == FACT_OK && lv[i].limit != U64_UNLIMITED)
 			read_level_usage(&d, cf, &lv[i]);
 	}
+	/* The process's own level is judged first, limit or not. */
+	if (d.st == FACT_OK && lv[n - 1].st == FACT_OK && !lv[n - 1].usage_read)
+		read_level_usage(&d, cf, &lv[n - 1]);
 	source_dir_close(&d);
 }
 

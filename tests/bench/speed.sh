@@ -116,10 +116,15 @@ rc=0
 floor=() floor_part=
 if command -v strace >/dev/null && cc -O2 -static -Wall -Wextra -Werror -o "$tmp/floor" \
 	"$here/floor.c" 2>/dev/null; then
-	strace -qq -e trace=openat,open -o "$tmp/strace" "$sockcap" audit --format json >/dev/null ||
+	# -y: a file opened relative to a directory descriptor (the cgroup
+	# levels) is named by that directory's path, and the floor opens the
+	# whole path.
+	strace -qq -y -e trace=openat,open -o "$tmp/strace" "$sockcap" audit --format json >/dev/null ||
 		die "strace of sockcap failed"
 	mapfile -t items < <(awk -F'"' '/open(at)?\(/ && $2 !~ /\.so|^\/etc\/ld\.so|locale|gconv/ {
 		p = $2
+		if (p !~ /^\// && match($1, /\(-?[0-9]+<[^>]*>/))
+			p = substr($1, RSTART + index(substr($1, RSTART), "<"), RLENGTH - index(substr($1, RSTART), "<") - 1) "/" p
 		if ($3 ~ /O_PATH/) print "@" p
 		else if ($3 ~ /O_DIRECTORY/) print p "/"
 		else if (p == "/proc/slabinfo") print "+" p
