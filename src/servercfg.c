@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "safe.h"
 
 #include "u64.h"
 
@@ -22,18 +23,27 @@ static void set_value(struct cfg_value *v, uint64_t n, bool is_auto, const char 
 	v->is_auto = is_auto;
 	v->n = n;
 	snprintf(v->file, sizeof(v->file), "%s", file);
-	for (char *p = v->file; *p; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			*p = '?';
+	text_printable(v->file);
 	v->line = line;
 }
 
+/* A file named on the command line is read as named, unless its name holds
+ * what no output may show (a control character, invalid UTF-8): then it is
+ * not read, and is named as unreadable with those characters made '?'. */
 static void add_path(struct server_conf *c, const char *p, size_t n)
 {
+	char name[CFG_FILE_MAX];
+
 	if (c->npaths >= CFG_PATHS_MAX || n == 0 || n >= CFG_FILE_MAX)
 		return;
-	memcpy(c->paths[c->npaths], p, n);
-	c->paths[c->npaths++][n] = '\0';
+	memcpy(name, p, n);
+	name[n] = '\0';
+	if (!safe_is_text(name)) {
+		if (!c->missing[0])
+			safe_copy(c->missing, sizeof(c->missing), name);
+		return;
+	}
+	memcpy(c->paths[c->npaths++], name, n + 1);
 }
 
 static const char *base_name(const char *s, size_t n, size_t *bn)

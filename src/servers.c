@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "safe.h"
 #include "u64.h"
 
 #define INCLUDE_DEPTH 8
@@ -83,7 +84,7 @@ static void parse_file(struct reader *r, const char *relpath)
 
 	if (r->src->read(r->src, relpath, &t) != FACT_OK) {
 		if (!r->c->missing[0])
-			snprintf(r->c->missing, sizeof(r->c->missing), "%s", relpath);
+			safe_copy(r->c->missing, sizeof(r->c->missing), relpath);
 		text_free(&t);
 		return;
 	}
@@ -175,6 +176,10 @@ void servers_read(const struct source *src, unsigned pid, struct server_conf *c,
 		}
 		c->worker = true;
 	}
+	/* A file its command line names but sockcap refused (servercfg.c):
+	 * no other file stands in for it. */
+	if (c->npaths == 0 && c->missing[0])
+		return;
 	switch (c->kind) {
 	case SERVER_NGINX:
 		/* Debian's nginx: conf-path /etc/nginx/nginx.conf; includes are

@@ -8,6 +8,7 @@
 #include "servercfg.h"
 #include "servers.h"
 #include "suite.h"
+#include "world.h"
 
 static struct server_conf c;
 static char included[8][64];
@@ -147,6 +148,40 @@ START_TEST(servers_are_recognised_from_their_command_line)
 }
 END_TEST
 
+/* A configuration file named on the command line whose name holds a
+ * control character (or invalid UTF-8) is neither read nor replaced by the
+ * default file: it is named unreadable, made printable, for every output. */
+START_TEST(a_file_name_no_output_may_show_is_not_read)
+{
+	static const char redis[] = "redis-server\0/etc/r\n[Service]\nExecStartPre=/bin/sh\033.conf";
+	static const char nginx[] = "nginx\0-c\0/etc/n\xff.conf";
+	static struct world w;
+	struct source src;
+	uint64_t cpus;
+
+	cmdline(redis, sizeof(redis));
+	ck_assert_int_eq(c.kind, SERVER_REDIS);
+	ck_assert_uint_eq(c.npaths, 0);
+	ck_assert_str_eq(c.missing, "/etc/r?[Service]?ExecStartPre=/bin/sh?.conf");
+	cmdline(nginx, sizeof(nginx));
+	ck_assert_int_eq(c.kind, SERVER_NGINX);
+	ck_assert_uint_eq(c.npaths, 0);
+	ck_assert_str_eq(c.missing, "/etc/n?.conf");
+
+	memset(&w, 0, sizeof(w));
+	world_set(&w, "proc/7/cmdline", "redis-server\0/etc/r\nx.conf",
+		  sizeof("redis-server\0/etc/r\nx.conf") - 1, FACT_OK);
+	world_put(&w, "etc/redis/redis.conf", "maxclients 5\n");
+	src = world_source(&w);
+	memset(&c, 0, sizeof(c));
+	servers_read(&src, 7, &c, &cpus);
+	ck_assert_int_eq(c.kind, SERVER_REDIS);
+	ck_assert(!c.maxclients.set);
+	ck_assert(!c.assumed);
+	ck_assert_str_eq(c.missing, "/etc/r?x.conf");
+}
+END_TEST
+
 START_TEST(caps_follow_each_servers_rule)
 {
 	struct app_cap cap;
@@ -267,6 +302,7 @@ Suite *suite(void)
 	tcase_add_test(t, haproxy_reads_global_and_counts_binds);
 	tcase_add_test(t, redis_maxclients_last_wins_any_case);
 	tcase_add_test(t, servers_are_recognised_from_their_command_line);
+	tcase_add_test(t, a_file_name_no_output_may_show_is_not_read);
 	tcase_add_test(t, caps_follow_each_servers_rule);
 	tcase_add_test(t, the_value_for_a_target_reaches_it);
 	tcase_add_test(t, listening_sockets_are_read_from_proc_net_tcp);
