@@ -144,8 +144,11 @@ grows() {
 # linear CASE S1 S2 S3: on instructions
 linear() { grows instructions 1 "$@" "${ins[$1.$2]}" "${ins[$1.$3]}" "${ins[$1.$4]}"; }
 # linear_time CASE S1 S2 S3: on the fastest runs (the least noisy figure on
-# a shared machine)
-linear_time() { grows ns 1000 "$@" "${tns[$1.$2]}" "${tns[$1.$3]}" "${tns[$1.$4]}"; }
+# a shared machine), a step's cost taken as at least 5 us a unit: the
+# fastest of 20 runs still moves by 0.2 ms between sizes here, while a
+# lookup of the whole path per file cost 7.4 us a level over 1..50 and 17.8
+# over 50..100
+linear_time() { grows ns 5000 "$@" "${tns[$1.$2]}" "${tns[$1.$3]}" "${tns[$1.$4]}"; }
 
 # A copied tree to build on: the Debian 12 fixture without its slabinfo
 # (each case adds what it measures).
