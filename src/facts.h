@@ -151,6 +151,11 @@ struct persisted {
 	unsigned files;                    /* configuration files read */
 };
 
+/* The subject's socket descriptors are told by reading each link, for at
+ * most this many descriptors a process; past them, every descriptor counts
+ * as a socket (the count then costs the same at 300 or a million). */
+#define SOCKETS_READ_MAX 256
+
 #define OSRELEASE_MAX 128
 #define UNIT_NAME_MAX 128
 
@@ -231,6 +236,7 @@ struct facts {
 	bool cgroup_v2;                   /* memory limit read from the unified hierarchy */
 	unsigned pid;                     /* the process audited; 0 for sockcap itself */
 	enum count_from fds_from;         /* how F_PROC_FDS was counted */
+	bool sockets_estimated;           /* F_PROC_SOCKETS: past SOCKETS_READ_MAX, descriptors */
 	char unit[UNIT_NAME_MAX];         /* its systemd unit ("nginx.service"), or "" */
 	struct container container;
 	char reserved_ports[120];         /* ip_local_reserved_ports, as the kernel writes it */

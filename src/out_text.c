@@ -244,8 +244,9 @@ static void live(const struct report_input *in, FILE *out)
 	if (fact_ok(f, F_PROC_SOCKETS)) {
 		const struct usage_view *v = &c->usage.process;
 
-		fprintf(out, "  its sockets         %s socket descriptors",
-			fmt_count(a, sizeof(a), v->sockets));
+		fprintf(out, "  its sockets         %s socket descriptors%s",
+			fmt_count(a, sizeof(a), v->sockets),
+			f->sockets_estimated ? " (estimated: see facts)" : "");
 		usage_against(v, "per-process", out);
 	}
 	if (fact_ok(f, F_SOCK_TCP_INUSE)) {
@@ -454,6 +455,11 @@ void text_facts(const struct facts *f, FILE *out)
 		fprintf(out, "process.fds counted by %s\n",
 			f->fds_from == COUNT_STAT_SIZE ? "stat (the size of the fd directory, Linux 6.2+)"
 						       : "reading the fd directory");
+	if (fact_ok(f, F_PROC_SOCKETS) && f->sockets_estimated)
+		fprintf(out, "process.sockets counted by reading the links of each process's first %u "
+			"descriptors; every later descriptor taken as a socket\n", SOCKETS_READ_MAX);
+	else if (fact_ok(f, F_PROC_SOCKETS))
+		fprintf(out, "process.sockets counted by reading each descriptor's link\n");
 	fprintf(out, "\n%-20s %-9s %8s %10s %12s %s\n", "slab cache", "from", "objsize",
 		"objperslab", "pagesperslab", "");
 	for (int c = 0; c < CACHE_COUNT; c++) {

@@ -485,6 +485,10 @@ cJSON *report_facts(const char *root, const struct facts *f)
 		cJSON_AddItemToArray(arr, o);
 	}
 	cJSON_AddStringToObject(doc, "fds_counted_by", count_from_name(f->fds_from));
+	cJSON_AddStringToObject(doc, "sockets_counted_by",
+				!fact_ok(f, F_PROC_SOCKETS) ? "none"
+				: f->sockets_estimated   ? "estimate"
+							 : "readlink");
 	cJSON_AddStringToObject(doc, "slabinfo_status",
 				f->slabinfo_read ? fact_status_name(f->slabinfo_status) : "unused");
 	cJSON_AddStringToObject(doc, "table_series", f->table_series);

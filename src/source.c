@@ -718,7 +718,8 @@ static enum fact_status root_readlink(const struct source *src, const char *relp
 }
 
 static enum fact_status root_count_links(const struct source *src, const char *relpath,
-					 const char *prefix, uint64_t *n)
+					 const char *prefix, uint64_t max, uint64_t *n,
+					 uint64_t *seen)
 {
 	char target[64];
 	size_t pl = strlen(prefix);
@@ -726,11 +727,16 @@ static enum fact_status root_count_links(const struct source *src, const char *r
 	DIR *d = root_opendir(src, relpath);
 
 	*n = 0;
+	*seen = 0;
 	if (!d)
 		return fact_status_from_errno(errno);
-	while ((e = readdir(d)) != NULL) {
-		ssize_t len = readlinkat(dirfd(d), e->d_name, target, sizeof(target));
+	while (*seen < max && (e = readdir(d)) != NULL) {
+		ssize_t len;
 
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		(*seen)++;
+		len = readlinkat(dirfd(d), e->d_name, target, sizeof(target));
 		if (len >= (ssize_t)pl && memcmp(target, prefix, pl) == 0)
 			(*n)++;
 	}

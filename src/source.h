@@ -97,10 +97,14 @@ struct source {
 	 * buf, NUL-terminated. Optional: NULL where a source has no links. */
 	enum fact_status (*readlink)(const struct source *src, const char *relpath, char *buf,
 				     size_t size);
-	/* How many entries of directory relpath are links whose target starts
-	 * with prefix (the "socket:" descriptors of proc/PID/fd). Optional. */
+	/* How many of the first max entries of directory relpath (in the
+	 * directory's order: ascending descriptors in proc/PID/fd) are links
+	 * whose target starts with prefix (the "socket:" descriptors), and in
+	 * *seen how many entries were looked at: a readlink each, so the cost
+	 * is bounded by max, not by what the directory holds. Optional. */
 	enum fact_status (*count_links)(const struct source *src, const char *relpath,
-					const char *prefix, uint64_t *n);
+					const char *prefix, uint64_t max, uint64_t *n,
+					uint64_t *seen);
 	/* Reads files relpaths[0..n) as a process inside the network namespace
 	 * of process pid sees them (proc/sys/net is per namespace): a
 	 * short-lived child enters proc/PID/ns/net, reads, and reports back; it

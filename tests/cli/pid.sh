@@ -29,6 +29,32 @@ check "its threads are counted" test "$5" = 1
 check "the row names proc/PID/limits" test "$6" = "proc/$pid/limits"
 "$sockcap" --pid $pid | grep -q "process $pid: "
 check "the text names the process" test $? -eq 0
+
+# Its sockets: each descriptor's link is read for the first 256
+# descriptors; past them, every descriptor counts as one (bounded cost).
+for pairs in 20 300; do
+	$py -c 'import os, socket, sys, time
+n = int(sys.argv[1])
+s = [socket.socketpair() for _ in range(n)]
+print(os.getpid(), flush=True)
+time.sleep(30)' $pairs >"${TMPDIR:-/tmp}/sockcap-pid.holder" &
+	holder=$!
+	for _ in $(seq 50); do [ -s "${TMPDIR:-/tmp}/sockcap-pid.holder" ] && break; sleep 0.1; done
+	got=$("$sockcap" facts --pid $holder --format json | $py -c '
+import json, sys
+d = json.load(sys.stdin)
+f = {x["name"]: x for x in d["facts"]}
+print(f["process.sockets"]["values"][0], d["sockets_counted_by"])')
+	kill $holder; wait $holder 2>/dev/null
+	set -- $got
+	if [ $pairs = 20 ]; then
+		check "20 socket pairs: 40 sockets, each link read ($got)" test "$1" = 40 -a "$2" = readlink
+	else
+		check "300 socket pairs: 600 sockets within python's own few descriptors, estimated ($got)" \
+			test "$1" -ge 600 -a "$1" -le 610 -a "$2" = estimate
+	fi
+done
+rm -f "${TMPDIR:-/tmp}/sockcap-pid.holder"
 kill $pid
 wait $pid 2>/dev/null
 "$sockcap" --pid $pid >/dev/null 2>"${TMPDIR:-/tmp}/sockcap-pid.err"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <dirent.h>
@@ -480,6 +481,33 @@ START_TEST(a_source_without_open_at_is_read_by_path)
 }
 END_TEST
 
+/* Socket descriptors are told by their links, for at most max entries:
+ * the cost is bounded whatever the directory holds. */
+START_TEST(links_are_read_for_at_most_max_entries)
+{
+	struct source host = source_root("/");
+	int sv[150][2];
+	uint64_t n = 0, seen = 0;
+
+	for (int i = 0; i < 150; i++)
+		ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv[i]), 0);
+	ck_assert_int_eq(host.count_links(&host, "proc/self/fd", "socket:", 100000, &n, &seen),
+			 FACT_OK);
+	ck_assert_uint_ge(n, 300);
+	ck_assert_uint_gt(seen, n);
+	ck_assert_int_eq(host.count_links(&host, "proc/self/fd", "socket:", 256, &n, &seen),
+			 FACT_OK);
+	ck_assert_uint_eq(seen, 256);
+	/* the first descriptors (stdio, the test's own files) are no sockets */
+	ck_assert_uint_lt(n, 256);
+	ck_assert_uint_ge(n, 256 - 16);
+	for (int i = 0; i < 150; i++) {
+		close(sv[i][0]);
+		close(sv[i][1]);
+	}
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("source");
@@ -494,6 +522,7 @@ Suite *suite(void)
 	tcase_add_test(t, a_held_directory_reads_what_its_path_reads);
 	tcase_add_test(t, a_held_directory_stays_inside_the_root);
 	tcase_add_test(t, a_source_without_open_at_is_read_by_path);
+	tcase_add_test(t, links_are_read_for_at_most_max_entries);
 	tcase_add_test(t, files_named_on_the_command_line_are_read_to_eof);
 	tcase_add_test(t, a_missing_file_and_a_directory_have_their_statuses);
 	tcase_add_test(t, a_slabinfo_over_a_mebibyte_is_parsed_whole);
