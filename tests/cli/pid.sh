@@ -33,6 +33,7 @@ check "the text names the process" test $? -eq 0
 # Its sockets: each descriptor's link is read for the first 256
 # descriptors; past them, every descriptor counts as one (bounded cost).
 for pairs in 20 300; do
+	rm -f "${TMPDIR:-/tmp}/sockcap-pid.holder"
 	$py -c 'import os, socket, sys, time
 n = int(sys.argv[1])
 s = [socket.socketpair() for _ in range(n)]
