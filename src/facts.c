@@ -442,7 +442,10 @@ static void read_cgroup_walk(const struct source *src, const char *base, const c
 	dir[len] = '\0';
 	/* The levels: base + each prefix of cgpath that ends before a slash,
 	 * and the whole. */
-	lv = calloc(cl + 1, sizeof(*lv));
+	for (size_t i = 0; i < cl; i++)
+		n += cgpath[i] == '/';
+	lv = calloc(n + 1, sizeof(*lv));
+	n = 0;
 	if (!lv) {
 		lim->status = FACT_INVALID;
 		facts_note(out, "%s: out of memory", fact_defs[cf->limit_id].name);

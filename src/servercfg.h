@@ -42,7 +42,7 @@ struct server_conf {
 	unsigned stats_sockets;  /* haproxy "stats socket" lines in global */
 	unsigned files;          /* configuration files read */
 	char missing[CFG_FILE_MAX]; /* a file named that could not be read, or "" */
-	bool truncated;          /* includes nested deeper than sockcap follows */
+	bool truncated;          /* includes nested deeper, or more, than sockcap follows */
 	unsigned nginx_depth;    /* nginx: the block depth an include is read at, */
 	char nginx_block[16];    /* and the outermost block ("events", "http") */
 	char cmdline[48];        /* the proc/PID/cmdline it was recognised from */

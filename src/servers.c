@@ -10,13 +10,30 @@
 #include "u64.h"
 
 #define INCLUDE_DEPTH 8
+/* Include patterns followed and files read for one server, at most: a
+ * file that includes itself (or a glob matching many) from every level
+ * made the work grow as a power of the depth (a redis file of 9 KB took
+ * minutes). Past it the app row says not every included file was read. */
+#define INCLUDE_STEPS 1024
 
 struct reader {
 	const struct source *src;
 	struct server_conf *c;
 	char base[CFG_FILE_MAX]; /* where relative include paths start */
 	unsigned depth;
+	unsigned steps;          /* include patterns and files so far */
 };
+
+/* One more include pattern or file: false past INCLUDE_STEPS. */
+static bool step(struct reader *r)
+{
+	if (r->steps >= INCLUDE_STEPS) {
+		r->c->truncated = true;
+		return false;
+	}
+	r->steps++;
+	return true;
+}
 
 /* "/etc/nginx/x" -> "etc/nginx/x" (under the root); a relative path is
  * taken from base. */
@@ -52,6 +69,8 @@ static void include_cb(const char *pattern, void *ctx)
 		r->c->truncated = true;
 		return;
 	}
+	if (!step(r))
+		return;
 	rel_path(r, pattern, path, sizeof(path));
 	slash = strrchr(path, '/');
 	last = slash ? slash + 1 : path;
@@ -82,6 +101,8 @@ static void parse_file(struct reader *r, const char *relpath)
 	struct text t;
 	char shown[CFG_FILE_MAX];
 
+	if (!step(r))
+		return;
 	if (r->src->read(r->src, relpath, &t) != FACT_OK) {
 		if (!r->c->missing[0])
 			safe_copy(r->c->missing, sizeof(r->c->missing), relpath);
@@ -152,7 +173,7 @@ uint64_t servers_cpu_count(const char *text, size_t len)
 
 void servers_read(const struct source *src, unsigned pid, struct server_conf *c, uint64_t *cpus)
 {
-	struct reader r = {src, c, "", 0};
+	struct reader r = {src, c, "", 0, 0};
 	struct text t;
 	char path[CFG_FILE_MAX];
 

@@ -182,6 +182,34 @@ START_TEST(a_file_name_no_output_may_show_is_not_read)
 }
 END_TEST
 
+/* A configuration that includes itself from every line is read a bounded
+ * number of times (at depth 8 and 20 includes a file, 20^8 files without
+ * the bound), and the answer says not every included file was read. */
+START_TEST(includes_are_followed_a_bounded_number_of_times)
+{
+	static struct world w;
+	static char conf[1024];
+	struct source src;
+	uint64_t cpus;
+
+	conf[0] = '\0';
+	for (int i = 0; i < 20; i++)
+		strcat(conf, "include /etc/redis/redis.conf\n");
+	strcat(conf, "maxclients 500\n");
+	memset(&w, 0, sizeof(w));
+	world_set(&w, "proc/7/cmdline", "redis-server\0/etc/redis/redis.conf",
+		  sizeof("redis-server\0/etc/redis/redis.conf") - 1, FACT_OK);
+	world_put(&w, "etc/redis/redis.conf", conf);
+	src = world_source(&w);
+	memset(&c, 0, sizeof(c));
+	servers_read(&src, 7, &c, &cpus);
+	ck_assert_int_eq(c.kind, SERVER_REDIS);
+	ck_assert(c.truncated);
+	ck_assert(c.maxclients.set);
+	ck_assert_uint_eq(c.maxclients.n, 500);
+}
+END_TEST
+
 START_TEST(caps_follow_each_servers_rule)
 {
 	struct app_cap cap;
@@ -303,6 +331,7 @@ Suite *suite(void)
 	tcase_add_test(t, redis_maxclients_last_wins_any_case);
 	tcase_add_test(t, servers_are_recognised_from_their_command_line);
 	tcase_add_test(t, a_file_name_no_output_may_show_is_not_read);
+	tcase_add_test(t, includes_are_followed_a_bounded_number_of_times);
 	tcase_add_test(t, caps_follow_each_servers_rule);
 	tcase_add_test(t, the_value_for_a_target_reaches_it);
 	tcase_add_test(t, listening_sockets_are_read_from_proc_net_tcp);
