@@ -154,7 +154,7 @@ struct persisted {
 /* The subject's socket descriptors are told by reading each link, for at
  * most this many descriptors a process; past them, every descriptor counts
  * as a socket (the count then costs the same at 300 or a million). */
-#define SOCKETS_READ_MAX 256
+#define SOCKETS_READ_MAX 256u
 
 #define OSRELEASE_MAX 128
 #define UNIT_NAME_MAX 128
