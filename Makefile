@@ -19,8 +19,10 @@ PLUGINDIR   ?= $(PREFIX)/lib/nagios/plugins
 # The Ansible local fact (make install-fact): not part of install, since it
 # makes every `ansible -m setup` run an audit.
 FACTDIR     ?= /etc/ansible/facts.d
-PKGS     = libcjson yaml-0.1
-TESTPKGS = check
+PKGS     = yaml-0.1
+# The tests link libcjson as an independent JSON reader of sockcap's output
+# (tests/unit/check_json.c); sockcap itself writes and reads its JSON.
+TESTPKGS = check libcjson
 # Debian packages the build and the tests need.
 DEB_BUILD = build-essential pkg-config libcjson-dev libyaml-dev
 DEB_TEST  = check dpkg-dev python3 python3-jsonschema python3-yaml util-linux procps ansible \
@@ -48,8 +50,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # library fewer to load makes an audit measurably faster (tests/bench/speed.sh).
 # `make YAML_STATIC=` links it shared, as the Debian package does.
 YAML_STATIC = $(wildcard $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a)
-PKG_LIBS   = $(shell pkg-config --libs libcjson 2>/dev/null) \
-             $(if $(YAML_STATIC),$(YAML_STATIC),$(shell pkg-config --libs yaml-0.1 2>/dev/null))
+PKG_LIBS   = $(if $(YAML_STATIC),$(YAML_STATIC),$(shell pkg-config --libs yaml-0.1 2>/dev/null))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS)
 LDLIBS   = $(PKG_LIBS)
 

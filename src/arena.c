@@ -3,8 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "cJSON.h"
-
 #define BLOCK_BYTES ((size_t)64 * 1024)
 #define ALIGN 16u
 
@@ -15,11 +13,16 @@ struct block {
 };
 
 static struct block *blocks;
+static bool failed;
 
-static void *arena_alloc(size_t n)
+void *arena_alloc(size_t n)
 {
 	struct block *b = blocks;
 
+	if (n > SIZE_MAX / 2) {
+		failed = true;
+		return NULL;
+	}
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
 		n = ALIGN;
@@ -27,8 +30,10 @@ static void *arena_alloc(size_t n)
 		size_t size = n > BLOCK_BYTES ? n : BLOCK_BYTES;
 
 		b = malloc(sizeof(*b) + size);
-		if (!b)
+		if (!b) {
+			failed = true;
 			return NULL;
+		}
 		b->size = size;
 		b->used = 0;
 		b->next = blocks;
@@ -38,16 +43,9 @@ static void *arena_alloc(size_t n)
 	return b->data + b->used - n;
 }
 
-static void arena_free(void *p)
+bool arena_failed(void)
 {
-	(void)p; /* everything goes at arena_release */
-}
-
-void arena_use_for_json(void)
-{
-	cJSON_Hooks hooks = {arena_alloc, arena_free};
-
-	cJSON_InitHooks(&hooks);
+	return failed;
 }
 
 void arena_release(void)
@@ -58,4 +56,5 @@ void arena_release(void)
 		free(blocks);
 		blocks = next;
 	}
+	failed = false;
 }

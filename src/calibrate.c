@@ -22,7 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cJSON.h"
+#include "arena.h"
+#include "json_read.h"
 #include "facts.h"
 #include "listeners.h"
 #include "parse.h"
@@ -1352,47 +1353,54 @@ enum calibrate_result calibrate_run(const struct source *src, const struct calib
 	return rc;
 }
 
-static bool get_u64(const cJSON *doc, const char *key, bool nullable, uint64_t *v, bool *null)
+static bool get_u64(const struct doc *doc, const char *key, bool nullable, uint64_t *v, bool *null)
 {
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(doc, key);
+	const struct doc *x = doc_get(doc, key);
+	double d;
 
 	if (null)
 		*null = false;
-	if (nullable && (cJSON_IsNull(x) || !x)) {
+	if (nullable && (!x || x->type == DOC_NULL)) {
 		if (null)
 			*null = true;
 		return true;
 	}
-	if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 1e15 ||
-	    x->valuedouble != (double)(uint64_t)x->valuedouble)
+	if (!json_number(x, &d) || d < 0 || d > 1e15 || d != (double)(uint64_t)d)
 		return false;
-	*v = (uint64_t)x->valuedouble;
+	*v = (uint64_t)d;
 	return true;
 }
 
+/* A calibration file's figures. Its document lives in the arena; the
+ * caller's own documents there are kept (nothing is released here). */
 int calibration_parse(const char *text, size_t len, const char *origin, struct calibration *out,
 		      char *err, size_t errsize)
 {
-	cJSON *doc = cJSON_ParseWithLength(text, len);
-	const cJSON *kind, *rel, *ovh, *trusted;
+	char why[128];
+	const struct doc *doc = json_read(text, len, why, sizeof(why));
+	const struct doc *kind, *rel, *ovh, *trusted;
 	bool null_a, null_o, null_app;
-	int rc = -1;
+	double overhead;
 
 	memset(out, 0, sizeof(*out));
-	if (!doc || !cJSON_IsObject(doc)) {
-		snprintf(err, errsize, "%s: not a JSON object", origin);
-		goto out;
+	if (!doc) {
+		snprintf(err, errsize, "%s: not a JSON object (%s)", origin, why);
+		return -1;
 	}
-	kind = cJSON_GetObjectItemCaseSensitive(doc, "kind");
-	if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "sockcap-calibration") != 0) {
+	if (doc->type != DOC_OBJECT) {
+		snprintf(err, errsize, "%s: not a JSON object", origin);
+		return -1;
+	}
+	kind = doc_get(doc, "kind");
+	if (!kind || kind->type != DOC_STRING || strcmp(kind->text, "sockcap-calibration") != 0) {
 		snprintf(err, errsize, "%s: 'kind' is not \"sockcap-calibration\"", origin);
-		goto out;
+		return -1;
 	}
 #define FIELD(key, nullable, dst, null)                                                    \
 	if (!get_u64(doc, key, nullable, dst, null)) {                                     \
 		snprintf(err, errsize, "%s: '%s' must be a whole number%s", origin, key,    \
 			 (nullable) ? " or null" : "");                                     \
-		goto out;                                                                  \
+		return -1;                                                                 \
 	}
 	FIELD("sockets", false, &out->sockets, NULL)
 	FIELD("kernel_bytes_per_socket", false, &out->kernel_bytes_per_socket, NULL)
@@ -1406,30 +1414,30 @@ int calibration_parse(const char *text, size_t len, const char *origin, struct c
 	out->memcg_in = !null_a;
 	out->memcg_out = !null_o;
 	out->app = !null_app;
-	ovh = cJSON_GetObjectItemCaseSensitive(doc, "buffer_overhead");
-	if (!cJSON_IsNumber(ovh) || ovh->valuedouble < 0 || ovh->valuedouble > 100) {
+	ovh = doc_get(doc, "buffer_overhead");
+	if (!json_number(ovh, &overhead) || !(overhead >= 0 && overhead <= 100)) {
 		snprintf(err, errsize, "%s: 'buffer_overhead' must be a number from 0 to 100", origin);
-		goto out;
+		return -1;
 	}
-	out->buffer_overhead_milli = (uint64_t)(ovh->valuedouble * 1000 + 0.5);
-	rel = cJSON_GetObjectItemCaseSensitive(doc, "kernel_release");
-	if (!cJSON_IsString(rel) || strlen(rel->valuestring) >= sizeof(out->kernel_release)) {
+	out->buffer_overhead_milli = (uint64_t)(overhead * 1000 + 0.5);
+	rel = doc_get(doc, "kernel_release");
+	if (!rel || rel->type != DOC_STRING || strlen(rel->text) >= sizeof(out->kernel_release)) {
 		snprintf(err, errsize, "%s: 'kernel_release' must be a string", origin);
-		goto out;
+		return -1;
 	}
-	snprintf(out->kernel_release, sizeof(out->kernel_release), "%s", rel->valuestring);
+	snprintf(out->kernel_release, sizeof(out->kernel_release), "%s", rel->text);
 	text_printable(out->kernel_release);
 	/* Files before schema 2 carry no verdict; a measurement judged
 	 * untrusted is never used (calibrate does not save one either). */
-	trusted = cJSON_GetObjectItemCaseSensitive(doc, "trusted");
-	if (trusted && !cJSON_IsBool(trusted)) {
+	trusted = doc_get(doc, "trusted");
+	if (trusted && trusted->type != DOC_TRUE && trusted->type != DOC_FALSE) {
 		snprintf(err, errsize, "%s: 'trusted' must be true or false", origin);
-		goto out;
+		return -1;
 	}
-	if (cJSON_IsFalse(trusted)) {
+	if (trusted && trusted->type == DOC_FALSE) {
 		snprintf(err, errsize, "%s: the measurement was not trusted when it was made "
 				       "(see its notes): calibrate again", origin);
-		goto out;
+		return -1;
 	}
 	out->trusted = true;
 	if (out->sockets == 0 || out->kernel_bytes_per_socket < CALIBRATE_MIN_SOCKET_BYTES ||
@@ -1437,14 +1445,11 @@ int calibration_parse(const char *text, size_t len, const char *origin, struct c
 		snprintf(err, errsize, "%s: 'sockets' and 'kernel_bytes_per_socket' must be positive "
 				       "and plausible (%u to %u bytes per socket)",
 			 origin, CALIBRATE_MIN_SOCKET_BYTES, CALIBRATE_MAX_SOCKET_BYTES);
-		goto out;
+		return -1;
 	}
 	if (out->app && out->app_bytes_per_connection > (1ULL << 40)) {
 		snprintf(err, errsize, "%s: 'app_bytes_per_connection' must be at most 1 TiB", origin);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	cJSON_Delete(doc);
-	return rc;
+	return 0;
 }

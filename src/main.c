@@ -314,11 +314,11 @@ static enum exit_status read_host(const struct cli *c, struct facts *f)
 	return EXIT_OK;
 }
 
-static enum exit_status emit(const cJSON *doc, const struct cli *c, FILE *out)
+static enum exit_status emit(const struct doc *doc, const struct cli *c, FILE *out)
 {
 	int rc;
 
-	if (!doc) {
+	if (!doc || arena_failed()) {
 		complain("%s", "out of memory");
 		return EXIT_SYSTEM;
 	}
@@ -444,7 +444,7 @@ static enum exit_status render(const struct cli *c, struct analysis *a, bool pla
 			       FILE *out)
 {
 	enum exit_status st;
-	cJSON *doc;
+	struct doc *doc;
 
 	if (c->format == FORMAT_TEXT) {
 		if (plan_view)
@@ -531,7 +531,7 @@ static enum exit_status cmd_facts(const struct cli *c, FILE *out)
 {
 	struct facts f;
 	enum exit_status st;
-	cJSON *doc;
+	struct doc *doc;
 
 	if ((st = read_host(c, &f)) != EXIT_OK)
 		return st;
@@ -549,7 +549,7 @@ static enum exit_status cmd_profiles(const struct cli *c, FILE *out)
 	struct profile list[16];
 	size_t n = 0;
 	enum exit_status st;
-	cJSON *doc;
+	struct doc *doc;
 
 	for (size_t i = 0; profile_builtin_name(i) && n < 15; i++)
 		if (profile_builtin(profile_builtin_name(i), &list[n]) == 0)
@@ -584,7 +584,7 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 	struct source src = source_root("/");
 	char err[512];
 	enum exit_status st = EXIT_OK;
-	cJSON *doc;
+	struct doc *doc;
 
 	if (strcmp(c->root, "/") != 0) {
 		complain("%s", "calibrate measures this host: --root does not apply");
@@ -611,16 +611,14 @@ static enum exit_status cmd_calibrate(const struct cli *c, FILE *out)
 			 cal.nnotes ? cal.notes[cal.nnotes - 1] : "the measurement is not trusted");
 		st = EXIT_USAGE;
 	} else if (c->save) {
-		char *json = doc ? cJSON_Print(doc) : NULL;
-		size_t len = json ? strlen(json) : 0;
+		size_t len = 0;
+		char *json = json_text(doc, &len);
 
-		if (json)
-			json[len] = '\n'; /* replaces the NUL: written with its length */
-		if (!json || output_to_file(c->save, json, len + 1, err, sizeof(err)) != 0) {
+		if (!json || output_to_file(c->save, json, len, err, sizeof(err)) != 0) {
 			complain("%s", json ? err : "out of memory");
 			st = EXIT_SYSTEM;
 		}
-		cJSON_free(json);
+		free(json);
 	}
 	if (c->format == FORMAT_TEXT) {
 		text_calibration(&cal, out);
@@ -694,7 +692,6 @@ int main(int argc, char **argv)
 	FILE *mem;
 	enum exit_status st;
 
-	arena_use_for_json();
 	if (cli_parse(argc, argv, &c, err, sizeof(err)) != 0) {
 		complain("%s", err);
 		short_usage();

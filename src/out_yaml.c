@@ -2,6 +2,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "arena.h"
 #include "out_doc.h"
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
@@ -45,13 +46,15 @@ static int string(yaml_emitter_t *e, const char *v)
 		      plain_safe(v) ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
 }
 
-static int node(yaml_emitter_t *e, const cJSON *n)
+static int node(yaml_emitter_t *e, const struct doc *n)
 {
 	yaml_event_t ev;
 
-	if (cJSON_IsObject(n) || cJSON_IsArray(n)) {
-		bool obj = cJSON_IsObject(n);
-		const cJSON *c;
+	char digits[24];
+
+	if (n->type == DOC_OBJECT || n->type == DOC_ARRAY) {
+		bool obj = n->type == DOC_OBJECT;
+		const struct doc *c;
 
 		if (obj ? !yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
 							       YAML_BLOCK_MAPPING_STYLE)
@@ -60,9 +63,8 @@ static int node(yaml_emitter_t *e, const cJSON *n)
 			return -1;
 		if (!yaml_emitter_emit(e, &ev))
 			return -1;
-		cJSON_ArrayForEach(c, n)
-		{
-			if (obj && string(e, c->string) != 0)
+		for (c = n->child; c; c = c->next) {
+			if (obj && string(e, c->key) != 0)
 				return -1;
 			if (node(e, c) != 0)
 				return -1;
@@ -72,24 +74,25 @@ static int node(yaml_emitter_t *e, const cJSON *n)
 			return -1;
 		return yaml_emitter_emit(e, &ev) ? 0 : -1;
 	}
-	if (cJSON_IsRaw(n))
-		return scalar(e, n->valuestring, NULL, YAML_PLAIN_SCALAR_STYLE);
-	if (cJSON_IsString(n))
-		return string(e, n->valuestring);
-	if (cJSON_IsTrue(n))
-		return scalar(e, "true", NULL, YAML_PLAIN_SCALAR_STYLE);
-	if (cJSON_IsFalse(n))
-		return scalar(e, "false", NULL, YAML_PLAIN_SCALAR_STYLE);
-	return scalar(e, "null", NULL, YAML_PLAIN_SCALAR_STYLE);
+	switch (n->type) {
+	case DOC_U64:
+		snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n->u64);
+		return scalar(e, digits, NULL, YAML_PLAIN_SCALAR_STYLE);
+	case DOC_RAW: return scalar(e, n->text, NULL, YAML_PLAIN_SCALAR_STYLE);
+	case DOC_STRING: return string(e, n->text);
+	case DOC_TRUE: return scalar(e, "true", NULL, YAML_PLAIN_SCALAR_STYLE);
+	case DOC_FALSE: return scalar(e, "false", NULL, YAML_PLAIN_SCALAR_STYLE);
+	default: return scalar(e, "null", NULL, YAML_PLAIN_SCALAR_STYLE);
+	}
 }
 
-int emit_yaml(const cJSON *doc, FILE *out)
+int emit_yaml(const struct doc *doc, FILE *out)
 {
 	yaml_emitter_t e;
 	yaml_event_t ev;
 	int rc = -1;
 
-	if (!yaml_emitter_initialize(&e))
+	if (!doc || arena_failed() || !yaml_emitter_initialize(&e))
 		return -1;
 	yaml_emitter_set_output(&e, write_handler, out);
 	yaml_emitter_set_unicode(&e, 1);

@@ -23,15 +23,15 @@
 #      (exit 1) when high/low > 1.3.  Skipped when the hard limit is <= 1024.
 #   3. Where the time goes (informational, never fails): `sockcap --version`
 #      (a process with sockcap's libraries that reads nothing) beside empty
-#      programs built here (static, as the floor is; with the dynamic libc;
-#      and linked with libcjson too, as sockcap is) and, when
+#      programs built here (static, as the floor is; and with the dynamic
+#      libc, as sockcap is) and, when
 #      /proc/slabinfo is readable, `cat /proc/slabinfo` minus
 #      `cat /proc/loadavg` (what the kernel takes to write slabinfo, which an
 #      audit reads and sysctl does not).
 #
 # The last line is machine-readable:
 #   ratio=0.83 sockcap_median_ns=N sysctl_median_ns=N ... version_median_ns=N
-#   [empty_static_median_ns=N empty_dynamic_median_ns=N empty_cjson_median_ns=N]
+#   [empty_static_median_ns=N empty_dynamic_median_ns=N]
 #   [slabinfo_ns=N] [floor_ratio=1.2 floor_median_ns=N]
 #
 # Usage: tests/bench/speed.sh [-n RUNS] [-w WARMUP] [--sockcap PATH]
@@ -193,17 +193,13 @@ fi
 # 3. Where the time goes.
 cat_bin=$(command -v cat) || die "cat not found"
 split=(--label=version "$sockcap" --version)
-# Empty programs: the start and exit the floor pays (static), what a
-# dynamic libc adds, and libcjson on top: sockcap's own start is the rest.
+# Empty programs: the start and exit the floor pays (static) and what a
+# dynamic libc adds (sockcap links libc only): sockcap's own start is the
+# rest.
 printf 'int main(void) { return 0; }\n' >"$tmp/empty.c"
-printf '#include <cjson/cJSON.h>\nint main(int c, char **v) { (void)v; return c > 9 && !cJSON_Version(); }\n' \
-	>"$tmp/cjson.c"
 if cc -O2 -static -o "$tmp/empty-static" "$tmp/empty.c" 2>/dev/null &&
-	cc -O2 -o "$tmp/empty-dynamic" "$tmp/empty.c" 2>/dev/null &&
-	cc -O2 $(pkg-config --cflags libcjson 2>/dev/null) -o "$tmp/empty-cjson" "$tmp/cjson.c" \
-		$(pkg-config --libs libcjson 2>/dev/null) 2>/dev/null; then
-	split+=(:: --label=empty-static "$tmp/empty-static" :: --label=empty-dynamic "$tmp/empty-dynamic"
-		:: --label=empty-cjson "$tmp/empty-cjson")
+	cc -O2 -o "$tmp/empty-dynamic" "$tmp/empty.c" 2>/dev/null; then
+	split+=(:: --label=empty-static "$tmp/empty-static" :: --label=empty-dynamic "$tmp/empty-dynamic")
 fi
 if [[ -r /proc/slabinfo ]] && "$cat_bin" /proc/slabinfo >/dev/null 2>&1; then
 	split+=(:: --label=slabinfo "$cat_bin" /proc/slabinfo :: --label=loadavg "$cat_bin" /proc/loadavg)
@@ -214,12 +210,11 @@ v_ns=$(median_ns version "$tmp/out3")
 echo "sockcap --version (start and exit, nothing read): median $(ms "$v_ns")"
 split_part=" version_median_ns=$v_ns"
 if grep -q '^empty-static ' "$tmp/out3"; then
-	for e in static dynamic cjson; do
+	for e in static dynamic; do
 		e_ns=$(median_ns "empty-$e" "$tmp/out3")
 		case $e in
 		static) what="an empty static program (the floor's own start)" ;;
-		dynamic) what="an empty program with the dynamic libc" ;;
-		cjson) what="the same linked with libcjson, as sockcap is" ;;
+		dynamic) what="an empty program with the dynamic libc, as sockcap has" ;;
 		esac
 		echo "$what: median $(ms "$e_ns")"
 		split_part+=" empty_${e}_median_ns=$e_ns"

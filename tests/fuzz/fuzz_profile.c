@@ -5,6 +5,7 @@
  * Accepted profiles are then rendered by report_profiles and emit_yaml. */
 #include <stdbool.h>
 
+#include "arena.h"
 #include "fuzz.h"
 #include "out_doc.h"
 #include "profile.h"
@@ -43,7 +44,7 @@ static void check_profile(const struct profile *p)
 static void render(const struct profile *p)
 {
 	static FILE *devnull;
-	cJSON *doc;
+	struct doc *doc;
 
 	if (!devnull && !(devnull = fopen("/dev/null", "w")))
 		abort();
@@ -52,7 +53,7 @@ static void render(const struct profile *p)
 		FUZZ_CHECK(emit_json(doc, devnull) == 0);
 		FUZZ_CHECK(emit_yaml(doc, devnull) == 0);
 	}
-	cJSON_Delete(doc);
+	arena_release();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
