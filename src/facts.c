@@ -700,11 +700,19 @@ static void read_cgroups(const struct source *src, struct facts *out)
 static enum fact_status sysfs_slab_value(const struct source *src, const char *cache,
 					 const char *name, uint64_t *v)
 {
+	static const char dir[] = "sys/kernel/slab/";
 	char path[FACT_PATH_MAX];
+	size_t cl = strlen(cache), nl = strlen(name);
 	struct text t;
 	enum fact_status st;
 
-	snprintf(path, sizeof(path), "sys/kernel/slab/%s/%s", cache, name);
+	/* Joined by hand: snprintf cost a thousand instructions a file. */
+	if (sizeof(dir) + cl + 1 + nl > sizeof(path))
+		return FACT_INVALID;
+	memcpy(path, dir, sizeof(dir) - 1);
+	memcpy(path + sizeof(dir) - 1, cache, cl);
+	path[sizeof(dir) - 1 + cl] = '/';
+	memcpy(path + sizeof(dir) + cl, name, nl + 1);
 	if ((st = src->read(src, path, &t)) != FACT_OK)
 		return st;
 	/* objs_per_slab and order are plain numbers; ignore per-node detail. */

@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "out_doc.h"
+#include "u64.h"
 
 static char first_buffer[64 * 1024];
 
@@ -163,20 +164,6 @@ static char *string_at(char *p, const char *s, size_t n)
 	return p;
 }
 
-static char *u64_at(char *p, uint64_t v)
-{
-	char digits[20];
-	size_t n = 0;
-
-	do {
-		digits[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = digits[--n];
-	return p;
-}
-
 /* At most 6 bytes a byte and the quotes, or 0 when that overflows. */
 static size_t string_room(size_t n)
 {
@@ -227,9 +214,9 @@ static bool put_value(struct out *o, const struct doc *item, unsigned depth)
 	case DOC_FALSE: return put_text(o, "false", 5);
 	case DOC_TRUE: return put_text(o, "true", 4);
 	case DOC_U64:
-		if (!reserve(o, 20))
+		if (!reserve(o, U64_DECIMAL_MAX))
 			return false;
-		o->len = (size_t)(u64_at(o->buf + o->len, item->u64) - o->buf);
+		o->len = (size_t)(u64_decimal(o->buf + o->len, item->u64) - o->buf);
 		return true;
 	case DOC_RAW: return put_text(o, item->text, strlen(item->text));
 	case DOC_STRING:

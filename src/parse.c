@@ -296,8 +296,14 @@ enum parse_result parse_zoneinfo_low(const char *text, size_t len, uint64_t *pag
 		const char *tok;
 		uint64_t v;
 
-		if (!next_token(line, n, &p, &tok, &tn) || tn != 3 || memcmp(tok, "low", 3) != 0)
+		/* "low" and a blank, after the indent: looked at without taking
+		 * each line's first word (a few hundred lines a node). */
+		while (p < n && is_blank(line[p]))
+			p++;
+		if (n - p < 3 || memcmp(line + p, "low", 3) != 0 ||
+		    (n - p > 3 && !is_blank(line[p + 3])))
 			continue;
+		p += 3;
 		if (!next_token(line, n, &p, &tok, &tn) || !u64_parse(tok, tn, &v) ||
 		    next_token(line, n, &p, &tok, &tn))
 			return PARSE_INVALID;

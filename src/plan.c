@@ -68,14 +68,20 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
 	return b == 0 ? UINT64_MAX : a / b + (a % b != 0);
 }
 
+/* The values separated by spaces, cut to fit size as snprintf cuts. */
 static void values_text(char *buf, size_t size, const uint64_t *v, unsigned n)
 {
-	size_t o = 0;
+	char text[3 * (U64_DECIMAL_MAX + 1)], *p = text;
+	size_t len;
 
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "%s%llu", i ? " " : "",
-				      (unsigned long long)v[i]);
+	for (unsigned i = 0; i < n && i < 3; i++) {
+		if (i)
+			*p++ = ' ';
+		p = u64_decimal(p, v[i]);
+	}
+	len = (size_t)(p - text) < size ? (size_t)(p - text) : size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 }
 
 /* Appends a recommendation; cur and rec (either may be NULL) hold the

@@ -66,3 +66,17 @@ uint64_t u64_muldiv(uint64_t a, uint64_t b, uint64_t c)
 	p = (unsigned __int128)a * b / c;
 	return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
 }
+
+char *u64_decimal(char *p, uint64_t v)
+{
+	char digits[U64_DECIMAL_MAX];
+	size_t n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}

@@ -15,6 +15,13 @@ bool u64_parse(const char *s, size_t len, uint64_t *out);
 /* Same, for a NUL-terminated string. */
 bool u64_parse_str(const char *s, uint64_t *out);
 
+/* The most digits u64_decimal writes. */
+#define U64_DECIMAL_MAX 20
+
+/* Writes v's decimal digits at p (no NUL) and returns their end: the one
+ * integer formatter (snprintf cost a thousand instructions a number). */
+char *u64_decimal(char *p, uint64_t v);
+
 uint64_t u64_sat_add(uint64_t a, uint64_t b);
 uint64_t u64_sat_sub(uint64_t a, uint64_t b); /* 0 when b > a */
 uint64_t u64_sat_mul(uint64_t a, uint64_t b);

@@ -182,6 +182,12 @@ START_TEST(zoneinfo_sums_the_low_watermarks)
 	ck_assert_int_eq(parse_zoneinfo_low(LEN("Node 0, zone DMA\n        min 31\n"), &v), PARSE_ABSENT);
 	ck_assert_int_eq(parse_zoneinfo_low(LEN("        low      lots\n"), &v), PARSE_INVALID);
 	ck_assert_int_eq(parse_zoneinfo_low(LEN("        low      38 39\n"), &v), PARSE_INVALID);
+	/* only the word itself, however indented, before a blank */
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("        lowmem 5\n        xlow 6\n"), &v),
+			 PARSE_ABSENT);
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("  low\n"), &v), PARSE_INVALID);
+	ck_assert_int_eq(parse_zoneinfo_low(LEN("low\t7\n\t low 8"), &v), PARSE_OK);
+	ck_assert_uint_eq(v, 15);
 }
 END_TEST
 

@@ -66,6 +66,29 @@ START_TEST(muldiv_keeps_the_intermediate_product_exact)
 }
 END_TEST
 
+/* Every power of ten and its neighbours, and the extremes, read back. */
+START_TEST(decimal_writes_exactly_the_digits)
+{
+	char buf[U64_DECIMAL_MAX + 1];
+	uint64_t p10 = 1;
+
+	for (int k = 0; k < 20; k++, p10 *= 10)
+		for (uint64_t v = p10 - (k > 0); v <= p10 + 1; v++) {
+			char *end = u64_decimal(buf, v);
+			uint64_t back;
+
+			ck_assert(u64_parse(buf, (size_t)(end - buf), &back));
+			ck_assert_uint_eq(back, v);
+			*end = '\0';
+			ck_assert_msg(buf[0] != '0' || v == 0, "leading zero: %s", buf);
+		}
+	*u64_decimal(buf, UINT64_MAX) = '\0';
+	ck_assert_str_eq(buf, "18446744073709551615");
+	*u64_decimal(buf, 0) = '\0';
+	ck_assert_str_eq(buf, "0");
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("u64");
@@ -76,6 +99,7 @@ Suite *suite(void)
 	tcase_add_test(t, parse_reads_only_the_given_length);
 	tcase_add_test(t, arithmetic_saturates);
 	tcase_add_test(t, muldiv_keeps_the_intermediate_product_exact);
+	tcase_add_test(t, decimal_writes_exactly_the_digits);
 	suite_add_tcase(s, t);
 	return s;
 }
