@@ -50,6 +50,14 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # library fewer to load makes an audit measurably faster (tests/bench/speed.sh).
 # `make YAML_STATIC=` links it shared, as the Debian package does.
 YAML_STATIC = $(wildcard $(shell pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a)
+# The program itself is linked static where the toolchain can (glibc's
+# rcrt1.o and libc.a from libc6-dev, and libyaml.a): the dynamic loader and
+# libc's relocation were the largest part of what an audit costs beyond
+# its reads (tests/bench/README.md, speed). `make STATIC=` links it
+# dynamically, as the Debian package does (debian/rules: glibc's security
+# updates then reach it, as Debian policy wants), and as the valgrind runs
+# do (valgrind cannot follow malloc in a static program).
+STATIC ?= $(if $(and $(YAML_STATIC),$(filter /%,$(shell $(CC) -print-file-name=rcrt1.o))),-static-pie)
 PKG_LIBS   = $(if $(YAML_STATIC),$(YAML_STATIC),$(shell pkg-config --libs yaml-0.1 2>/dev/null))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS)
 LDLIBS   = $(PKG_LIBS)
@@ -83,7 +91,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 all: $(BIN)
 
 $(BIN): $(BUILD)/main.o $(BUILD)/libsockcap.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libsockcap.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC) -o $@ $(BUILD)/main.o $(BUILD)/libsockcap.a $(LDLIBS)
 
 $(BUILD)/libsockcap.a: $(LIB_OBJ)
 	rm -f $@
@@ -289,7 +297,7 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 SAN_ENV   = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0 \
             UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SOCKCAP=$(CURDIR)/build/san/sockcap
 check-sanitize: deps-test
-	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/sockcap CFLAGS="$(SAN_FLAGS)" \
+	@$(MAKE) --no-print-directory BUILD=build/san BIN=build/san/sockcap CFLAGS="$(SAN_FLAGS)" STATIC= \
 		build/san/sockcap $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
 	@$(SAN_ENV) sh tests/unit/run.sh $(patsubst $(BUILD)/%,build/san/%,$(UNIT_BIN))
 	@$(SAN_ENV) sh tests/cli/run.sh
@@ -303,8 +311,10 @@ check-sanitize: deps-test
 # a case's stderr and exit status, and fails it. Valgrind 3.19 does not
 # know openat2, so these runs also prove the reader's walk without it gives
 # the same answers under --root.
-check-valgrind: $(BIN)
-	@SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+check-valgrind:
+	@$(MAKE) --no-print-directory BUILD=build/dyn BIN=build/dyn/sockcap STATIC= build/dyn/sockcap
+	@SOCKCAP=$(CURDIR)/build/dyn/sockcap \
+		SOCKCAP_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/cli/run.sh
 
 # The kernel lab: Debian's 6.1 and 6.12 kernels (generic and cloud) booted

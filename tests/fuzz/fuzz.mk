@@ -58,9 +58,11 @@ $(FUZZ_GEN_OBJ): $(FUZZ_OUT)/obj/%.o: $(FUZZ_B)/%.c $(FUZZ_DEPS) | fuzz-clang $(
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_DEPS) | fuzz-clang $(FUZZ_OUT)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
 
-# The same harnesses without libFuzzer, over the ordinary library.
+# The same harnesses without libFuzzer, over the ordinary library (and
+# libcjson, the independent reader fuzz_calibration checks ours against).
 $(FUZZ_OUT)/replay_%: $(FUZZ_DIR)/fuzz_%.c $(FUZZ_DIR)/replay.c $(FUZZ_DIR)/fuzz.h $(FUZZ_DIR)/vhost.h $(FUZZ_B)/libsockcap.a | $(FUZZ_OUT)
-	$(CC) $(ALL_CFLAGS) -o $@ $(FUZZ_DIR)/replay.c $< $(FUZZ_B)/libsockcap.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(FUZZ_DIR)/replay.c $< $(FUZZ_B)/libsockcap.a $(LDLIBS) \
+		$(shell pkg-config --libs libcjson 2>/dev/null)
 
 # Every file of tests/fuzz/corpus/NAME through harness NAME, each in a
 # process of its own; failures are named on stderr.
