@@ -709,8 +709,8 @@ static enum fact_status sysfs_slab_value(const struct source *src, const char *c
 	/* Joined by hand: snprintf cost a thousand instructions a file. */
 	if (sizeof(dir) + cl + 1 + nl > sizeof(path))
 		return FACT_INVALID;
-	memcpy(path, dir, sizeof(dir) - 1);
-	memcpy(path + sizeof(dir) - 1, cache, cl);
+	memcpy(path, dir, sizeof(dir));
+	memcpy(path + sizeof(dir) - 1, cache, cl + 1);
 	path[sizeof(dir) - 1 + cl] = '/';
 	memcpy(path + sizeof(dir) + cl, name, nl + 1);
 	if ((st = src->read(src, path, &t)) != FACT_OK)

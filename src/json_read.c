@@ -190,7 +190,7 @@ static struct doc *value(struct reader *r, unsigned depth);
 static struct doc *container(struct reader *r, unsigned depth)
 {
 	bool object = *r->p == '{';
-	char closer = object ? '}' : ']';
+	unsigned char closer = object ? '}' : ']';
 	struct doc *d = object ? doc_object() : doc_array();
 
 	if (!d)

@@ -38,7 +38,7 @@ static bool reserve(struct out *o, size_t n)
 
 	if (o->failed)
 		return false;
-	if (n <= o->cap - o->len)
+	if (o->buf && n <= o->cap - o->len)
 		return true;
 	if (!o->buf) {
 		o->buf = first_buffer;
@@ -141,8 +141,7 @@ static char *string_at(char *p, const char *s, size_t n)
 
 	*p++ = '"';
 	if (all_plain(u, n)) {
-		memcpy(p, u, n);
-		p += n;
+		p = mempcpy(p, u, n);
 		n = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -154,7 +153,10 @@ static char *string_at(char *p, const char *s, size_t n)
 			*p++ = '\\';
 			*p++ = e;
 		} else {
-			memcpy(p, "\\u00", 4);
+			p[0] = '\\';
+			p[1] = 'u';
+			p[2] = '0';
+			p[3] = '0';
 			p[4] = hex[u[i] >> 4];
 			p[5] = hex[u[i] & 15];
 			p += 6;

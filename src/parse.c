@@ -300,8 +300,8 @@ enum parse_result parse_zoneinfo_low(const char *text, size_t len, uint64_t *pag
 		 * each line's first word (a few hundred lines a node). */
 		while (p < n && is_blank(line[p]))
 			p++;
-		if (n - p < 3 || memcmp(line + p, "low", 3) != 0 ||
-		    (n - p > 3 && !is_blank(line[p + 3])))
+		if (p + 3 > n || memcmp(line + p, "low", 3) != 0 ||
+		    (p + 3 < n && !is_blank(line[p + 3])))
 			continue;
 		p += 3;
 		if (!next_token(line, n, &p, &tok, &tn) || !u64_parse(tok, tn, &v) ||

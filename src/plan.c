@@ -71,7 +71,7 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
 /* The values separated by spaces, cut to fit size as snprintf cuts. */
 static void values_text(char *buf, size_t size, const uint64_t *v, unsigned n)
 {
-	char text[3 * (U64_DECIMAL_MAX + 1)], *p = text;
+	char text[3 * (U64_DECIMAL_MAX + 1)] = "", *p = text;
 	size_t len;
 
 	for (unsigned i = 0; i < n && i < 3; i++) {
