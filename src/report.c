@@ -6,15 +6,10 @@
 
 #include "version.h"
 
-static void add_u64(struct doc *obj, const char *key, uint64_t v)
-{
-	doc_add_u64(obj, key, v);
-}
-
 static void add_u64_or_null(struct doc *obj, const char *key, bool known, uint64_t v)
 {
 	if (known)
-		add_u64(obj, key, v);
+		doc_add_u64(obj, key, v);
 	else
 		doc_add_null(obj, key);
 }
@@ -23,7 +18,7 @@ static void add_header(struct doc *doc, const char *root)
 {
 	struct doc *tool;
 
-	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	doc_add_u64(doc, "schema_version", SCHEMA_VERSION);
 	tool = doc_add_object(doc, "tool");
 	doc_add_string(tool, "name", "sockcap");
 	doc_add_string(tool, "version", SOCKCAP_VERSION);
@@ -43,16 +38,16 @@ static struct doc *profile_object(const struct profile *p)
 	doc_add_string(o, "name", p->name);
 	doc_add_string(o, "description", p->description);
 	doc_add_string(o, "origin", p->origin);
-	add_u64(o, "sockets_per_connection", p->sockets_per_connection);
-	add_u64(o, "outbound_sockets", p->outbound_sockets);
+	doc_add_u64(o, "sockets_per_connection", p->sockets_per_connection);
+	doc_add_u64(o, "outbound_sockets", p->outbound_sockets);
 	add_u64_or_null(o, "rx_bytes", !p->rx_default, p->rx_bytes);
 	add_u64_or_null(o, "tx_bytes", !p->tx_default, p->tx_bytes);
-	add_u64(o, "app_bytes", p->app_bytes);
+	doc_add_u64(o, "app_bytes", p->app_bytes);
 	doc_add_bool(o, "epoll", p->epoll);
 	doc_add_bool(o, "conntrack", p->conntrack);
 	doc_add_bool(o, "thread_per_connection", p->thread_per_connection);
-	add_u64(o, "reserved_fds", p->reserved_fds);
-	add_u64(o, "churn_per_second", p->churn_per_second);
+	doc_add_u64(o, "reserved_fds", p->reserved_fds);
+	doc_add_u64(o, "churn_per_second", p->churn_per_second);
 	return o;
 }
 
@@ -74,23 +69,23 @@ static struct doc *per_connection_object(const struct facts *f, const struct per
 {
 	struct doc *o = doc_object(), *objs;
 
-	add_u64(o, "sockets", pc->sockets);
-	add_u64(o, "outbound_sockets", pc->outbound_sockets);
-	add_u64(o, "kernel_bytes_per_socket", pc->kernel_bytes_per_socket);
-	add_u64(o, "outbound_extra_bytes", pc->outbound_extra_bytes);
-	add_u64(o, "rx_bytes", pc->rx_bytes);
-	add_u64(o, "tx_bytes", pc->tx_bytes);
-	add_u64(o, "buffer_bytes", pc->buffer_bytes);
-	add_u64(o, "app_bytes", pc->app_bytes);
+	doc_add_u64(o, "sockets", pc->sockets);
+	doc_add_u64(o, "outbound_sockets", pc->outbound_sockets);
+	doc_add_u64(o, "kernel_bytes_per_socket", pc->kernel_bytes_per_socket);
+	doc_add_u64(o, "outbound_extra_bytes", pc->outbound_extra_bytes);
+	doc_add_u64(o, "rx_bytes", pc->rx_bytes);
+	doc_add_u64(o, "tx_bytes", pc->tx_bytes);
+	doc_add_u64(o, "buffer_bytes", pc->buffer_bytes);
+	doc_add_u64(o, "app_bytes", pc->app_bytes);
 	doc_add_string(o, "app_bytes_from", app_bytes_from_name(pc->app_bytes_from));
-	add_u64(o, "total_bytes", pc->total_bytes);
-	add_u64(o, "memcg_bytes_per_inbound_socket", pc->memcg_bytes_per_inbound_socket);
-	add_u64(o, "memcg_bytes_per_outbound_socket", pc->memcg_bytes_per_outbound_socket);
+	doc_add_u64(o, "total_bytes", pc->total_bytes);
+	doc_add_u64(o, "memcg_bytes_per_inbound_socket", pc->memcg_bytes_per_inbound_socket);
+	doc_add_u64(o, "memcg_bytes_per_outbound_socket", pc->memcg_bytes_per_outbound_socket);
 	doc_add_bool(o, "memcg_tcp_on_accept", pc->memcg_tcp_on_accept);
 	doc_add_bool(o, "memcg_buffers", pc->memcg_buffers);
-	add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
-	add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
-	add_u64(o, "thread_bytes", pc->thread_bytes);
+	doc_add_u64(o, "memcg_total_bytes", pc->memcg_total_bytes);
+	doc_add_u64(o, "conntrack_bytes", pc->conntrack_bytes);
+	doc_add_u64(o, "thread_bytes", pc->thread_bytes);
 	doc_add_string(o, "object_sizes_from", size_from_name(pc->object_sizes_from));
 	if (pc->object_sizes_from == SIZE_TABLE)
 		doc_add_string(o, "table_series", f->table_series);
@@ -103,7 +98,7 @@ static struct doc *per_connection_object(const struct facts *f, const struct per
 	for (int c = 0; c < CACHE_COUNT; c++) {
 		struct doc *x = cache_object(f, (enum slab_cache)c);
 
-		add_u64(x, "effective_millibytes", pc->cache_millibytes[c]);
+		doc_add_u64(x, "effective_millibytes", pc->cache_millibytes[c]);
 		doc_add_string(x, "counted",
 					pc->cache_used[c] ? "every socket"
 					: c == CACHE_BIND_BUCKET || c == CACHE_BIND2_BUCKET
@@ -151,8 +146,8 @@ static struct doc *usage_view_object(const struct usage_view *v, bool counted)
 	if (!counted)
 		return doc_null();
 	o = doc_object();
-	add_u64(o, "sockets", v->sockets);
-	add_u64(o, "connections", v->connections);
+	doc_add_u64(o, "sockets", v->sockets);
+	doc_add_u64(o, "connections", v->connections);
 	add_u64_or_null(o, "capacity", v->known, v->capacity);
 	if (v->known)
 		doc_add_string(o, "row", row_name(v->row));
@@ -173,7 +168,7 @@ static struct doc *usage_object(const struct facts *f, const struct capacity *c)
 	doc_add(o, "host", usage_view_object(&c->usage.host,
 							    fact_ok(f, F_SOCK_TCP_INUSE)));
 	add_fact(o, "sockets_used", f, F_SOCK_USED, 0);
-	add_u64(o, "pinned_slab_bytes", c->pinned_bytes);
+	doc_add_u64(o, "pinned_slab_bytes", c->pinned_bytes);
 
 	add_fact(o, "tcp_inuse", f, F_SOCK_TCP_INUSE, 0);
 	add_fact(o, "tcp6_inuse", f, F_SOCK_TCP6_INUSE, 0);
@@ -224,7 +219,7 @@ static struct doc *setting_object(const struct setting *s)
 	o = doc_object();
 	doc_add_string(o, "value", s->value);
 	doc_add_string(o, "file", s->file);
-	add_u64(o, "line", s->line);
+	doc_add_u64(o, "line", s->line);
 	if (!s->overrode) {
 		doc_add_null(o, "overrides");
 		return o;
@@ -232,7 +227,7 @@ static struct doc *setting_object(const struct setting *s)
 	prev = doc_add_object(o, "overrides");
 	doc_add_string(prev, "value", s->prev_value);
 	doc_add_string(prev, "file", s->prev_file);
-	add_u64(prev, "line", s->prev_line);
+	doc_add_u64(prev, "line", s->prev_line);
 	return o;
 }
 
@@ -243,7 +238,7 @@ static struct doc *persisted_object(const struct facts *f)
 	struct doc *o = doc_object(), *sysctl;
 
 	doc_add_string(o, "user", p->user);
-	add_u64(o, "files_read", p->files);
+	doc_add_u64(o, "files_read", p->files);
 	sysctl = doc_add_array(o, "sysctl");
 	for (int id = 0; id < FACT_COUNT; id++) {
 		struct doc *x;
@@ -352,15 +347,15 @@ static struct doc *plan_object(const struct plan *pl)
 	if (!pl)
 		return doc_null();
 	o = doc_object();
-	add_u64(o, "target", pl->target);
+	doc_add_u64(o, "target", pl->target);
 	doc_add_bool(o, "target_is_ceiling", pl->target_is_ceiling);
 	doc_add_bool(o, "reachable", pl->reachable);
 	if (pl->target_is_ceiling) {
 		struct doc *c = doc_add_object(o, "ceiling");
 
 		doc_add_string(c, "from", fact_defs[pl->ceiling_from].name);
-		add_u64(c, "memory_bytes", pl->ceiling_memory_bytes);
-		add_u64(c, "reserve_bytes", pl->reserve_bytes);
+		doc_add_u64(c, "memory_bytes", pl->ceiling_memory_bytes);
+		doc_add_u64(c, "reserve_bytes", pl->reserve_bytes);
 	} else {
 		doc_add_null(o, "ceiling");
 	}
@@ -403,8 +398,8 @@ struct doc *report_audit(const struct report_input *in)
 	add_header(doc, in->root);
 	doc_add(doc, "profile", profile_object(in->profile));
 	add_u64_or_null(doc, "target", in->plan != NULL, in->plan ? in->plan->target : 0);
-	add_u64(doc, "processes", in->options->processes);
-	add_u64(doc, "upstreams", in->options->upstreams);
+	doc_add_u64(doc, "processes", in->options->processes);
+	doc_add_u64(doc, "upstreams", in->options->upstreams);
 	doc_add(doc, "subject", subject_object(f, in->options));
 	doc_add(doc, "process", process_object(f));
 	doc_add(doc, "container", container_object(&f->container));
@@ -414,7 +409,7 @@ struct doc *report_audit(const struct report_input *in)
 		doc_add_string(kernel, "release", f->osrelease);
 	else
 		doc_add_null(kernel, "release");
-	add_u64(kernel, "page_size", f->page_size);
+	doc_add_u64(kernel, "page_size", f->page_size);
 	doc_add(doc, "capacity", capacity_object(c));
 	doc_add(doc, "per_connection", per_connection_object(f, &c->pc));
 	doc_add(doc, "limits", limits_array(f, c));
@@ -491,7 +486,7 @@ struct doc *report_profiles(const struct profile *profiles, size_t n)
 
 	if (!doc)
 		return NULL;
-	add_u64(doc, "schema_version", SCHEMA_VERSION);
+	doc_add_u64(doc, "schema_version", SCHEMA_VERSION);
 	arr = doc_add_array(doc, "profiles");
 	for (size_t i = 0; i < n; i++)
 		doc_push(arr, profile_object(&profiles[i]));
@@ -502,8 +497,8 @@ static struct doc *spread_object(uint64_t min, uint64_t max)
 {
 	struct doc *o = doc_object();
 
-	add_u64(o, "min", min);
-	add_u64(o, "max", max);
+	doc_add_u64(o, "min", min);
+	doc_add_u64(o, "max", max);
 	return o;
 }
 
@@ -515,14 +510,14 @@ struct doc *report_calibration(const struct calibration *c)
 	if (!doc)
 		return NULL;
 	doc_add_string(doc, "kind", "sockcap-calibration");
-	add_u64(doc, "schema_version", CALIBRATION_SCHEMA_VERSION);
-	add_u64(doc, "sockets", c->sockets);
-	add_u64(doc, "kernel_bytes_per_socket", c->kernel_bytes_per_socket);
+	doc_add_u64(doc, "schema_version", CALIBRATION_SCHEMA_VERSION);
+	doc_add_u64(doc, "sockets", c->sockets);
+	doc_add_u64(doc, "kernel_bytes_per_socket", c->kernel_bytes_per_socket);
 	doc_add(doc, "kernel_bytes_spread",
 			      spread_object(c->kernel_bytes_min, c->kernel_bytes_max));
-	add_u64(doc, "kernel_uncertainty_bytes", c->kernel_uncertainty_bytes);
-	add_u64(doc, "slab_bytes_per_socket", c->slab_bytes_per_socket);
-	add_u64(doc, "proc_inode_bytes_discounted", c->proc_inode_bytes);
+	doc_add_u64(doc, "kernel_uncertainty_bytes", c->kernel_uncertainty_bytes);
+	doc_add_u64(doc, "slab_bytes_per_socket", c->slab_bytes_per_socket);
+	doc_add_u64(doc, "proc_inode_bytes_discounted", c->proc_inode_bytes);
 	add_u64_or_null(doc, "memcg_bytes_per_accepted_socket", c->memcg_in,
 			c->memcg_bytes_per_accepted_socket);
 	add_u64_or_null(doc, "memcg_bytes_per_opened_socket", c->memcg_out,
@@ -533,10 +528,10 @@ struct doc *report_calibration(const struct calibration *c)
 	if (c->app) {
 		struct doc *s = doc_add_object(doc, "server");
 
-		add_u64(s, "pid", c->pid);
+		doc_add_u64(s, "pid", c->pid);
 		doc_add_string(s, "name", c->server);
 		doc_add_string(s, "listener", c->listener);
-		add_u64(s, "connections", c->connections);
+		doc_add_u64(s, "connections", c->connections);
 		doc_add(s, "app_bytes_spread",
 				      spread_object(c->app_bytes_min, c->app_bytes_max));
 		add_u64_or_null(s, "cgroup_bytes_per_connection", c->server_cgroup,
@@ -544,8 +539,8 @@ struct doc *report_calibration(const struct calibration *c)
 	} else {
 		doc_add_null(doc, "server");
 	}
-	add_u64(doc, "buffer_payload_bytes", c->buffer_payload_bytes);
-	add_u64(doc, "buffer_truesize_bytes", c->buffer_truesize_bytes);
+	doc_add_u64(doc, "buffer_payload_bytes", c->buffer_payload_bytes);
+	doc_add_u64(doc, "buffer_truesize_bytes", c->buffer_truesize_bytes);
 	/* A ratio with three decimals, exactly as measured. */
 	snprintf(ratio, sizeof(ratio), "%llu.%03llu",
 		 (unsigned long long)(c->buffer_overhead_milli / 1000),
@@ -553,7 +548,7 @@ struct doc *report_calibration(const struct calibration *c)
 	doc_add(doc, "buffer_overhead", doc_raw(ratio));
 	doc_add_bool(doc, "trusted", c->trusted);
 	doc_add_string(doc, "kernel_release", c->kernel_release);
-	add_u64(doc, "elapsed_ms", c->elapsed_ms);
+	doc_add_u64(doc, "elapsed_ms", c->elapsed_ms);
 	notes = doc_add_array(doc, "notes");
 	for (unsigned i = 0; i < c->nnotes; i++)
 		doc_push(notes, doc_string(c->notes[i]));
