@@ -1217,6 +1217,7 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 	uint64_t app_total = 0, app_conns = 0, cg_total = 0;
 	size_t nw = 0, steps = 0;
 	enum calibrate_result rc = CALIBRATE_FAILED;
+	bool settled;
 	char addr[64];
 
 	memset(&s, 0, sizeof(s));
@@ -1312,6 +1313,7 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 	sleep_ms(SETTLE_MS);
 	base_fds = server_fds(&s, false);
 	flush_cpu_slabs();
+	settled = settle_slab(src, 2 * opt->pairs, out);
 	if (read_counters(src, s.memcg_file, &s, &c[0], err, errsize) != 0)
 		goto out;
 	for (size_t st = 0; st < PID_STEPS; st++) {
@@ -1392,6 +1394,8 @@ static enum calibrate_result run_pid(const struct source *src, const struct cali
 		     s.memcg_file ? s.memcg_file : "no memory controller");
 	}
 	judge(out);
+	if (!settled)
+		out->trusted = false;
 	if (app_conns < 100) {
 		out->trusted = false;
 		note(out, "uncertain: the server's memory grew over %llu connections only; not saved",

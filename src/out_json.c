@@ -107,8 +107,8 @@ static bool block_needs_escape(const unsigned char *s)
  * then copied whole (a byte at a time, this writer was a quarter of an
  * audit's instructions). Blocks of 16 (or words of 8), the last one
  * overlapping the one before; shorter strings a byte at a time. Exact:
- * tests/unit/check_json.c puts every byte value at every place of every
- * length up to 45. */
+ * tests/unit/check_json.c puts every byte value at every place of strings
+ * of 1 to 17 bytes and of lengths around two and three blocks. */
 static bool all_plain(const unsigned char *s, size_t n)
 {
 	size_t i = 0;

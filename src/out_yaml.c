@@ -4,6 +4,7 @@
 
 #include "arena.h"
 #include "out_doc.h"
+#include "u64.h"
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
 {
@@ -49,8 +50,7 @@ static int string(yaml_emitter_t *e, const char *v)
 static int node(yaml_emitter_t *e, const struct doc *n)
 {
 	yaml_event_t ev;
-
-	char digits[24];
+	char digits[U64_DECIMAL_MAX + 1];
 
 	if (n->type == DOC_OBJECT || n->type == DOC_ARRAY) {
 		bool obj = n->type == DOC_OBJECT;
@@ -76,7 +76,7 @@ static int node(yaml_emitter_t *e, const struct doc *n)
 	}
 	switch (n->type) {
 	case DOC_U64:
-		snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n->u64);
+		*u64_decimal(digits, n->u64) = '\0';
 		return scalar(e, digits, NULL, YAML_PLAIN_SCALAR_STYLE);
 	case DOC_RAW: return scalar(e, n->text, NULL, YAML_PLAIN_SCALAR_STYLE);
 	case DOC_STRING: return string(e, n->text);
