@@ -4,7 +4,8 @@
 # measured, saved and used by the model (app_bytes_from: calibration); a
 # server in another network namespace is reached from inside it; a listener
 # on a non-loopback address only, and a process without a listener, are
-# refused (exit 2); SIGTERM in the middle closes every connection and leaves
+# refused (exit 2); a measurement while sockets churn elsewhere is not
+# trusted; SIGTERM in the middle closes every connection and leaves
 # no worker behind, not even a zombie. Servers are stopped by PID.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,6 +88,22 @@ check "no worker is left, not even a zombie ($left)" test -z "$left"
 sleep 0.5
 held=$(ls -l /proc/$srv/fd | grep -c socket:)
 check "the server's connections are closed ($held sockets)" test "$held" -le 2
+
+# While other work opens and closes sockets, the server's measurement is
+# not trusted either: calibrate --pid waits for the slab to settle as the
+# host run does, and says it could not.
+if [ -r /proc/slabinfo ] && [ "$(id -u)" -eq 0 ]; then
+	(while :; do $py "$top/tests/cli/churn.py" 4000 2; done) &
+	churner=$!
+	sleep 1
+	"$sockcap" calibrate --pid $srv --connections 1000 -f json >"$dir/busy.json" 2>"$dir/err"
+	kill "$churner"
+	wait "$churner" 2>/dev/null
+	check "while sockets churn elsewhere, the server's figure is not trusted" \
+		test "$(field "$dir/busy.json" trusted)" = False
+	check "and a note says the slab did not settle" \
+		$py -c 'import json,sys; sys.exit(not any(n.startswith("unsettled:") for n in json.load(open(sys.argv[1]))["notes"]))' "$dir/busy.json"
+fi
 
 sleep 30 &
 pids="$pids $!"
