@@ -320,13 +320,13 @@ check-valgrind:
 # The kernel lab: Debian's 6.1 and 6.12 kernels (generic and cloud) booted
 # under QEMU, filled until they stop, against the model (tests/vm/lab.sh);
 # kernels are downloaded into /var/cache/sockcap-vm ($$SOCKCAP_VM_CACHE).
-# The verdict and the README's tables come from tests/vm/evaluate.py;
-# UPDATE=1 writes those tables into the README.
+# The verdict and doc/measurements.md's tables come from tests/vm/evaluate.py;
+# UPDATE=1 writes those tables into doc/measurements.md.
 check-kernels: $(BIN)
 	@sh tools/deps.sh $(DEB_BUILD) $(DEB_KERNELS)
 	@lab=0; bash tests/vm/lab.sh --sockcap ./$(BIN) --out $(BUILD)/vm || lab=$$?; \
 	python3 tests/vm/evaluate.py --dir $(BUILD)/vm --table data/objsizes.tsv \
-		$(if $(UPDATE),--readme README.md) && [ $$lab -eq 0 ]
+		$(if $(UPDATE),--readme doc/measurements.md) && [ $$lab -eq 0 ]
 
 # Static analysis with the configurations in the tree.
 lint: $(BUILD)/embedded.c $(BUILD)/version.h
@@ -349,6 +349,6 @@ bench: sockcap
 		bash tests/bench/memcg-capacity.sh -r 1 --sockcap ./sockcap; \
 	else echo "bench: memcg-capacity needs root and a cgroup v1 memory controller: skipped"; fi
 	@python3 tests/bench/servers.py --sockcap ./sockcap || \
-		{ [ -n "$$CI" ] && echo "bench: a server's fill missed its memory row by more than 15 % or could not be calibrated (README, A real server): not a CI failure"; }
+		{ [ -n "$$CI" ] && echo "bench: a server's fill missed its memory row by more than 15 % or could not be calibrated (doc/measurements.md, A real server): not a CI failure"; }
 	@bash tests/bench/speed.sh --sockcap ./sockcap || \
-		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (README, Speed): not a CI failure"; }
+		{ [ -n "$$CI" ] && echo "bench: the speed ratio is above 1.5 (doc/measurements.md, Speed): not a CI failure"; }

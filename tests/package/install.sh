@@ -43,6 +43,11 @@ for f in /usr/bin/sockcap /usr/share/man/man8/sockcap.8.gz \
 	/usr/share/doc/sockcap/README.md.gz; do
 	check "the package installs $f" sh -c 'grep -qx "$1" "$2" && test -f "$1"' _ "$f" "$work/files"
 done
+for f in "$top"/doc/*.md; do
+	e=/usr/share/doc/sockcap/$(basename "$f")
+	check "the package installs doc/$(basename "$f")" \
+		sh -c 'test -f "$1" || test -f "$1.gz"' _ "$e"
+done
 for d in "$top"/contrib/*/; do
 	[ -d "$d" ] || continue
 	n=$(basename "$d")

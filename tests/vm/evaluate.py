@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """The kernel lab's verdict: reads the guests' console logs that
 tests/vm/lab.sh left in DIR (default build/vm), checks every figure against
-its bound, prints one table per kernel (Markdown, for the README) and exits
+its bound, prints one table per kernel (Markdown, for doc/measurements.md) and exits
 1 when a figure is outside its bound or a guest left no result. A check
 listed in PENDING (its fix is another issue's) is reported, not failed,
 while it is outside its bound; once all its instances are within it, the
 entry must go.
 
-usage: tests/vm/evaluate.py [--dir DIR] [--table data/objsizes.tsv] [--readme README.md]
+usage: tests/vm/evaluate.py [--dir DIR] [--table data/objsizes.tsv] [--readme doc/measurements.md]
 
-With --readme, the tables replace what stands between the README's
+With --readme, the tables replace what stands between the file's
 "<!-- kernel-lab begin -->" and "<!-- kernel-lab end -->" lines.
 
 Bounds (issue 16): the kernel bytes of a pair within 3 % of the model (from
@@ -116,7 +116,7 @@ def probe_table(kernel, log):
         model = pc["total_bytes"]
         src = pc["object_sizes_from"]
         # Root reads the kernel's own sizes: /sys/kernel/slab first, where
-        # every cache is (README, Decisions), slabinfo for what it lacks;
+        # every cache is (doc/decisions.md), slabinfo for what it lacks;
         # the user, to whom both are closed, the built-in table.
         want = {"sysfs", "slabinfo"} if who == "root" else {"table"}
         need(src in want, f"{kernel}: {who}'s sizes came from {src}, not {'/'.join(sorted(want))}")

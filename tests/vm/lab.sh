@@ -3,7 +3,7 @@
 # (busybox, ./sockcap and the shared libraries it needs, filler, slabprobe,
 # prlimit, setpriv, sysctl), runs tests/vm/init.sh in each guest and reads
 # the results back from the serial console; tests/vm/evaluate.py then checks
-# them against their bounds and prints the README's tables.
+# them against their bounds and prints doc/measurements.md's tables.
 #
 # usage: tests/vm/lab.sh [--sockcap PATH] [--cache DIR] [--out DIR]
 #                        [--series "6.1 6.12"] [--flavours "amd64 cloud-amd64"]
