@@ -135,19 +135,14 @@ static int apply(struct cli *c, const char *name, const char *v, char *err, size
 			return bad(err, size, name, v, "must be a size up to 1TiB (4096, 8K, 1.5MiB)");
 		c->app_bytes_set = true;
 	} else if (strcmp(name, "dropin") == 0) {
-		size_t n = strlen(v);
-
-		if (n < 6 || n > 64 || strcmp(v + n - 5, ".conf") != 0 || v[0] == '.' ||
-		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-") != n)
+		if (!safe_dropin_name(v))
 			return bad(err, size, name, v,
 				   "must be a file name ending in .conf (letters, digits, _ . @ -; "
 				   "up to 64 characters)");
 		c->dropin = v;
 	} else if (strcmp(name, "reserve") == 0) {
 		c->reserve_set = true;
-		c->reserve_is_share = strchr(v, '%') != NULL;
-		if (c->reserve_is_share ? !parse_share_arg(v, &c->reserve) || c->reserve > 900
-					: !parse_size_arg(v, &c->reserve))
+		if (!parse_reserve_arg(v, &c->reserve_is_share, &c->reserve))
 			return bad(err, size, name, v,
 				   "must be a size (2G, 512MiB) or a share up to 90% (15%, 12.5%)");
 	} else if (strcmp(name, "output") == 0) {

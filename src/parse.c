@@ -548,6 +548,14 @@ bool parse_share_arg(const char *s, uint64_t *permille)
 	return n > 1 && s[n - 1] == '%' && parse_scaled(s, sfx, permille);
 }
 
+bool parse_reserve_arg(const char *s, bool *is_share, uint64_t *out)
+{
+	*is_share = strchr(s, '%') != NULL;
+	if (*is_share)
+		return parse_share_arg(s, out) && *out <= 900;
+	return parse_size_arg(s, out);
+}
+
 bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor)
 {
 	uint64_t a, b;

@@ -127,6 +127,10 @@ bool parse_size_arg(const char *s, uint64_t *out);
  * permille only. */
 bool parse_share_arg(const char *s, uint64_t *permille);
 
+/* --reserve: a size in bytes (parse_size_arg) or, with a '%', a share of the
+ * memory up to 90% in permille (*is_share set). */
+bool parse_reserve_arg(const char *s, bool *is_share, uint64_t *out);
+
 /* "6.1.0-18-amd64" -> 6, 1. */
 bool parse_kernel_series(const char *release, unsigned *major, unsigned *minor);
 

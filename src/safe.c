@@ -221,3 +221,11 @@ bool safe_unit_name(const char *s)
 	}
 	return true;
 }
+
+bool safe_dropin_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 6 && n <= 64 && strcmp(s + n - 5, ".conf") == 0 && s[0] != '.' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.@-") == n;
+}

@@ -40,4 +40,9 @@ void safe_terminal(char *data, size_t len);
  * ":-_.\@", a name before the type suffix. */
 bool safe_unit_name(const char *s);
 
+/* A drop-in file name as --dropin takes it: 6 to 64 bytes ending in
+ * ".conf", of ASCII letters, digits and "_.@-", not starting with '.'
+ * (systemd reads only *.conf; a name, never a path). */
+bool safe_dropin_name(const char *s);
+
 #endif

@@ -275,6 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (facts_read_pid(&src, r.page_size, r.pid, &f) != FACTS_OK)
 		return 0;
+	read_listeners(&src, &r, &f);
 	if (!plan_compute(&f, &r.profile, &r.opt, r.has_target, r.target, &pl))
 		return 0;
 	in = (struct report_input){"(fuzz)", &f, &r.profile, &r.opt, &pl.before, &pl};

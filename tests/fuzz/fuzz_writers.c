@@ -9,7 +9,9 @@
  * Input: a host and options as for fuzz_facts.c (vhost.h), plus options
  * that put raw bytes where validation would never let them, so that the
  * writers are tested on their own: #raw_name, #raw_description and
- * #raw_origin (the profile's fields) and #raw_unit (the plan's unit). */
+ * #raw_origin (the profile's fields), #raw_unit (the plan's unit) and
+ * #raw_dropin (the drop-in's file name). The listening ports are read as
+ * main reads them (for a profile with outbound sockets). */
 #include <yaml.h>
 
 #include "out_config.h"
@@ -285,9 +287,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	injected |= raw(&host, "#raw_origin", r.profile.origin, sizeof(r.profile.origin));
 	if (facts_read_pid(&src, r.page_size, r.pid, &f) != FACTS_OK)
 		return 0;
+	read_listeners(&src, &r, &f);
 	if (!plan_compute(&f, &r.profile, &r.opt, r.has_target, r.target, &pl))
 		return 0;
 	injected |= raw(&host, "#raw_unit", pl.unit, sizeof(pl.unit));
+	injected |= raw(&host, "#raw_dropin", pl.dropin, sizeof(pl.dropin));
 
 	doc = render(config_sysctl, &pl, &r.profile, &len);
 	no_controls(doc, len);

@@ -136,3 +136,27 @@ done
 	put monitor debian12-vm-raw-name
 { printf 'proc/net/sockstat !denied\n\037proc/meminfo !invalid\n\037'; archive "$fixtures/nonroot"; } |
 	put monitor nonroot-denied
+
+# fuzz_writers: every host; every built-in profile with a target; the
+# threads profile under a cgroup's pids.max; a proxy whose widened port range
+# takes in the ports the host listens on; --dropin and --reserve; raw bytes
+# past validation in the drop-in's name.
+for host in "$fixtures"/*/; do
+	host=${host%/}
+	archive "$host" | put writers "$(basename "$host")"
+done
+for p in websocket http proxy bulk threads; do
+	{ archive "$fixtures/debian12-vm"; option profile $p; option target 1M; } |
+		put writers "debian12-vm-$p-1M"
+done
+{ archive "$fixtures/k8s-pod-v2"; option profile threads; option target 50k; } |
+	put writers k8s-pod-v2-threads-50k
+{ archive "$fixtures/rhel9-server"; option profile proxy; option target 200k; } |
+	put writers rhel9-server-proxy-listeners
+{ archive "$fixtures/nginx-service"; option pid 4242; option dropin 50-mine.conf; option reserve 15%; } |
+	put writers nginx-service-dropin-reserve
+{ archive "$fixtures/nginx-service"; option pid 4242; option dropin override.conf; option reserve 2G; } |
+	put writers nginx-service-dropin-same
+{ archive "$fixtures/debian12-vm"; option target 300k;
+  printf '\037#raw_dropin\nx.conf\n[Service]\nExecStartPre=/bin/sh -c id\033[2J\r'; } |
+	put writers raw-dropin

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "parse.h"
 #include "profile.h"
+#include "safe.h"
 #include "u64.h"
 #include "../unit/world.h"
 
@@ -90,6 +91,7 @@ struct run {
 	uint64_t target, page_size;
 	unsigned pid;
 	char unit[100], user[100]; /* --unit, --user: "" when not given */
+	char dropin[72];           /* --dropin: "" when not given */
 };
 
 /* What the command line would have given, from the options. */
@@ -141,6 +143,17 @@ static void options(const struct vhost *h, struct run *r)
 			snprintf(dst, 100, "%s", s);
 		free(s);
 	}
+	if ((s = option(h, "#dropin")) != NULL) {
+		if (safe_dropin_name(s)) {
+			snprintf(r->dropin, sizeof(r->dropin), "%s", s);
+			r->opt.dropin = r->dropin;
+		}
+		free(s);
+	}
+	if ((s = option(h, "#reserve")) != NULL) {
+		r->opt.reserve_set = parse_reserve_arg(s, &r->opt.reserve_is_share, &r->opt.reserve);
+		free(s);
+	}
 	if (option_number(h, "#page_size", 4096, 65536, &v) &&
 	    (v == 4096 || v == 16384 || v == 65536))
 		r->page_size = v;
@@ -152,6 +165,14 @@ static void options(const struct vhost *h, struct run *r)
 				      err, sizeof(err)) == 0)
 			r->opt.calibration = &r->calibration;
 	}
+}
+
+/* The listening ports, read where main reads them: for a profile with
+ * outbound sockets, whose plan may widen the ephemeral range. */
+static void read_listeners(const struct source *src, const struct run *r, struct facts *f)
+{
+	if (r->profile.outbound_sockets > 0)
+		facts_read_listeners(src, f);
 }
 
 /* Builds the host of one input. */

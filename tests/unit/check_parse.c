@@ -253,6 +253,15 @@ START_TEST(size_arguments_take_binary_suffixes)
 	ck_assert(!parse_share_arg("12.55%", &v));
 	ck_assert(!parse_share_arg("15", &v));
 	ck_assert(!parse_share_arg("%", &v));
+	{
+		bool share;
+
+		ck_assert(parse_reserve_arg("2G", &share, &v) && !share && v == 2147483648ULL);
+		ck_assert(parse_reserve_arg("15%", &share, &v) && share && v == 150);
+		ck_assert(parse_reserve_arg("90%", &share, &v) && share && v == 900);
+		ck_assert(!parse_reserve_arg("90.1%", &share, &v));
+		ck_assert(!parse_reserve_arg("2 G", &share, &v));
+	}
 	ck_assert(!parse_size_arg("1.1K", &v)); /* 1126.4 bytes */
 	ck_assert(!parse_size_arg("8 K", &v));
 	ck_assert(!parse_size_arg("8KB", &v));

@@ -98,6 +98,24 @@ START_TEST(unit_names_are_what_systemd_accepts)
 }
 END_TEST
 
+START_TEST(dropin_names_are_conf_file_names_only)
+{
+	ck_assert(safe_dropin_name("90-sockcap.conf"));
+	ck_assert(safe_dropin_name("a.conf"));
+	ck_assert(safe_dropin_name("x@y_z.conf"));
+	ck_assert(!safe_dropin_name(".conf"));
+	ck_assert(!safe_dropin_name(".a.conf"));
+	ck_assert(!safe_dropin_name("90-sockcap.cfg"));
+	ck_assert(!safe_dropin_name("../x.conf"));
+	ck_assert(!safe_dropin_name("a\nb.conf"));
+	ck_assert(!safe_dropin_name("a\n.conf"));
+	ck_assert(!safe_dropin_name("a b.conf"));
+	/* 64 bytes at most */
+	ck_assert(safe_dropin_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.conf"));
+	ck_assert(!safe_dropin_name("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.conf"));
+}
+END_TEST
+
 Suite *suite(void)
 {
 	Suite *s = suite_create("safe");
@@ -109,6 +127,7 @@ Suite *suite(void)
 	tcase_add_test(t, quote_shortens_long_values_the_same_way_everywhere);
 	tcase_add_test(t, the_terminal_gets_colours_and_newlines_only);
 	tcase_add_test(t, unit_names_are_what_systemd_accepts);
+	tcase_add_test(t, dropin_names_are_conf_file_names_only);
 	tcase_add_test(t, the_terminal_filter_sees_every_byte_wherever_it_is);
 	suite_add_tcase(s, t);
 	return s;
