@@ -66,6 +66,18 @@ archive() {
 	}
 }
 
+# An archive that fills the in-memory host (tests/unit/world.h) would lose
+# its last files and every option after them: none may come near it.
+world_max=$(sed -n 's/^#define WORLD_MAX \([0-9]*\)$/\1/p' tests/unit/world.h)
+for host in "$fixtures"/*/; do
+	n=$(find "$host" \( -type f -o -type l \) ! -name NOTES.md | wc -l)
+	if [ "$n" -gt $((world_max - 16)) ]; then
+		echo "mkseeds: $host has $n files; the fuzzed host takes $world_max with the options:" \
+			"raise WORLD_MAX in tests/unit/world.h" >&2
+		exit 1
+	fi
+done
+
 # option NAME VALUE: one more fuzz_facts file, an option.
 option() {
 	printf '\037#%s\n%s' "$1" "$2"
