@@ -151,8 +151,9 @@ done
 
 # fuzz_writers: every host; every built-in profile with a target; the
 # threads profile under a cgroup's pids.max; a proxy whose widened port range
-# takes in the ports the host listens on; --dropin and --reserve; raw bytes
-# past validation in the drop-in's name.
+# takes in the ports the host listens on; each server of the servers fixture
+# as the subject (its own cap); --dropin and --reserve; raw bytes past
+# validation in the drop-in's name.
 for host in "$fixtures"/*/; do
 	host=${host%/}
 	archive "$host" | put writers "$(basename "$host")"
@@ -169,6 +170,9 @@ done
 	put writers nginx-service-dropin-reserve
 { archive "$fixtures/nginx-service"; option pid 4242; option dropin override.conf; option reserve 2G; } |
 	put writers nginx-service-dropin-same
+for pid in 101 201 202 301 302 401 402 501; do
+	{ archive "$fixtures/servers"; option pid $pid; option target 100k; } | put writers "servers-pid-$pid"
+done
 { archive "$fixtures/debian12-vm"; option target 300k;
   printf '\037#raw_dropin\nx.conf\n[Service]\nExecStartPre=/bin/sh -c id\033[2J\r'; } |
 	put writers raw-dropin
