@@ -1,28 +1,19 @@
 #!/bin/sh
 # What a harness's corpus reaches: builds tests/fuzz/fuzz_NAME with clang's
-# source coverage (build/fuzz/cov/), runs every file of
-# tests/fuzz/corpus/NAME once, and prints llvm-cov's report per file (regions,
-# missed, cover), then per function for the files named after it.
-# usage: sh tests/fuzz/coverage.sh NAME [src/FILE.c...]   (after make)
+# source coverage in build/fuzz/cov (fuzz.mk's own rules, with the coverage
+# flags in place of the sanitizers), runs every file of tests/fuzz/corpus/NAME
+# once, and prints llvm-cov's report per file (regions, missed, cover), then
+# per function for the files named after it.
+# usage: sh tests/fuzz/coverage.sh NAME [src/FILE.c...]
 set -eu
 cd "$(dirname "$0")/../.."
 name=$1
 shift
 out=build/fuzz/cov
-cflags="-g -O0 -std=c11 -D_GNU_SOURCE -Isrc -Ibuild $(pkg-config --cflags libcjson yaml-0.1)
-	-fprofile-instr-generate -fcoverage-mapping"
-for t in clang llvm-profdata llvm-cov; do
-	command -v $t >/dev/null 2>&1 || { echo "coverage: needs $t (apt-get install clang llvm)" >&2; exit 1; }
+for t in llvm-profdata llvm-cov; do
+	command -v $t >/dev/null 2>&1 || { echo "coverage: needs $t (apt-get install llvm)" >&2; exit 1; }
 done
-[ -f build/embedded.c ] || { echo "coverage: run make first (build/embedded.c)" >&2; exit 1; }
-mkdir -p "$out/obj"
-for s in $(ls src/*.c | grep -v '^src/main\.c$') build/embedded.c build/profiles_builtin.c \
-	build/objsizes_builtin.c; do
-	o=$out/obj/$(basename "$s" .c).o
-	clang $cflags -fsanitize=fuzzer-no-link -c -o "$o" "$s"
-done
-clang $cflags -fsanitize=fuzzer -o "$out/fuzz_$name" "tests/fuzz/fuzz_$name.c" "$out"/obj/*.o \
-	$(pkg-config --libs libcjson yaml-0.1)
+make -s "$out/fuzz_$name" FUZZ_OUT="$out" FUZZ_SAN="-fprofile-instr-generate -fcoverage-mapping"
 rm -f "$out/$name.profraw"
 LLVM_PROFILE_FILE=$out/$name.profraw "$out/fuzz_$name" -runs=0 "tests/fuzz/corpus/$name" \
 	>"$out/$name.log" 2>&1
